@@ -1,0 +1,42 @@
+import type { GuardrailKind } from '../spec/rollout-spec-schema.js';
+
+/** Outcome of one guardrail at one tick. Errors are data, never exceptions. */
+export type VerdictStatus = 'pass' | 'fail' | 'inconclusive' | 'error';
+
+/** What a `fail` of this guardrail asks the controller to do (srm pauses: the data is untrustworthy). */
+export type FailAction = 'rollback' | 'pause';
+
+export interface ArmEvidence {
+  /** Events seen in this arm (the denominator). */
+  n: number;
+  /** Good / bad events, where the guardrail counts them. */
+  events?: number;
+  /** The arm's estimate (share of good events, or bad events per exposure). */
+  estimate?: number;
+}
+
+/** Numbers behind a verdict, shown on the status page, in the audit log and on /metrics. */
+export interface Evidence {
+  treatment?: ArmEvidence;
+  control?: ArmEvidence;
+  /** The tested quantity (difference, ratio, scalar, increase, observed share). */
+  estimate?: number;
+  /** The confidence bound compared with the limit. */
+  bound?: number;
+  /** The configured limit (e.g. -maxDrop, maxRatio, min or max). */
+  limit?: number;
+  pValue?: number;
+  /** Alpha spent on this test at this look. */
+  alpha?: number;
+}
+
+export interface Verdict {
+  guardrail: string;
+  kind: GuardrailKind;
+  status: VerdictStatus;
+  /** What to do on `fail`. */
+  onFail: FailAction;
+  /** One line a release manager can read, e.g. "login-success: treatment 0.862 (n=412) vs control ...". */
+  reason: string;
+  evidence: Evidence;
+}

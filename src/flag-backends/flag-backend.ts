@@ -1,0 +1,23 @@
+import type { FlagRef } from '../spec/rollout-spec-schema.js';
+
+/** A flag as read back from its backend. */
+export interface FlagState {
+  /** False when the flag (or its environment) does not exist yet. */
+  exists: boolean;
+  /** The environment is on. */
+  enabled: boolean;
+  /** Rollout percentage of rampart's strategy, 0..100 (0 when there is none). */
+  percentage: number;
+}
+
+/** Where a flag lives. Every write returns the state read back after it, so the caller can verify. */
+export interface FlagBackend {
+  /** Reads the flag's current state. */
+  getRollout(flag: FlagRef): Promise<FlagState>;
+  /** Sets rampart's strategy to `percentage` (creating flag/strategy as needed) and enables the environment. */
+  setRollout(flag: FlagRef, percentage: number): Promise<FlagState>;
+  /** Kill switch: turns the flag's environment off. */
+  disable(flag: FlagRef): Promise<FlagState>;
+  /** Cheap reachability check for /readyz. Never throws. */
+  isOnline(): Promise<boolean>;
+}

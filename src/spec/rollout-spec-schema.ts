@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { DURATION_HELP, parseDuration } from './duration.js';
+
+/** A duration string in the spec; parsed to milliseconds. */
+export const durationSchema = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not ${DURATION_HELP}` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name');
+const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name');
+/** Label equality matchers added to a metric selector, e.g. `{ result: success }`. */
+export const labelMatchersSchema = z.record(labelName, z.string());
+
+const compare = z.strictObject({
+  metric: metricName,
+  good: labelMatchersSchema,
+  matchers: labelMatchersSchema.default({}),
+  maxDrop: z.number().gt(0).lt(1),
+});
+
+const rate = z.strictObject({
+  events: metricName,
+  per: metricName,
+  matchers: labelMatchersSchema.default({}),
+  maxRatio: z.number().gt(1),
+});
+
+const thresholdRatio = z.strictObject({
+  metric: metricName,
+  good: labelMatchersSchema,
+  matchers: labelMatchersSchema.default({}),
+});
+
+const thresholdScalar = z.strictObject({
+  metric: metricName,
+  matchers: labelMatchersSchema.default({}),
+  /** increase: count over the window; rate: per second over the window; last: gauge value. */
+  fn: z.enum(['increase', 'rate', 'last']).default('increase'),
+});
+
+const threshold = z.strictObject({
+  ratio: thresholdRatio.optional(),
+  scalar: thresholdScalar.optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  window: durationSchema.prefault('5m'),
+  /** Below this many events in the window the verdict is inconclusive. */
+  minEvents: z.number().int().min(0).default(50),
+});
+
+const zero = z.strictObject({
+  metric: metricName,
+  matchers: labelMatchersSchema.default({}),
+});
+
+const srm = z.strictObject({
+  metric: metricName,
+  matchers: labelMatchersSchema.default({}),
+  pValue: z.number().gt(0).lt(0.5).default(0.001),
+  minPerArm: z.number().int().min(1).default(8),
+});
+
+/** Raw PromQL (prometheus source only): `$window` and `$rollout` are substituted; must yield one scalar. */
+const promql = z.strictObject({
+  query: z.string().min(1),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  window: durationSchema.prefault('5m'),
+});
+
+const base = { name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must match [a-z0-9][a-z0-9-]*') };
+
+export const GUARDRAIL_KINDS = ['compare', 'rate', 'threshold', 'zero', 'srm', 'promql'] as const;
+export type GuardrailKind = (typeof GUARDRAIL_KINDS)[number];
+
+/** A guardrail is written `{ name, <kind>: {...} }`; parsing adds a `kind` discriminant. */
+export const guardrailSchema = z.union([
+  z.strictObject({ ...base, compare }).transform((g) => ({ kind: 'compare' as const, ...g })),
+  z.strictObject({ ...base, rate }).transform((g) => ({ kind: 'rate' as const, ...g })),
+  z.strictObject({ ...base, threshold }).transform((g) => ({ kind: 'threshold' as const, ...g })),
+  z.strictObject({ ...base, zero }).transform((g) => ({ kind: 'zero' as const, ...g })),
+  z.strictObject({ ...base, srm }).transform((g) => ({ kind: 'srm' as const, ...g })),
+  z.strictObject({ ...base, promql }).transform((g) => ({ kind: 'promql' as const, ...g })),
+]);
+
+export const flagRefSchema = z.strictObject({
+  /** Name of a flag backend configured in rampart.yaml (e.g. `unleash`, `embedded`). */
+  backend: z.string().min(1),
+  name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, 'must be an Unleash feature name'),
+  project: z.string().min(1).default('default'),
+  environment: z.string().min(1).default('production'),
+  /** Context field the hash uses; a user without it gets the flag off (fail closed). */
+  stickiness: z.string().min(1).default('userId'),
+  /** Hash group; defaults to the flag name, as in Unleash. */
+  groupId: z.string().min(1).optional(),
+});
+
+export const rolloutSpecSchema = z.strictObject({
+  apiVersion: z.literal('rampart/v1'),
+  kind: z.literal('Rollout'),
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must match [a-z0-9][a-z0-9-]{0,62}'),
+  description: z.string().optional(),
+  flag: flagRefSchema,
+  steps: z.array(z.number()).min(1),
+  bake: durationSchema.prefault('15m'),
+  minSamples: z.number().int().min(0).default(200),
+  tick: durationSchema.prefault('10s'),
+  alpha: z.number().default(0.01),
+  /** The label that tells treatment from control, and its two values. */
+  variant: z
+    .strictObject({
+      label: labelName.default('variant'),
+      treatment: z.string().min(1).default('treatment'),
+      control: z.string().min(1).default('control'),
+    })
+    .default({ label: 'variant', treatment: 'treatment', control: 'control' }),
+  /** Extra label matchers added to every structured guardrail query (e.g. `{ app: login }`). */
+  matchers: labelMatchersSchema.default({}),
+  windows: z
+    .strictObject({
+      allow: z.string().optional(),
+      deny: z.array(z.string()).default([]),
+      timezone: z.string().default('UTC'),
+    })
+    .optional(),
+  approvals: z.strictObject({ above: z.number().int() }).optional(),
+  onNoData: z.enum(['hold', 'rollback']).default('hold'),
+  noDataTimeout: durationSchema.prefault('10m'),
+  rollback: z.enum(['disable', 'zero']).default('disable'),
+  guardrails: z.array(guardrailSchema).min(1),
+  alerts: z.strictObject({ match: labelMatchersSchema }).optional(),
+  notify: z.array(z.string().min(1)).default([]),
+});
+
+export type RolloutSpec = z.output<typeof rolloutSpecSchema>;
+export type RolloutSpecInput = z.input<typeof rolloutSpecSchema>;
+export type Guardrail = z.output<typeof guardrailSchema>;
+export type FlagRef = z.output<typeof flagRefSchema>;
+export type LabelMatchers = z.output<typeof labelMatchersSchema>;
+export type VariantLabels = RolloutSpec['variant'];
+export type GuardrailOf<K extends GuardrailKind> = Extract<Guardrail, { kind: K }>;
