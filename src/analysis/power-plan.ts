@@ -1,0 +1,148 @@
+import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import { alphaPerTest } from './alpha.js';
+import { compareUpperBound } from './compare-test.js';
+import { plannedSamples } from './planned-sample.js';
+
+/** What one step of a rollout can see with the given traffic (output of `rampart plan --traffic`). */
+export interface StepPower {
+  stepIndex: number;
+  percentage: number;
+  /** Expected treatment events during the bake time. */
+  treatmentSamplesInBake: number;
+  /** Smallest true drop (control - treatment share) `compare` fails within the bake with 80 % power. */
+  minDetectableDrop: number | undefined;
+  /** Expected seconds from step start until `compare` fails a total outage (treatment 0 % success). */
+  expectedSecondsToDetectOutage: number | undefined;
+  underpowered: boolean;
+  warning?: string;
+}
+
+export interface PowerPlanOptions {
+  /** Success share of control the plan assumes (default 0.985, a healthy login service). */
+  baseline?: number;
+}
+
+const Z_POWER_80 = 0.8416212335729143;
+const MAX_OUTAGE_EVENTS = 100_000;
+
+/**
+ * Power of the `compare` test per step at `loginsPerMinute` (all users, both arms).
+ *
+ * Detectable drop: the smallest d such that at the end of the bake, with treatment share
+ * baseline - d, the expected bound plus 0.84 SE is below -maxDrop (80 % power for the last look; the
+ * looks before it only add power, so this is conservative). The test uses the step's alpha share
+ * (see ALPHA_RULE) and N* of plannedSamples. A drop of exactly maxDrop is by construction allowed,
+ * so a step is flagged under-powered when a drop of twice maxDrop would likely pass its bake
+ * unnoticed. The strictest (smallest) maxDrop among the spec's compare guardrails is planned for.
+ * Outage: treatment events needed until 0 of n fails against the baseline, at the expected arrival
+ * rate, plus half a tick until the next look.
+ */
+export function planPower(
+  spec: RolloutSpec,
+  loginsPerMinute: number,
+  options: PowerPlanOptions = {},
+): StepPower[] {
+  const baseline = options.baseline ?? 0.985;
+  const drops = spec.guardrails.flatMap((g) => (g.kind === 'compare' ? [g.compare.maxDrop] : []));
+  const maxDrop = drops.length > 0 ? Math.min(...drops) : undefined;
+  const alpha = alphaPerTest(spec);
+  const plannedN = plannedSamples(spec);
+  const bakeMinutes = spec.bake / 60_000;
+  return spec.steps.map((percentage, stepIndex) => {
+    const share = percentage / 100;
+    const perMinute = Math.max(0, loginsPerMinute) * share;
+    const treatmentSamplesInBake = perMinute * bakeMinutes;
+    const base = { stepIndex, percentage, treatmentSamplesInBake };
+    if (maxDrop === undefined) {
+      return { ...base, ...none, warning: 'no compare guardrail: nothing to plan' };
+    }
+    if (percentage >= 100) {
+      return { ...base, ...none, warning: 'no control arm at 100 %: only threshold/zero guardrails judge' };
+    }
+    if (perMinute <= 0 || !(alpha > 0 && alpha < 0.5)) {
+      return {
+        ...base,
+        ...none,
+        underpowered: true,
+        warning: 'no traffic or invalid alpha: nothing detectable',
+      };
+    }
+    const controlInBake = treatmentSamplesInBake * ((1 - share) / share);
+    const mdd = minDetectableDrop(treatmentSamplesInBake, controlInBake, baseline, maxDrop, plannedN, alpha);
+    const n = outageEvents((1 - share) / share, baseline, maxDrop, plannedN, alpha);
+    const expectedSecondsToDetectOutage =
+      n === undefined ? undefined : (n / perMinute) * 60 + spec.tick / 2000;
+    const underpowered = mdd === undefined || mdd > 2 * maxDrop;
+    const step: StepPower = { ...base, minDetectableDrop: mdd, expectedSecondsToDetectOutage, underpowered };
+    if (underpowered) {
+      const what = mdd === undefined ? 'not even a total outage' : `only drops >= ${mdd.toFixed(3)}`;
+      step.warning =
+        `under-powered: ${Math.round(treatmentSamplesInBake)} treatment logins in the bake detect ${what}; ` +
+        `a drop of 2 x maxDrop (${(2 * maxDrop).toFixed(3)}) would likely pass. Lengthen bake or raise minSamples.`;
+    }
+    return step;
+  });
+}
+
+const none = { minDetectableDrop: undefined, expectedSecondsToDetectOutage: undefined, underpowered: false };
+
+function detects(
+  drop: number,
+  nT: number,
+  nC: number,
+  baseline: number,
+  maxDrop: number,
+  plannedN: number,
+  alpha: number,
+): boolean {
+  const b = compareUpperBound(
+    {
+      goodTreatment: (baseline - drop) * nT,
+      totalTreatment: nT,
+      goodControl: baseline * nC,
+      totalControl: nC,
+    },
+    plannedN,
+    alpha,
+  );
+  return b.upper + Z_POWER_80 * b.se < -maxDrop;
+}
+
+function minDetectableDrop(
+  nT: number,
+  nC: number,
+  baseline: number,
+  maxDrop: number,
+  plannedN: number,
+  alpha: number,
+): number | undefined {
+  if (nT <= 0 || nC <= 0 || !detects(baseline, nT, nC, baseline, maxDrop, plannedN, alpha)) return undefined;
+  let lo = 0;
+  let hi = baseline;
+  for (let i = 0; i < 50; i++) {
+    const mid = (lo + hi) / 2;
+    if (detects(mid, nT, nC, baseline, maxDrop, plannedN, alpha)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** Treatment events until 0 successes out of n fail against a control `ratio` times larger. */
+function outageEvents(
+  ratio: number,
+  baseline: number,
+  maxDrop: number,
+  plannedN: number,
+  alpha: number,
+): number | undefined {
+  for (let n = 1; n <= MAX_OUTAGE_EVENTS; n++) {
+    const nC = n * ratio;
+    const b = compareUpperBound(
+      { goodTreatment: 0, totalTreatment: n, goodControl: baseline * nC, totalControl: nC },
+      plannedN,
+      alpha,
+    );
+    if (b.upper < -maxDrop) return n;
+  }
+  return undefined;
+}
