@@ -1,0 +1,117 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { ForbiddenError } from '../errors/forbidden-error.js';
+import { TooManyRequestsError } from '../errors/too-many-requests-error.js';
+import { UnauthorizedError } from '../errors/unauthorized-error.js';
+import type { Clock } from '../time/clock.js';
+
+export const ROLES = ['viewer', 'operator', 'admin', 'alertmanager'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** An API token as configured: only its SHA-256 is kept in memory. */
+export interface ApiToken {
+  name: string;
+  role: Role;
+  /** Lower-case hex SHA-256 of the token. */
+  sha256: string;
+}
+
+export interface Principal {
+  name: string;
+  role: Role;
+}
+
+/** Which roles each capability admits; `alertmanager` may only post alerts. */
+const CAPABILITIES = {
+  read: ['viewer', 'operator', 'admin'],
+  command: ['operator', 'admin'],
+  alert: ['alertmanager', 'admin'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Capability = keyof typeof CAPABILITIES;
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * Looks a bearer token up by comparing SHA-256 digests in constant time against every
+ * configured token, so neither the token nor its position leaks through timing.
+ */
+export function findToken(tokens: readonly ApiToken[], presented: string): Principal | undefined {
+  const digest = Buffer.from(sha256Hex(presented), 'hex');
+  let found: Principal | undefined;
+  for (const t of tokens) {
+    const candidate = Buffer.from(t.sha256, 'hex');
+    if (candidate.length === digest.length && timingSafeEqual(candidate, digest) && !found) {
+      found = { name: t.name, role: t.role };
+    }
+  }
+  return found;
+}
+
+/** Counts failed authentications per client over a sliding minute. */
+export class FailedAuthLimiter {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly maxPerMinute = 20,
+  ) {}
+
+  check(client: string): void {
+    const recent = this.recent(client);
+    if (recent.length >= this.maxPerMinute) {
+      const oldest = recent[0] ?? this.clock.now().getTime();
+      const retry = Math.max(1, Math.ceil((oldest + 60_000 - this.clock.now().getTime()) / 1000));
+      throw new TooManyRequestsError('too many failed authentications from this client', retry);
+    }
+  }
+
+  fail(client: string): void {
+    const recent = this.recent(client);
+    recent.push(this.clock.now().getTime());
+    this.failures.set(client, recent);
+  }
+
+  private recent(client: string): number[] {
+    const since = this.clock.now().getTime() - 60_000;
+    const kept = (this.failures.get(client) ?? []).filter((t) => t > since);
+    if (kept.length === 0) this.failures.delete(client);
+    return kept;
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal;
+  }
+}
+
+/** Express middleware: requires a bearer token whose role has `capability`. */
+export function requireRole(
+  capability: Capability,
+  tokens: readonly ApiToken[],
+  limiter: FailedAuthLimiter,
+): RequestHandler {
+  const allowed: readonly Role[] = CAPABILITIES[capability];
+  return (req, _res, next) => {
+    const client = req.ip ?? 'unknown';
+    limiter.check(client);
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const principal = match?.[1] ? findToken(tokens, match[1]) : undefined;
+    if (!principal) {
+      limiter.fail(client);
+      throw new UnauthorizedError(
+        match ? 'unknown API token' : 'missing bearer token: send "Authorization: Bearer <token>"',
+      );
+    }
+    if (!allowed.includes(principal.role)) {
+      throw new ForbiddenError(
+        `token "${principal.name}" has role ${principal.role}; this needs ${allowed.join(' or ')}`,
+      );
+    }
+    req.principal = principal;
+    next();
+  };
+}
