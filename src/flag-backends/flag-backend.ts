@@ -8,6 +8,11 @@ export interface FlagState {
   enabled: boolean;
   /** Rollout percentage of rampart's strategy, 0..100 (0 when there is none). */
   percentage: number;
+  /**
+   * Active strategies on the flag's environment that rampart does not own (a person added them);
+   * any of them may turn the flag on beyond `percentage`. Absent when the backend cannot have any.
+   */
+  otherStrategies?: number;
 }
 
 /** Where a flag lives. Every write returns the state read back after it, so the caller can verify. */

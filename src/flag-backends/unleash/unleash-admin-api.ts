@@ -1,0 +1,64 @@
+/** A strategy as the Admin API returns it on a feature environment. Parameters are strings. */
+export interface AdminStrategy {
+  id: string;
+  name: string;
+  title?: string | null;
+  disabled?: boolean | null;
+  parameters: Record<string, string>;
+  constraints: unknown[];
+}
+
+/** One environment of a feature: whether it is on and its strategies. */
+export interface AdminFeatureEnvironment {
+  name: string;
+  enabled: boolean;
+  strategies: AdminStrategy[];
+}
+
+/** A feature flag with all its environments, as `GET /api/admin/projects/:project/features/:name` returns it. */
+export interface AdminFeature {
+  name: string;
+  project: string;
+  environments: AdminFeatureEnvironment[];
+}
+
+/** What rampart writes when it creates or replaces a strategy. */
+export interface StrategyInput {
+  name: string;
+  title: string;
+  parameters: Record<string, string>;
+  constraints: unknown[];
+  disabled: boolean;
+}
+
+/** Where a feature environment is addressed. */
+export interface FeatureEnvironmentRef {
+  project: string;
+  feature: string;
+  environment: string;
+}
+
+/**
+ * The slice of Unleash's Admin API rampart uses. Implementations throw the typed `Unleash*Error`s of
+ * src/errors/ and never put the token in a message. Idempotent calls may be retried inside.
+ */
+export interface UnleashAdminApi {
+  /** Base URL of the server, for messages. */
+  readonly url: string;
+  /** Reads a feature with its environments; `undefined` when it (or its project) does not exist. */
+  getFeature(project: string, feature: string): Promise<AdminFeature | undefined>;
+  /** Creates a release feature in a project. Throws UnleashConflictError when the name is taken. Not retried. */
+  createFeature(project: string, feature: string): Promise<void>;
+  /** Adds a strategy to a feature environment and returns it with its id. Not retried (not idempotent). */
+  addStrategy(ref: FeatureEnvironmentRef, strategy: StrategyInput): Promise<AdminStrategy>;
+  /** Replaces a strategy (PUT, idempotent) and returns it. */
+  updateStrategy(
+    ref: FeatureEnvironmentRef,
+    strategyId: string,
+    strategy: StrategyInput,
+  ): Promise<AdminStrategy>;
+  /** Turns a feature environment on or off (idempotent). */
+  setEnvironmentEnabled(ref: FeatureEnvironmentRef, enabled: boolean): Promise<void>;
+  /** True when `/health` answers 2xx. Never throws. */
+  health(): Promise<boolean>;
+}

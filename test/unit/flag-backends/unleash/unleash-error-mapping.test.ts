@@ -1,0 +1,97 @@
+import { AxiosError, AxiosHeaders, type AxiosResponse } from 'axios';
+import { describe, expect, it } from 'vitest';
+import { UnleashConflictError } from '../../../../src/errors/unleash-conflict-error.js';
+import { UnleashNotFoundError } from '../../../../src/errors/unleash-not-found-error.js';
+import { UnleashRequestRejectedError } from '../../../../src/errors/unleash-request-rejected-error.js';
+import { UnleashServerError } from '../../../../src/errors/unleash-server-error.js';
+import { UnleashTimeoutError } from '../../../../src/errors/unleash-timeout-error.js';
+import { UnleashUnauthorizedError } from '../../../../src/errors/unleash-unauthorized-error.js';
+import { UnleashUnreachableError } from '../../../../src/errors/unleash-unreachable-error.js';
+import { toUnleashError } from '../../../../src/flag-backends/unleash/unleash-error-mapping.js';
+
+const URL = 'http://127.0.0.1:4242';
+const TOKEN = '*:*.secret-admin-token';
+const config = { headers: new AxiosHeaders({ Authorization: TOKEN }) };
+
+function withStatus(status: number, data: unknown = { message: `server says ${status}` }): AxiosError {
+  const response = { status, statusText: '', headers: {}, config, data } as AxiosResponse;
+  return new AxiosError(
+    `Request failed with status code ${status}`,
+    'ERR_BAD_RESPONSE',
+    config,
+    {},
+    response,
+  );
+}
+
+function withCode(code: string): AxiosError {
+  return new AxiosError(`failed: ${code}`, code, config, {});
+}
+
+describe('toUnleashError', () => {
+  it.each([
+    [401, UnleashUnauthorizedError],
+    [403, UnleashUnauthorizedError],
+    [404, UnleashNotFoundError],
+    [409, UnleashConflictError],
+    [500, UnleashServerError],
+    [503, UnleashServerError],
+    [400, UnleashRequestRejectedError],
+  ])('maps HTTP %i to %o', (status, cls) => {
+    expect(toUnleashError(withStatus(status), URL, 'read flag f')).toBeInstanceOf(cls);
+  });
+
+  it('tells what to fix on a rejected token', () => {
+    expect(toUnleashError(withStatus(401), URL, 'x').message).toBe(
+      `admin token rejected by Unleash at ${URL} (HTTP 401): check UNLEASH_ADMIN_TOKEN`,
+    );
+  });
+
+  it("quotes Unleash's own message for a 404", () => {
+    const error = toUnleashError(
+      withStatus(404, { message: 'Active project with id nope does not exist' }),
+      URL,
+      'create flag f',
+    );
+    expect(error.message).toBe(
+      `create flag f: not found in Unleash at ${URL}: Active project with id nope does not exist`,
+    );
+  });
+
+  it.each(['ECONNABORTED', 'ETIMEDOUT'])('maps %s to a timeout', (code) => {
+    expect(toUnleashError(withCode(code), URL, 'x')).toBeInstanceOf(UnleashTimeoutError);
+  });
+
+  it.each(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND'])('maps %s to unreachable', (code) => {
+    const error = toUnleashError(withCode(code), URL, 'x');
+    expect(error).toBeInstanceOf(UnleashUnreachableError);
+    expect(error.message).toContain(code);
+  });
+
+  it('marks only transient failures retryable', () => {
+    expect(toUnleashError(withStatus(503), URL, 'x').retryable).toBe(true);
+    expect(toUnleashError(withCode('ECONNREFUSED'), URL, 'x').retryable).toBe(true);
+    expect(toUnleashError(withCode('ETIMEDOUT'), URL, 'x').retryable).toBe(true);
+    for (const status of [400, 401, 403, 404, 409]) {
+      expect(toUnleashError(withStatus(status), URL, 'x').retryable).toBe(false);
+    }
+  });
+
+  it('never carries the token, in the message, the JSON or a cause', () => {
+    for (const error of [withStatus(401), withStatus(500), withCode('ECONNREFUSED'), withCode('ETIMEDOUT')]) {
+      const mapped = toUnleashError(error, URL, 'x');
+      expect(mapped.cause).toBeUndefined();
+      expect(JSON.stringify({ ...mapped, message: mapped.message, json: mapped.toJSON() })).not.toContain(
+        'secret-admin-token',
+      );
+    }
+  });
+
+  it('answers 502 on rampart side with a stable code', () => {
+    expect(toUnleashError(withStatus(401), URL, 'x').toJSON()).toEqual({
+      code: 'unleash_unauthorized',
+      message: expect.stringContaining('UNLEASH_ADMIN_TOKEN'),
+    });
+    expect(toUnleashError(withStatus(401), URL, 'x').statusCode).toBe(502);
+  });
+});
