@@ -1,0 +1,122 @@
+import type { LabelMatchers, RolloutSpec } from '../spec/rollout-spec-schema.js';
+import { change, moveToStep, pause, rollback } from './change.js';
+import type { CommandInput } from './command.js';
+import type { Transition } from './effects.js';
+import type { Phase, RolloutState } from './rollout-state.js';
+import { stepPercentage } from './rollout-state.js';
+
+/** Phases in which each person's command is valid. */
+export const VALID_PHASES: Record<Exclude<CommandInput['kind'], 'alert'>, readonly Phase[]> = {
+  pause: ['pending', 'ramping', 'awaiting_approval'],
+  resume: ['paused', 'rolled_back'],
+  approve: ['awaiting_approval'],
+  promote: ['ramping', 'awaiting_approval'],
+  rollback: ['pending', 'ramping', 'awaiting_approval', 'paused', 'completed'],
+};
+
+/** Phases in which a matching firing alert rolls back; elsewhere it is ignored (nothing to roll back). */
+const ALERT_PHASES: readonly Phase[] = ['ramping', 'awaiting_approval', 'paused'];
+
+/** Whether an alert's labels carry every matcher of the rollout's `alerts.match`. */
+export function alertMatches(spec: RolloutSpec, labels: LabelMatchers): boolean {
+  const match = spec.alerts?.match;
+  if (!match) return false;
+  return Object.entries(match).every(([name, value]) => labels[name] === value);
+}
+
+/**
+ * Why `command` cannot be applied to `state`, or undefined when it can. Used at submission (to
+ * answer the person with a conflict) and again when the controller applies it (state may have moved).
+ */
+export function commandConflict(state: RolloutState, command: CommandInput): string | undefined {
+  if (command.kind === 'alert') return undefined;
+  const valid = VALID_PHASES[command.kind];
+  if (!valid.includes(state.phase)) {
+    return `cannot ${command.kind} rollout ${state.name} in phase ${state.phase} (valid in: ${valid.join(', ')})`;
+  }
+  if (command.kind === 'resume' && state.pendingWrite?.purpose === 'rollback') {
+    return `cannot resume rollout ${state.name}: its rollback is not confirmed by the flag backend yet`;
+  }
+  return undefined;
+}
+
+/** Why an alert does not act on this rollout, or undefined when it rolls it back. */
+export function alertIgnored(state: RolloutState, command: CommandInput): string | undefined {
+  const alert = command.alert;
+  if (!alert) return 'alert command without alert labels';
+  if (alert.status === 'resolved') return 'alert resolved';
+  if (!alertMatches(state.spec, alert.labels))
+    return `alert labels do not match alerts.match of ${state.name}`;
+  if (!ALERT_PHASES.includes(state.phase))
+    return `rollout ${state.name} is ${state.phase}: nothing to roll back`;
+  return undefined;
+}
+
+/** Applies one valid command. The caller checked commandConflict / alertIgnored first. */
+export function applyCommand(state: RolloutState, command: CommandInput, now: Date): Transition {
+  const by = { actor: command.actor, reason: command.reason };
+  switch (command.kind) {
+    case 'pause':
+      return pause(state, now, 'manual', by);
+    case 'resume':
+      return resume(state, command, now);
+    case 'approve':
+      return change(
+        state,
+        now,
+        { phase: state.stepIndex < 0 ? 'pending' : 'ramping', approvedStep: state.stepIndex + 1, hold: null },
+        { ...by, action: 'approved' },
+      );
+    case 'promote': {
+      const index = command.full ? state.spec.steps.length - 1 : state.stepIndex + 1;
+      return moveToStep(state, now, index, {
+        ...by,
+        action: 'promoted',
+        evidence: { full: command.full ?? false },
+      });
+    }
+    case 'rollback':
+      return rollback(state, now, by);
+    case 'alert':
+      return rollback(state, now, {
+        actor: command.actor,
+        reason: `alert: ${command.reason}`,
+        evidence: { labels: command.alert?.labels ?? {}, fingerprint: command.alert?.fingerprint ?? null },
+      });
+  }
+}
+
+function resume(state: RolloutState, command: CommandInput, now: Date): Transition {
+  const by = { actor: command.actor, reason: command.reason };
+  if (state.phase === 'rolled_back') {
+    // A person restarts from the first step; the windows and approvals gate it again.
+    return change(
+      state,
+      now,
+      {
+        phase: 'pending',
+        stepIndex: -1,
+        percentage: 0,
+        approvedStep: null,
+        reason: null,
+        pauseKind: null,
+        hold: null,
+        stepStartedAt: now,
+        lastDataAt: now,
+      },
+      { ...by, action: 'restarted' },
+    );
+  }
+  const phase: Phase = state.stepIndex < 0 ? 'pending' : 'ramping';
+  const patch = { phase, reason: null, pauseKind: null, hold: null, stepStartedAt: now, lastDataAt: now };
+  // After a hand change the person asked to go on: rampart re-asserts its step, once.
+  const reassert = state.pauseKind === 'external_change' && state.stepIndex >= 0;
+  const percentage = stepPercentage(state.spec, state.stepIndex);
+  return change(state, now, patch, {
+    ...by,
+    action: 'resumed',
+    ...(reassert
+      ? { write: { write: { action: 'set' as const, percentage }, purpose: 'resume' as const } }
+      : {}),
+  });
+}

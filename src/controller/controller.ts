@@ -1,0 +1,363 @@
+import { createHash } from 'node:crypto';
+import type { Verdict } from '../analysis/verdict.js';
+import { ConflictError } from '../errors/conflict-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { FlagRef, RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { AuditDraft, AuditEntry, AuditQuery, CommandOutcome, Store } from '../store/store.js';
+import type { Clock } from '../time/clock.js';
+import { alertIgnored, applyCommand, commandConflict } from './apply-command.js';
+import type { CommandInput, QueuedCommand } from './command.js';
+import { COMMAND_KINDS } from './command.js';
+import type { Effect, Transition } from './effects.js';
+import { chain, unchanged } from './effects.js';
+import { evaluate, evaluatePending } from './evaluate.js';
+import type { Logger } from './logger.js';
+import { silentLogger } from './logger.js';
+import { performWrite } from './perform-write.js';
+import type { RolloutState } from './rollout-state.js';
+import { planSpecReload } from './spec-reload.js';
+import type { VerdictSource } from './verdict-source.js';
+import { checkExternalChange, writeOutcome } from './write-outcome.js';
+
+export interface ControllerDeps {
+  store: Store;
+  /** The backend a spec's `flag.backend` names. */
+  flagBackend: (flag: FlagRef) => FlagBackend;
+  verdictSource: VerdictSource;
+  clock: Clock;
+  notifier?: Notifier;
+  logger?: Logger;
+}
+
+/** What one tick did. */
+export interface TickReport {
+  state: RolloutState;
+  /** Why the rollout did not advance, if it did not. */
+  hold: string | null;
+  /** Effects executed, in order (audit entries as written). */
+  effects: Effect[];
+  verdicts: Verdict[];
+}
+
+export type SpecReloadResult =
+  | { status: 'unchanged' }
+  | { status: 'applied'; changes: string[]; audit: AuditEntry[] }
+  | { status: 'refused'; problems: string[] };
+
+/**
+ * The thin shell around the pure transitions: loads state, applies queued commands, reads the flag,
+ * asks for verdicts, saves state with its audit entries in one transaction, then executes the flag
+ * write (read back, retried with backoff across ticks) and notifications.
+ */
+export class Controller {
+  private readonly logger: Logger;
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.logger = deps.logger ?? silentLogger;
+  }
+
+  /** Registers a rollout from its spec: creates it `pending`, or reloads the spec of a known one. */
+  async register(
+    spec: RolloutSpec,
+    actor = 'spec-file',
+  ): Promise<{ state: RolloutState; reload?: SpecReloadResult }> {
+    const existing = await this.deps.store.getRollout(spec.name);
+    if (existing) {
+      const reload = await this.reloadSpec(spec.name, spec, actor);
+      return { state: (await this.deps.store.getRollout(spec.name)) ?? existing, reload };
+    }
+    const now = this.deps.clock.now();
+    const state: RolloutState = {
+      name: spec.name,
+      spec,
+      phase: 'pending',
+      stepIndex: -1,
+      percentage: 0,
+      stepStartedAt: now,
+      lastDataAt: now,
+      approvedStep: null,
+      reason: null,
+      pauseKind: null,
+      pendingWrite: null,
+      lastWritten: null,
+      hold: null,
+      refusedSpecHash: null,
+      version: 1,
+      epoch: 0,
+      updatedAt: now,
+    };
+    const audit: AuditDraft = {
+      at: now,
+      rollout: spec.name,
+      actor,
+      action: 'created',
+      fromPhase: null,
+      fromPercentage: null,
+      toPhase: 'pending',
+      toPercentage: 0,
+      reason: `rollout ${spec.name} registered for flag ${spec.flag.name}`,
+      evidence: { steps: spec.steps },
+    };
+    return { state: await this.deps.store.createRollout(state, [audit]) };
+  }
+
+  /** Applies a changed spec if it is safe, else refuses with an audit entry and keeps the old one. */
+  reloadSpec(name: string, spec: RolloutSpec, actor = 'spec-file'): Promise<SpecReloadResult> {
+    return this.serialized(name, async () => {
+      const state = await this.load(name);
+      const now = this.deps.clock.now();
+      const plan = planSpecReload(state, spec);
+      if (plan.kind === 'unchanged') return { status: 'unchanged' };
+      const draft = (action: AuditDraft['action'], reason: string, evidence: unknown): AuditDraft => ({
+        at: now,
+        rollout: name,
+        actor,
+        action,
+        fromPhase: state.phase,
+        fromPercentage: state.percentage,
+        toPhase: state.phase,
+        toPercentage: state.percentage,
+        reason,
+        evidence,
+      });
+      if (plan.kind === 'unsafe') {
+        const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex');
+        if (state.refusedSpecHash !== hash) {
+          const reason = `spec reload refused: ${plan.problems.join('; ')}`;
+          await this.deps.store.saveRollout(
+            { ...state, refusedSpecHash: hash, updatedAt: now },
+            {
+              expectedVersion: state.version,
+              audit: [draft('spec_reload_refused', reason, { problems: plan.problems })],
+            },
+          );
+          this.logger.warn({ rollout: name, problems: plan.problems }, 'spec reload refused');
+        }
+        return { status: 'refused', problems: plan.problems };
+      }
+      const saved = await this.deps.store.saveRollout(
+        { ...state, spec, stepIndex: plan.stepIndex, refusedSpecHash: null, updatedAt: now },
+        {
+          expectedVersion: state.version,
+          audit: [
+            draft('spec_reloaded', `spec changed: ${plan.changes.join(', ')}`, { changes: plan.changes }),
+          ],
+        },
+      );
+      return { status: 'applied', changes: plan.changes, audit: saved.audit };
+    });
+  }
+
+  /**
+   * Validates a command against the rollout's current phase and puts it in the queue; the next
+   * tick (the scheduler runs one at once) applies it. Throws ValidationError, NotFoundError or
+   * ConflictError instead of queueing a command that cannot apply.
+   */
+  async submitCommand(command: CommandInput): Promise<QueuedCommand> {
+    const issues = [];
+    if (!COMMAND_KINDS.includes(command.kind)) {
+      issues.push({ path: 'kind', message: `"${command.kind}" is not one of ${COMMAND_KINDS.join(', ')}` });
+    }
+    if (!command.actor?.trim()) issues.push({ path: 'actor', message: 'every command needs an actor' });
+    if (!command.reason?.trim()) issues.push({ path: 'reason', message: 'every command needs a reason' });
+    if (command.kind === 'alert' && !command.alert)
+      issues.push({ path: 'alert', message: 'alert needs labels' });
+    if (issues.length > 0) throw new ValidationError(issues.map((i) => ({ source: 'command', ...i })));
+    const state = await this.load(command.rollout);
+    const conflict = commandConflict(state, command);
+    if (conflict) throw new ConflictError(conflict);
+    return this.deps.store.enqueueCommand(command, this.deps.clock.now());
+  }
+
+  /** One command by id (to answer "was it applied?"). */
+  command(id: number): Promise<QueuedCommand | undefined> {
+    return this.deps.store.getCommand(id);
+  }
+
+  status(name: string): Promise<RolloutState> {
+    return this.load(name);
+  }
+
+  list(): Promise<RolloutState[]> {
+    return this.deps.store.listRollouts();
+  }
+
+  audit(query?: AuditQuery): Promise<AuditEntry[]> {
+    return this.deps.store.readAudit(query);
+  }
+
+  /** One control-loop iteration for one rollout. Ticks of the same rollout never overlap. */
+  tick(name: string): Promise<TickReport> {
+    return this.serialized(name, () => this.runTick(name));
+  }
+
+  private async runTick(name: string): Promise<TickReport> {
+    const loaded = await this.load(name);
+    const now = this.deps.clock.now();
+    const backend = this.deps.flagBackend(loaded.spec.flag);
+    const outcomes: CommandOutcome[] = [];
+    let t: Transition = unchanged(loaded);
+
+    for (const command of await this.deps.store.queuedCommands(name)) {
+      t = chain(t, (s) => this.commandTransition(s, command, now, outcomes));
+    }
+
+    let read: FlagState | undefined;
+    if (t.state.phase !== 'pending') {
+      try {
+        read = await backend.getRollout(t.state.spec.flag);
+        const flagRead = read;
+        t = chain(t, (s) => checkExternalChange(s, flagRead, now));
+      } catch (error) {
+        this.logger.warn(
+          { rollout: name, err: String(error) },
+          'flag read failed; hand changes not checked this tick',
+        );
+      }
+    }
+
+    let verdicts: Verdict[] = [];
+    const phase = t.state.phase;
+    if (phase === 'pending') {
+      t = chain(t, (s) => evaluatePending(s, now));
+    } else if (
+      (phase === 'ramping' || phase === 'awaiting_approval' || phase === 'paused') &&
+      t.state.stepIndex >= 0
+    ) {
+      verdicts = await this.verdicts(t.state, read, now);
+      t = chain(t, (s) => evaluate(s, verdicts, now));
+    }
+
+    let state = await this.commit(loaded, t, outcomes);
+    const effects = [...t.effects];
+    const pending = state.pendingWrite;
+    if (pending && pending.nextAttemptAt.getTime() <= now.getTime()) {
+      let result: FlagState | Error;
+      try {
+        result = await performWrite(backend, state.spec.flag, pending.write);
+      } catch (error) {
+        result = error instanceof Error ? error : new Error(String(error));
+      }
+      const written = writeOutcome(state, result, this.deps.clock.now());
+      if (written.state.pendingWrite) {
+        this.logger.warn(
+          {
+            rollout: name,
+            attempts: written.state.pendingWrite.attempts,
+            err: written.state.pendingWrite.lastError,
+          },
+          'flag write not confirmed; will retry',
+        );
+      }
+      state = await this.commit(state, written, []);
+      effects.push(...written.effects);
+    }
+    return { state, hold: t.hold ?? null, effects, verdicts };
+  }
+
+  private commandTransition(
+    state: RolloutState,
+    command: QueuedCommand,
+    now: Date,
+    outcomes: CommandOutcome[],
+  ): Transition {
+    if (command.kind === 'alert') {
+      const ignored = alertIgnored(state, command);
+      if (ignored) {
+        outcomes.push({ id: command.id, status: 'ignored', result: ignored, at: now });
+        return unchanged(state);
+      }
+    } else {
+      const conflict = commandConflict(state, command);
+      if (conflict) {
+        outcomes.push({ id: command.id, status: 'rejected', result: conflict, at: now });
+        const entry: AuditDraft = {
+          at: now,
+          rollout: state.name,
+          actor: command.actor,
+          action: 'command_rejected',
+          fromPhase: state.phase,
+          fromPercentage: state.percentage,
+          toPhase: state.phase,
+          toPercentage: state.percentage,
+          reason: conflict,
+          evidence: { command: command.kind, id: command.id, reason: command.reason },
+        };
+        return { state, effects: [{ type: 'audit', entry }] };
+      }
+    }
+    const t = applyCommand(state, command, now);
+    outcomes.push({ id: command.id, status: 'applied', result: `${command.kind} applied`, at: now });
+    return t;
+  }
+
+  private async verdicts(state: RolloutState, read: FlagState | undefined, now: Date): Promise<Verdict[]> {
+    try {
+      return await this.deps.verdictSource.verdicts({
+        spec: state.spec,
+        stepIndex: state.stepIndex,
+        percentage: read?.enabled ? read.percentage : state.percentage,
+        stepStartedAt: state.stepStartedAt,
+        now,
+      });
+    } catch (error) {
+      // The VerdictSource contract says it never throws; if it does, that is no data, which holds.
+      this.logger.error({ rollout: state.name, err: String(error) }, 'verdict source threw; holding');
+      return [];
+    }
+  }
+
+  /** Saves the transition (state + audit + command outcomes in one transaction), then notifies. */
+  private async commit(
+    before: RolloutState,
+    t: Transition,
+    outcomes: CommandOutcome[],
+  ): Promise<RolloutState> {
+    const audit = t.effects.flatMap((e) => (e.type === 'audit' ? [e.entry] : []));
+    if (audit.length === 0 && outcomes.length === 0 && sameState(before, t.state)) return before;
+    const { state } = await this.deps.store.saveRollout(t.state, {
+      expectedVersion: before.version,
+      audit,
+      commands: outcomes,
+    });
+    for (const effect of t.effects) {
+      if (effect.type !== 'notify' && effect.type !== 'alert') continue;
+      if (effect.type === 'alert')
+        this.logger.warn(
+          { rollout: state.name, reason: effect.notification.reason },
+          effect.notification.title,
+        );
+      try {
+        await this.deps.notifier?.notify(effect.notification);
+      } catch (error) {
+        this.logger.error({ rollout: state.name, err: String(error) }, 'notifier threw');
+      }
+    }
+    return state;
+  }
+
+  private async load(name: string): Promise<RolloutState> {
+    const state = await this.deps.store.getRollout(name);
+    if (!state) throw new NotFoundError(`no rollout named ${name}`);
+    return state;
+  }
+
+  private serialized<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.chains.get(name) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.chains.set(name, tail);
+    void tail.then(() => {
+      if (this.chains.get(name) === tail) this.chains.delete(name);
+    });
+    return run;
+  }
+}
+
+function sameState(a: RolloutState, b: RolloutState): boolean {
+  return JSON.stringify({ ...a, updatedAt: 0 }) === JSON.stringify({ ...b, updatedAt: 0 });
+}

@@ -1,0 +1,134 @@
+import type { Verdict } from '../analysis/verdict.js';
+import { formatDuration } from '../spec/duration.js';
+import { change, moveToStep, pause, RAMPART_ACTOR, rollback } from './change.js';
+import type { Transition } from './effects.js';
+import { unchanged } from './effects.js';
+import type { RolloutState } from './rollout-state.js';
+import { windowAllows } from './windows.js';
+
+/** Treatment events seen at this step: the largest treatment `n` any guardrail reports. */
+export function treatmentSamples(verdicts: readonly Verdict[]): number {
+  let n = 0;
+  for (const v of verdicts) n = Math.max(n, v.evidence.treatment?.n ?? 0);
+  return n;
+}
+
+/** Whether moving to step `index` needs a person's approval that has not been given. */
+export function needsApproval(state: RolloutState, index: number): boolean {
+  const above = state.spec.approvals?.above;
+  const percentage = state.spec.steps[index];
+  return (
+    above !== undefined && percentage !== undefined && percentage > above && state.approvedStep !== index
+  );
+}
+
+function evidenceOf(verdicts: readonly Verdict[]) {
+  return {
+    verdicts: verdicts.map((v) => ({
+      guardrail: v.guardrail,
+      status: v.status,
+      reason: v.reason,
+      evidence: v.evidence,
+    })),
+  };
+}
+
+/**
+ * Takes the step gate: approval, then the move itself. Shared by the first step (from pending)
+ * and every later step, after the caller checked bake, samples, verdicts and windows.
+ */
+function gateAndMove(
+  state: RolloutState,
+  now: Date,
+  next: number,
+  reason: string,
+  evidence: unknown,
+): Transition {
+  if (needsApproval(state, next)) {
+    const percentage = state.spec.steps[next];
+    if (state.phase === 'awaiting_approval') return unchanged(state, `awaiting approval for ${percentage} %`);
+    return change(
+      state,
+      now,
+      { phase: 'awaiting_approval', hold: `awaiting approval for ${percentage} %`, reason: null },
+      {
+        action: 'awaiting_approval',
+        actor: RAMPART_ACTOR,
+        reason: `step ${percentage} % is above ${state.spec.approvals?.above} % and needs an approval`,
+        evidence,
+      },
+    );
+  }
+  return moveToStep(state, now, next, {
+    action: next === 0 ? 'started' : 'advanced',
+    actor: RAMPART_ACTOR,
+    reason,
+    evidence,
+  });
+}
+
+/** A pending rollout starts at its first step once the windows (and an approval, if needed) allow. */
+export function evaluatePending(state: RolloutState, now: Date): Transition {
+  if (!windowAllows(state.spec.windows, now))
+    return unchanged({ ...state, hold: 'outside the allowed windows' }, 'outside the allowed windows');
+  return gateAndMove(state, now, 0, 'rollout started', null);
+}
+
+/**
+ * The pure heart of the controller for a running step (ramping, awaiting approval or paused):
+ * rollback beats pause beats hold beats advance. Missing data never advances.
+ */
+export function evaluate(state: RolloutState, verdicts: readonly Verdict[], now: Date): Transition {
+  const spec = state.spec;
+  const evidence = evidenceOf(verdicts);
+  const failRollback = verdicts.find((v) => v.status === 'fail' && v.onFail === 'rollback');
+  if (failRollback) {
+    return rollback(state, now, {
+      actor: RAMPART_ACTOR,
+      reason: `guardrail ${failRollback.reason}`,
+      evidence,
+    });
+  }
+
+  const hasData = verdicts.length > 0 && !verdicts.some((v) => v.status === 'error');
+  const dataState = hasData ? { ...state, lastDataAt: now } : state;
+  const silentFor = now.getTime() - Math.max(dataState.lastDataAt.getTime(), state.stepStartedAt.getTime());
+  if (!hasData && silentFor > spec.noDataTimeout) {
+    const reason = `no data for ${formatDuration(silentFor)} (noDataTimeout ${formatDuration(spec.noDataTimeout)})`;
+    if (spec.onNoData === 'rollback') return rollback(state, now, { actor: RAMPART_ACTOR, reason, evidence });
+    if (state.phase !== 'paused') {
+      return pause(state, now, 'no_data', { actor: RAMPART_ACTOR, reason, evidence, alert: true });
+    }
+  }
+
+  const failPause = verdicts.find((v) => v.status === 'fail' && v.onFail === 'pause');
+  if (failPause && state.phase !== 'paused') {
+    return pause(dataState, now, 'guardrail', {
+      actor: RAMPART_ACTOR,
+      reason: `guardrail ${failPause.reason}`,
+      evidence,
+    });
+  }
+  if (state.phase === 'paused') return held(dataState, `paused: ${state.reason ?? 'no reason'}`);
+
+  if (state.pendingWrite) return held(dataState, 'flag write not confirmed yet');
+  const baked = now.getTime() - state.stepStartedAt.getTime();
+  if (baked < spec.bake)
+    return held(
+      dataState,
+      `baking: ${formatDuration(baked - (baked % 1000))} of ${formatDuration(spec.bake)}`,
+    );
+  const samples = treatmentSamples(verdicts);
+  if (samples < spec.minSamples) return held(dataState, `treatment samples ${samples} of ${spec.minSamples}`);
+  const notPassing = verdicts.filter((v) => v.status !== 'pass');
+  if (notPassing.length > 0) {
+    return held(dataState, notPassing.map((v) => `${v.guardrail} ${v.status}`).join(', '));
+  }
+  if (!windowAllows(spec.windows, now)) return held(dataState, 'outside the allowed windows');
+  const next = state.stepIndex + 1;
+  return gateAndMove(dataState, now, next, `step ${state.percentage} % passed every guardrail`, evidence);
+}
+
+function held(state: RolloutState, hold: string): Transition {
+  return unchanged({ ...state, hold }, hold);
+}

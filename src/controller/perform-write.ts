@@ -1,0 +1,23 @@
+import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
+import type { FlagRef } from '../spec/rollout-spec-schema.js';
+import type { FlagWrite } from './rollout-state.js';
+
+/** Executes one decided write and reads the flag back (a write's own answer is not trusted). */
+export async function performWrite(
+  backend: FlagBackend,
+  flag: FlagRef,
+  write: FlagWrite,
+): Promise<FlagState> {
+  switch (write.action) {
+    case 'set':
+      await backend.setRollout(flag, write.percentage);
+      break;
+    case 'zero':
+      await backend.setRollout(flag, 0);
+      break;
+    case 'disable':
+      await backend.disable(flag);
+      break;
+  }
+  return backend.getRollout(flag);
+}

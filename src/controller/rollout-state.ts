@@ -1,0 +1,100 @@
+import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+
+export const PHASES = [
+  'pending',
+  'ramping',
+  'awaiting_approval',
+  'paused',
+  'completed',
+  'rolled_back',
+] as const;
+/** Where a rollout is in its life. `rolled_back` is latched: only a person (resume) leaves it. */
+export type Phase = (typeof PHASES)[number];
+
+/** One write to the flag backend. `zero` keeps the environment on with rollout 0. */
+export type FlagWrite = { action: 'set'; percentage: number } | { action: 'disable' } | { action: 'zero' };
+
+/** The flag as rampart expects to read it back. */
+export interface ExpectedFlag {
+  enabled: boolean;
+  /** Null when any percentage is fine (a disabled environment keeps whatever it had). */
+  percentage: number | null;
+}
+
+/**
+ * A flag write that was decided and committed but not yet confirmed by read-back. It is part of the
+ * durable state so that a crash between decision and write never loses (or repeats) the decision.
+ */
+export interface PendingWrite {
+  write: FlagWrite;
+  purpose: 'step' | 'rollback' | 'resume';
+  decidedAt: Date;
+  /** Failed attempts so far. */
+  attempts: number;
+  /** Backoff: no attempt before this time. */
+  nextAttemptAt: Date;
+  lastError: string | null;
+}
+
+/** Why a rollout is paused; decides which signals may re-alert. */
+export type PauseKind = 'manual' | 'guardrail' | 'no_data' | 'external_change';
+
+/** Everything the controller knows about one rollout, persisted after every tick that changes it. */
+export interface RolloutState {
+  name: string;
+  /** The spec the rollout runs with (a refused reload keeps the old one). */
+  spec: RolloutSpec;
+  phase: Phase;
+  /** Index into spec.steps of the current step; -1 before the first step. */
+  stepIndex: number;
+  /** The percentage rampart decided is live (0 after a rollback). */
+  percentage: number;
+  stepStartedAt: Date;
+  /** Last tick at which no guardrail reported `error` (no data). */
+  lastDataAt: Date;
+  /** The step index a person approved (approval is per step). */
+  approvedStep: number | null;
+  /** Why the rollout is paused, rolled back or waiting. */
+  reason: string | null;
+  pauseKind: PauseKind | null;
+  pendingWrite: PendingWrite | null;
+  /** What the last confirmed write left in the backend; null before the first write. */
+  lastWritten: ExpectedFlag | null;
+  /** Why the last tick did not advance (shown on the status page, not audited). */
+  hold: string | null;
+  /** Hash of the last spec whose reload was refused, so a watcher firing twice audits once. */
+  refusedSpecHash: string | null;
+  /** Bumped on every save; a save against a stale version is refused. */
+  version: number;
+  /** Leadership epoch of the writer (fencing token for several replicas; 0 with one). */
+  epoch: number;
+  updatedAt: Date;
+}
+
+/** The percentage a step index stands for (0 before the first step). */
+export function stepPercentage(spec: RolloutSpec, stepIndex: number): number {
+  return stepIndex < 0 ? 0 : (spec.steps[stepIndex] ?? 0);
+}
+
+/** What a write leaves in the backend when it succeeds. */
+export function expectedAfter(write: FlagWrite): ExpectedFlag {
+  switch (write.action) {
+    case 'set':
+      return { enabled: true, percentage: write.percentage };
+    case 'disable':
+      return { enabled: false, percentage: null };
+    case 'zero':
+      return { enabled: true, percentage: 0 };
+  }
+}
+
+/** Whether a read-back flag is what rampart expects. */
+export function matchesExpected(
+  read: { exists: boolean; enabled: boolean; percentage: number },
+  expected: ExpectedFlag,
+): boolean {
+  if (!expected.enabled) return !read.exists || !read.enabled;
+  return (
+    read.exists && read.enabled && (expected.percentage === null || read.percentage === expected.percentage)
+  );
+}

@@ -1,0 +1,51 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { RolloutState } from './rollout-state.js';
+
+/** What a new spec file would do to a running rollout. */
+export type SpecReloadPlan =
+  | { kind: 'unchanged' }
+  | { kind: 'safe'; changes: string[]; stepIndex: number }
+  | { kind: 'unsafe'; problems: string[] };
+
+const RUNNING = new Set(['ramping', 'awaiting_approval', 'paused']);
+
+/**
+ * Decides whether `next` may replace the running spec. Thresholds, bake, windows, approvals,
+ * notify and the like are safe; another rollout name or flag, or steps that no longer contain the
+ * live percentage (they would drop below it or jump over it), are not.
+ */
+export function planSpecReload(state: RolloutState, next: RolloutSpec): SpecReloadPlan {
+  const current = state.spec;
+  const keys = [...new Set([...Object.keys(current), ...Object.keys(next)])] as (keyof RolloutSpec)[];
+  const changes = keys.filter((k) => !isDeepStrictEqual(current[k], next[k])).sort();
+  if (changes.length === 0) return { kind: 'unchanged' };
+
+  const problems: string[] = [];
+  if (next.name !== current.name) problems.push(`name changed from ${current.name} to ${next.name}`);
+  if (state.phase !== 'pending' && !isDeepStrictEqual(next.flag, current.flag)) {
+    problems.push(
+      `flag changed from ${flagText(current)} to ${flagText(next)} while the rollout is ${state.phase}`,
+    );
+  }
+  let stepIndex = state.stepIndex;
+  if (RUNNING.has(state.phase) && state.stepIndex >= 0) {
+    stepIndex = next.steps.indexOf(state.percentage);
+    if (stepIndex < 0) {
+      problems.push(
+        `steps [${next.steps.join(', ')}] do not contain the live ${state.percentage} %: the rollout would drop below it or jump over it`,
+      );
+    }
+  } else if (state.phase === 'completed') {
+    stepIndex = next.steps.length - 1;
+  } else if (stepIndex >= next.steps.length) {
+    stepIndex = next.steps.length - 1;
+  }
+  if (problems.length > 0) return { kind: 'unsafe', problems };
+  return { kind: 'safe', changes, stepIndex };
+}
+
+function flagText(spec: RolloutSpec): string {
+  const f = spec.flag;
+  return `${f.backend}:${f.project}/${f.environment}/${f.name} (stickiness ${f.stickiness})`;
+}

@@ -1,0 +1,78 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { CommandInput, CommandKind, CommandStatus, QueuedCommand } from '../controller/command.js';
+import type { CommandsTable, Database } from './database.js';
+import type { CommandOutcome } from './store.js';
+
+function fromRow(row: Selectable<CommandsTable>): QueuedCommand {
+  const payload = JSON.parse(row.payload) as Pick<CommandInput, 'full' | 'alert'>;
+  return {
+    id: Number(row.id),
+    rollout: row.rollout,
+    kind: row.kind as CommandKind,
+    actor: row.actor,
+    reason: row.reason,
+    ...payload,
+    submittedAt: new Date(row.submitted_at),
+    status: row.status as CommandStatus,
+    result: row.result,
+    appliedAt: row.applied_at === null ? null : new Date(row.applied_at),
+  };
+}
+
+export async function enqueueCommand(
+  db: Kysely<Database>,
+  command: CommandInput,
+  at: Date,
+): Promise<QueuedCommand> {
+  return db.transaction().execute(async (trx) => {
+    const last = await trx
+      .selectFrom('commands')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst();
+    const id = Number(last?.id ?? 0) + 1;
+    const payload: Pick<CommandInput, 'full' | 'alert'> = {};
+    if (command.full !== undefined) payload.full = command.full;
+    if (command.alert !== undefined) payload.alert = command.alert;
+    const row = {
+      id,
+      rollout: command.rollout,
+      kind: command.kind,
+      actor: command.actor,
+      reason: command.reason,
+      payload: JSON.stringify(payload),
+      submitted_at: at.toISOString(),
+      status: 'queued',
+      result: null,
+      applied_at: null,
+    };
+    await trx.insertInto('commands').values(row).execute();
+    return fromRow(row);
+  });
+}
+
+export async function queuedCommands(db: Kysely<Database>, rollout: string): Promise<QueuedCommand[]> {
+  const rows = await db
+    .selectFrom('commands')
+    .selectAll()
+    .where('rollout', '=', rollout)
+    .where('status', '=', 'queued')
+    .orderBy('id')
+    .execute();
+  return rows.map(fromRow);
+}
+
+export async function getCommand(db: Kysely<Database>, id: number): Promise<QueuedCommand | undefined> {
+  const row = await db.selectFrom('commands').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && fromRow(row);
+}
+
+export async function recordOutcomes(db: Kysely<Database>, outcomes: CommandOutcome[]): Promise<void> {
+  for (const o of outcomes) {
+    await db
+      .updateTable('commands')
+      .set({ status: o.status, result: o.result, applied_at: o.at.toISOString() })
+      .where('id', '=', o.id)
+      .where('status', '=', 'queued')
+      .execute();
+  }
+}

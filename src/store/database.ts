@@ -1,0 +1,65 @@
+/**
+ * Table shapes as kysely sees them. Portable types only (text, integer): times are ISO-8601 text,
+ * booleans 0/1 integers, JSON as text, so the same code runs on SQLite and PostgreSQL.
+ */
+export interface Database {
+  rollouts: RolloutsTable;
+  commands: CommandsTable;
+  audit_log: AuditLogTable;
+  flags: FlagsTable;
+}
+
+export interface RolloutsTable {
+  name: string;
+  phase: string;
+  step_index: number;
+  percentage: number;
+  version: number;
+  epoch: number;
+  /** The running spec as JSON. */
+  spec: string;
+  /** The rest of RolloutState as JSON. */
+  state: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CommandsTable {
+  id: number;
+  rollout: string;
+  kind: string;
+  actor: string;
+  reason: string;
+  /** full / alert, as JSON. */
+  payload: string;
+  submitted_at: string;
+  status: string;
+  result: string | null;
+  applied_at: string | null;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  rollout: string;
+  actor: string;
+  action: string;
+  from_phase: string | null;
+  from_percentage: number | null;
+  to_phase: string | null;
+  to_percentage: number | null;
+  reason: string;
+  evidence: string;
+}
+
+export interface FlagsTable {
+  name: string;
+  project: string;
+  environment: string;
+  enabled: number;
+  percentage: number;
+  stickiness: string;
+  group_id: string;
+  revision: number;
+  updated_at: string;
+}

@@ -1,0 +1,91 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { Migrator } from 'kysely';
+import { StoreError } from '../errors/store-error.js';
+
+// Migrations use only the portable schema builder: integer/text columns, no autoincrement
+// (ids and audit seq are assigned inside the writing transaction, which also keeps seq gap-free).
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('rollouts')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('phase', 'text', (c) => c.notNull())
+        .addColumn('step_index', 'integer', (c) => c.notNull())
+        .addColumn('percentage', 'integer', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('epoch', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('spec', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('commands')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('rollout', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('submitted_at', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('result', 'text')
+        .addColumn('applied_at', 'text')
+        .execute();
+      await db.schema
+        .createIndex('commands_rollout_status')
+        .on('commands')
+        .columns(['rollout', 'status'])
+        .execute();
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('rollout', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('from_phase', 'text')
+        .addColumn('from_percentage', 'integer')
+        .addColumn('to_phase', 'text')
+        .addColumn('to_percentage', 'integer')
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('evidence', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('audit_log_rollout_seq')
+        .on('audit_log')
+        .columns(['rollout', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('flags')
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('project', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('enabled', 'integer', (c) => c.notNull())
+        .addColumn('percentage', 'integer', (c) => c.notNull())
+        .addColumn('stickiness', 'text', (c) => c.notNull())
+        .addColumn('group_id', 'text', (c) => c.notNull())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('flags_pk', ['name', 'project', 'environment'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const table of ['flags', 'audit_log', 'commands', 'rollouts'])
+        await db.schema.dropTable(table).execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the schema to the latest version; throws StoreError naming the failed migration. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new StoreError(`database migration ${failed} failed: ${String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,85 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Phase, RolloutState } from '../controller/rollout-state.js';
+import { ConflictError } from '../errors/conflict-error.js';
+import { StaleStateError } from '../errors/stale-state-error.js';
+import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { Database, RolloutsTable } from './database.js';
+
+type Row = Selectable<RolloutsTable>;
+type Rest = Omit<RolloutState, 'name' | 'spec' | 'phase' | 'stepIndex' | 'percentage' | 'version' | 'epoch'>;
+
+const DATE_FIELDS = ['stepStartedAt', 'lastDataAt', 'updatedAt'] as const;
+
+function toRow(state: RolloutState, createdAt: string): Row {
+  const { name, spec, phase, stepIndex, percentage, version, epoch, ...rest } = state;
+  return {
+    name,
+    phase,
+    step_index: stepIndex,
+    percentage,
+    version,
+    epoch,
+    spec: JSON.stringify(spec),
+    state: JSON.stringify(rest),
+    created_at: createdAt,
+    updated_at: state.updatedAt.toISOString(),
+  };
+}
+
+function fromRow(row: Row): RolloutState {
+  const rest = JSON.parse(row.state) as Record<string, unknown>;
+  for (const field of DATE_FIELDS) rest[field] = new Date(rest[field] as string);
+  const pending = rest.pendingWrite as Record<string, unknown> | null;
+  if (pending) {
+    pending.decidedAt = new Date(pending.decidedAt as string);
+    pending.nextAttemptAt = new Date(pending.nextAttemptAt as string);
+  }
+  return {
+    ...(rest as unknown as Rest),
+    name: row.name,
+    spec: JSON.parse(row.spec) as RolloutSpec,
+    phase: row.phase as Phase,
+    stepIndex: row.step_index,
+    percentage: row.percentage,
+    version: row.version,
+    epoch: row.epoch,
+  };
+}
+
+export async function getRollout(db: Kysely<Database>, name: string): Promise<RolloutState | undefined> {
+  const row = await db.selectFrom('rollouts').selectAll().where('name', '=', name).executeTakeFirst();
+  return row && fromRow(row);
+}
+
+export async function listRollouts(db: Kysely<Database>): Promise<RolloutState[]> {
+  const rows = await db.selectFrom('rollouts').selectAll().orderBy('name').execute();
+  return rows.map(fromRow);
+}
+
+export async function insertRollout(db: Kysely<Database>, state: RolloutState): Promise<void> {
+  const exists = await db
+    .selectFrom('rollouts')
+    .select('name')
+    .where('name', '=', state.name)
+    .executeTakeFirst();
+  if (exists) throw new ConflictError(`rollout ${state.name} already exists`);
+  await db.insertInto('rollouts').values(toRow(state, state.updatedAt.toISOString())).execute();
+}
+
+/** Writes `state` over version `expectedVersion`; throws StaleStateError when it moved on. */
+export async function updateRollout(
+  db: Kysely<Database>,
+  state: RolloutState,
+  expectedVersion: number,
+): Promise<void> {
+  const { created_at: _unused, name, ...values } = toRow(state, '');
+  const result = await db
+    .updateTable('rollouts')
+    .set(values)
+    .where('name', '=', name)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) {
+    throw new StaleStateError(`rollout ${name} changed since version ${expectedVersion} was read; not saved`);
+  }
+}

@@ -1,0 +1,121 @@
+import type { CommandInput, CommandStatus, QueuedCommand } from '../controller/command.js';
+import type { Phase, RolloutState } from '../controller/rollout-state.js';
+
+export const AUDIT_ACTIONS = [
+  'created',
+  'started',
+  'advanced',
+  'awaiting_approval',
+  'approved',
+  'promoted',
+  'completed',
+  'paused',
+  'resumed',
+  'restarted',
+  'rolled_back',
+  'rollback_confirmed',
+  'external_change',
+  'command_rejected',
+  'spec_reloaded',
+  'spec_reload_refused',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** An audit entry before the store numbers it. */
+export interface AuditDraft {
+  at: Date;
+  rollout: string;
+  actor: string;
+  action: AuditAction;
+  fromPhase: Phase | null;
+  fromPercentage: number | null;
+  toPhase: Phase | null;
+  toPercentage: number | null;
+  reason: string;
+  /** Verdict numbers and other context; stored as JSON. */
+  evidence: unknown;
+}
+
+/** One line of the append-only audit log; `seq` is contiguous from 1, without gaps. */
+export interface AuditEntry extends AuditDraft {
+  seq: number;
+}
+
+export interface AuditQuery {
+  rollout?: string;
+  /** Only entries with seq greater than this. */
+  afterSeq?: number;
+  limit?: number;
+}
+
+/** What a tick decided about the commands it applied. */
+export interface CommandOutcome {
+  id: number;
+  status: Exclude<CommandStatus, 'queued'>;
+  result: string;
+  at: Date;
+}
+
+/** A flag of the embedded flag backend. */
+export interface FlagRecord {
+  name: string;
+  project: string;
+  environment: string;
+  enabled: boolean;
+  percentage: number;
+  stickiness: string;
+  groupId: string;
+  /** Store-wide counter: the largest revision changes whenever any flag changes (ETag). */
+  revision: number;
+  updatedAt: Date;
+}
+
+export type FlagKey = Pick<FlagRecord, 'name' | 'project' | 'environment'>;
+
+/** Flags of the embedded backend. */
+export interface FlagRepository {
+  /** The flag, or undefined when it was never written. */
+  get(key: FlagKey): Promise<FlagRecord | undefined>;
+  /** Creates or updates a flag and bumps the revision; returns the row as read back. */
+  put(flag: Omit<FlagRecord, 'revision' | 'updatedAt'>, at: Date): Promise<FlagRecord>;
+  /** Every flag, ordered by project, environment, name. */
+  list(): Promise<FlagRecord[]>;
+  /** The largest revision (0 with no flags): changes on every write. */
+  revision(): Promise<number>;
+}
+
+/**
+ * rampart's durable state: rollouts, the command queue, the append-only audit log and the
+ * embedded flags. Every state change is written together with its audit entries in one transaction.
+ */
+export interface Store {
+  /** The rollout's state, or undefined when it is unknown. */
+  getRollout(name: string): Promise<RolloutState | undefined>;
+  /** Every rollout, ordered by name. */
+  listRollouts(): Promise<RolloutState[]>;
+  /** Inserts a new rollout with its audit entries; throws ConflictError when it exists. */
+  createRollout(state: RolloutState, audit: AuditDraft[]): Promise<RolloutState>;
+  /**
+   * Saves `state` if the stored version is still `expectedVersion` (else throws
+   * StaleStateError), appends `audit` and records `commands` outcomes, all in one transaction.
+   * Returns the state with its new version and the numbered audit entries.
+   */
+  saveRollout(
+    state: RolloutState,
+    change: { expectedVersion: number; audit: AuditDraft[]; commands?: CommandOutcome[] },
+  ): Promise<{ state: RolloutState; audit: AuditEntry[] }>;
+  /** Appends audit entries on their own (e.g. a refused spec reload, which changes no state). */
+  appendAudit(entries: AuditDraft[]): Promise<AuditEntry[]>;
+  /** Reads the audit log in seq order. */
+  readAudit(query?: AuditQuery): Promise<AuditEntry[]>;
+  /** Puts a command in the queue with status `queued`. */
+  enqueueCommand(command: CommandInput, at: Date): Promise<QueuedCommand>;
+  /** Commands of a rollout still `queued`, oldest first. */
+  queuedCommands(rollout: string): Promise<QueuedCommand[]>;
+  /** One command by id, or undefined. */
+  getCommand(id: number): Promise<QueuedCommand | undefined>;
+  /** Flags of the embedded flag backend. */
+  readonly flags: FlagRepository;
+  /** Closes the database. */
+  close(): Promise<void>;
+}
