@@ -1,0 +1,175 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnleashNotFoundError } from '../../../src/errors/unleash-not-found-error.js';
+import { UnleashUnauthorizedError } from '../../../src/errors/unleash-unauthorized-error.js';
+import { UnleashUnreachableError } from '../../../src/errors/unleash-unreachable-error.js';
+import { HttpUnleashAdminApi } from '../../../src/flag-backends/unleash/http-unleash-admin-api.js';
+import { UnleashFlagBackend } from '../../../src/flag-backends/unleash/unleash-flag-backend.js';
+import { type FlagRef, flagRefSchema } from '../../../src/spec/rollout-spec-schema.js';
+import { describeFlagBackendContract } from '../../support/flag-backend-contract.js';
+import { startUnleashServer, type UnleashServer } from '../../support/unleash-server.js';
+
+let unleash: UnleashServer;
+
+beforeAll(async () => {
+  unleash = await startUnleashServer();
+});
+
+afterAll(async () => {
+  await unleash?.stop();
+});
+
+function backend(token = unleash.adminToken): UnleashFlagBackend {
+  return new UnleashFlagBackend(
+    new HttpUnleashAdminApi({
+      url: unleash.url,
+      token,
+      timeoutMs: 3000,
+      initialDelayMs: 50,
+      maxDelayMs: 200,
+    }),
+  );
+}
+
+function freshFlag(overrides: Partial<FlagRef> = {}): FlagRef {
+  return flagRefSchema.parse({
+    backend: 'unleash',
+    name: `it-${randomBytes(4).toString('hex')}`,
+    ...overrides,
+  });
+}
+
+/** What a person does in the Unleash UI, through the same Admin API. */
+async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${unleash.url}/api/admin/projects/default/features/${path}`, {
+    method,
+    headers: { Authorization: unleash.adminToken, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  const text = await res.text();
+  return text ? JSON.parse(text) : undefined;
+}
+
+interface Strategy {
+  id: string;
+  title: string | null;
+  parameters: Record<string, string>;
+}
+
+async function strategies(flag: FlagRef): Promise<Strategy[]> {
+  return (await admin('GET', `${flag.name}/environments/${flag.environment}/strategies`)) as Strategy[];
+}
+
+describeFlagBackendContract('UnleashFlagBackend against unleash-server 7.4.1', () => backend(), {
+  backend: 'unleash',
+});
+
+describe('UnleashFlagBackend against unleash-server 7.4.1', () => {
+  it('creates the flag with exactly one rampart strategy, never Unleash’s default 100 %', async () => {
+    const flag = freshFlag({ groupId: 'mfa-group' });
+    await backend().setRollout(flag, 1);
+    expect(await strategies(flag)).toEqual([
+      expect.objectContaining({
+        title: `rampart:${flag.name}`,
+        name: 'flexibleRollout',
+        parameters: { rollout: '1', stickiness: 'userId', groupId: 'mfa-group' },
+      }),
+    ]);
+  });
+
+  it('ramps 1 -> 5 -> 25 -> 100 and rolls back, read back after each write', async () => {
+    const flag = freshFlag();
+    const b = backend();
+    for (const p of [1, 5, 25, 100]) {
+      expect(await b.setRollout(flag, p)).toEqual({
+        exists: true,
+        enabled: true,
+        percentage: p,
+        otherStrategies: 0,
+      });
+    }
+    expect(await b.disable(flag)).toEqual({
+      exists: true,
+      enabled: false,
+      percentage: 100,
+      otherStrategies: 0,
+    });
+    const feature = (await admin('GET', flag.name)) as { environments: { name: string; enabled: boolean }[] };
+    expect(feature.environments.find((e) => e.name === 'production')?.enabled).toBe(false);
+    expect(await strategies(flag)).toHaveLength(1);
+  });
+
+  it('finds its strategy again from a new process-like instance', async () => {
+    const flag = freshFlag();
+    await backend().setRollout(flag, 5);
+    expect(await backend().setRollout(flag, 25)).toMatchObject({ percentage: 25 });
+    expect(await strategies(flag)).toHaveLength(1);
+  });
+
+  it('reports changes a person makes in Unleash by hand', async () => {
+    const flag = freshFlag();
+    const b = backend();
+    await b.setRollout(flag, 5);
+    const [mine] = await strategies(flag);
+    if (!mine) throw new Error('no strategy');
+    await admin('PUT', `${flag.name}/environments/production/strategies/${mine.id}`, {
+      name: 'flexibleRollout',
+      title: mine.title,
+      constraints: [],
+      parameters: { ...mine.parameters, rollout: '60' },
+    });
+    expect(await b.getRollout(flag)).toMatchObject({ enabled: true, percentage: 60, otherStrategies: 0 });
+
+    await admin('POST', `${flag.name}/environments/production/strategies`, {
+      name: 'flexibleRollout',
+      constraints: [],
+      parameters: { rollout: '100', stickiness: 'default', groupId: flag.name },
+    });
+    expect(await b.getRollout(flag)).toMatchObject({ percentage: 60, otherStrategies: 1 });
+
+    await admin('POST', `${flag.name}/environments/production/off`);
+    expect(await b.getRollout(flag)).toMatchObject({ enabled: false, percentage: 60, otherStrategies: 1 });
+  });
+
+  it('rejects a bad admin token with a message that says what to fix', async () => {
+    const error = await backend('*:*.not-a-real-token')
+      .getRollout(freshFlag())
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnleashUnauthorizedError);
+    expect((error as Error).message).toBe(
+      `admin token rejected by Unleash at ${unleash.url} (HTTP 401): check UNLEASH_ADMIN_TOKEN`,
+    );
+    expect((error as Error).message).not.toContain('not-a-real-token');
+  });
+
+  it('names a missing project', async () => {
+    const flag = freshFlag({ project: 'no-such-project' });
+    await expect(backend().setRollout(flag, 1)).rejects.toSatisfy(
+      (e) => e instanceof UnleashNotFoundError && /no-such-project/.test(e.message),
+    );
+  });
+
+  it('names a missing environment', async () => {
+    const flag = freshFlag({ environment: 'staging' });
+    await expect(backend().setRollout(flag, 1)).rejects.toThrow(/no environment "staging"/);
+  });
+
+  it('fails typed while the server is down mid-ramp, then recovers when it is back', async () => {
+    const flag = freshFlag();
+    const b = backend();
+    await b.setRollout(flag, 5);
+    await unleash.stopServer();
+    try {
+      await expect(b.setRollout(flag, 25)).rejects.toBeInstanceOf(UnleashUnreachableError);
+      await expect(b.getRollout(flag)).rejects.toBeInstanceOf(UnleashUnreachableError);
+      expect(await b.isOnline()).toBe(false);
+    } finally {
+      await unleash.startServer();
+    }
+    expect(await b.isOnline()).toBe(true);
+    expect(await b.getRollout(flag)).toMatchObject({ enabled: true, percentage: 5 });
+    expect(await b.setRollout(flag, 25)).toMatchObject({ enabled: true, percentage: 25 });
+    expect(await strategies(flag)).toHaveLength(1);
+  });
+});

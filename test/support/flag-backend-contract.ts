@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { FlagBackend } from '../../src/flag-backends/flag-backend.js';
+import { type FlagRef, flagRefSchema } from '../../src/spec/rollout-spec-schema.js';
+
+/**
+ * What every FlagBackend must do, whatever holds the flags. `makeBackend` is called once per test
+ * (after the file's beforeAll, so it may use a server started there); every test uses fresh flag names.
+ */
+export function describeFlagBackendContract(
+  name: string,
+  makeBackend: () => FlagBackend | Promise<FlagBackend>,
+  options: { backend?: string; project?: string } = {},
+): void {
+  const freshFlag = (environment = 'production'): FlagRef =>
+    flagRefSchema.parse({
+      backend: options.backend ?? 'test',
+      name: `contract-${randomBytes(5).toString('hex')}`,
+      project: options.project ?? 'default',
+      environment,
+    });
+
+  describe(`FlagBackend contract: ${name}`, () => {
+    it('reports a flag that was never written as not existing and off', async () => {
+      const backend = await makeBackend();
+      expect(await backend.getRollout(freshFlag())).toMatchObject({
+        exists: false,
+        enabled: false,
+        percentage: 0,
+      });
+    });
+
+    it('creates the flag on the first setRollout and returns the state read back', async () => {
+      const backend = await makeBackend();
+      const flag = freshFlag();
+      expect(await backend.setRollout(flag, 1)).toMatchObject({ exists: true, enabled: true, percentage: 1 });
+      expect(await backend.getRollout(flag)).toMatchObject({ exists: true, enabled: true, percentage: 1 });
+    });
+
+    it('ramps 1 -> 5 -> 25 -> 100, each step read back', async () => {
+      const backend = await makeBackend();
+      const flag = freshFlag();
+      for (const percentage of [1, 5, 25, 100]) {
+        expect(await backend.setRollout(flag, percentage)).toMatchObject({ enabled: true, percentage });
+        expect(await backend.getRollout(flag)).toMatchObject({ enabled: true, percentage });
+      }
+    });
+
+    it('disable turns the flag off and stays off when read again', async () => {
+      const backend = await makeBackend();
+      const flag = freshFlag();
+      await backend.setRollout(flag, 25);
+      expect(await backend.disable(flag)).toMatchObject({ exists: true, enabled: false });
+      expect(await backend.getRollout(flag)).toMatchObject({ exists: true, enabled: false });
+      expect(await backend.disable(flag)).toMatchObject({ exists: true, enabled: false });
+    });
+
+    it('setRollout after disable turns the flag back on at the new percentage', async () => {
+      const backend = await makeBackend();
+      const flag = freshFlag();
+      await backend.setRollout(flag, 25);
+      await backend.disable(flag);
+      expect(await backend.setRollout(flag, 5)).toMatchObject({ enabled: true, percentage: 5 });
+    });
+
+    it('setRollout(0) keeps the flag on with nobody in it (rollback: zero)', async () => {
+      const backend = await makeBackend();
+      const flag = freshFlag();
+      await backend.setRollout(flag, 25);
+      expect(await backend.setRollout(flag, 0)).toMatchObject({ enabled: true, percentage: 0 });
+    });
+
+    it('keeps flags and environments apart', async () => {
+      const backend = await makeBackend();
+      const a = freshFlag('production');
+      const b = freshFlag('production');
+      const aDev = { ...a, environment: 'development' };
+      await backend.setRollout(a, 5);
+      await backend.setRollout(b, 50);
+      expect(await backend.getRollout(a)).toMatchObject({ percentage: 5 });
+      expect(await backend.getRollout(b)).toMatchObject({ percentage: 50 });
+      expect(await backend.getRollout(aDev)).toMatchObject({ enabled: false, percentage: 0 });
+    });
+
+    it('rejects a percentage that is not an integer 0..100 without writing', async () => {
+      const backend = await makeBackend();
+      const flag = freshFlag();
+      await expect(backend.setRollout(flag, 101)).rejects.toThrow(RangeError);
+      await expect(backend.setRollout(flag, -1)).rejects.toThrow(RangeError);
+      await expect(backend.setRollout(flag, 12.5)).rejects.toThrow(RangeError);
+      expect(await backend.getRollout(flag)).toMatchObject({ exists: false });
+    });
+
+    it('is online', async () => {
+      const backend = await makeBackend();
+      expect(await backend.isOnline()).toBe(true);
+    });
+  });
+}
