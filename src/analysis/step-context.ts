@@ -1,0 +1,13 @@
+/** Where the rollout stands when its guardrails are judged. */
+export interface RolloutStep {
+  /** Index into spec.steps. */
+  stepIndex: number;
+  /** Percentage currently live (as read back from the flag backend). */
+  percentage: number;
+}
+
+/** What an evaluator needs to know about the step, derived from the spec by evaluateGuardrails. */
+export interface StepContext extends RolloutStep {
+  /** N*: treatment sample at which the confidence sequences are tightest (see plannedSamples). */
+  plannedSamples: number;
+}

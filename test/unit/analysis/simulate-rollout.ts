@@ -1,0 +1,144 @@
+import { alphaPerTest } from '../../../src/analysis/alpha.js';
+import { compareUpperBound } from '../../../src/analysis/compare-test.js';
+import { evaluateGuardrails } from '../../../src/analysis/evaluate-guardrails.js';
+import { rateLowerBound } from '../../../src/analysis/evaluate-rate.js';
+import { srmStatistic } from '../../../src/analysis/evaluate-srm.js';
+import type { GuardrailInput } from '../../../src/analysis/guardrail-input.js';
+import { plannedSamples } from '../../../src/analysis/planned-sample.js';
+import type { Verdict } from '../../../src/analysis/verdict.js';
+import type { Guardrail, RolloutSpec } from '../../../src/spec/rollout-spec-schema.js';
+import { binomial, poisson } from './seeded-random.js';
+
+/** Traffic and health of one simulated rollout (pure, driven by a seeded PRNG). */
+export interface Traffic {
+  loginsPerMinute: number;
+  controlSuccess: number;
+  treatmentSuccess: number;
+  /** Logouts per login in each arm (Bernoulli per login). */
+  controlLogoutRate: number;
+  treatmentLogoutRate: number;
+}
+
+export interface StepOutcome {
+  /** First failing verdict whose onFail is rollback, if any. */
+  rollback?: { verdict: Verdict; seconds: number; treatmentEvents: number };
+  /** Whether any srm verdict failed (a pause) during the step. */
+  paused: boolean;
+}
+
+interface Counts {
+  nT: number;
+  nC: number;
+  gT: number;
+  gC: number;
+  lT: number;
+  lC: number;
+}
+
+/** Every this many ticks the full evaluator runs too and must agree with the numeric fast path. */
+const CROSS_CHECK_EVERY = 37;
+
+/**
+ * Simulates one step tick by tick: Poisson logins, split by the step's percentage, successes and
+ * logouts drawn per arm; the guardrails (compare, rate, srm) are judged at every tick on the counts
+ * since step start. The per-tick decision uses the same exported bound functions the evaluators
+ * use (string formatting of millions of verdicts would dominate the run time); the full
+ * evaluateGuardrails runs at every failure and every 37th tick and must agree, or the run throws.
+ */
+export function simulateStep(
+  spec: RolloutSpec,
+  stepIndex: number,
+  traffic: Traffic,
+  rand: () => number,
+  maxSeconds: number,
+  stopWhen: (seconds: number, treatmentEvents: number) => boolean = () => false,
+): StepOutcome {
+  const percentage = spec.steps[stepIndex] ?? 100;
+  const share = percentage / 100;
+  const tickSeconds = spec.tick / 1000;
+  const perTick = (traffic.loginsPerMinute * tickSeconds) / 60;
+  const decide = fastDecider(spec, share);
+  const c: Counts = { nT: 0, nC: 0, gT: 0, gC: 0, lT: 0, lC: 0 };
+  let paused = false;
+  let tick = 0;
+  for (let s = tickSeconds; s <= maxSeconds; s += tickSeconds) {
+    tick++;
+    const n = poisson(rand, perTick);
+    const t = binomial(rand, n, share);
+    c.nT += t;
+    c.nC += n - t;
+    c.gT += binomial(rand, t, traffic.treatmentSuccess);
+    c.gC += binomial(rand, n - t, traffic.controlSuccess);
+    c.lT += binomial(rand, t, traffic.treatmentLogoutRate);
+    c.lC += binomial(rand, n - t, traffic.controlLogoutRate);
+    const fails = decide(c);
+    if (fails.some((f) => f) || tick % CROSS_CHECK_EVERY === 0) {
+      const verdicts = evaluateGuardrails(spec, inputsOf(spec, c), { stepIndex, percentage });
+      verdicts.forEach((v, i) => {
+        if ((v.status === 'fail') !== fails[i])
+          throw new Error(`fast path disagrees with evaluator: ${v.reason}`);
+      });
+      for (const v of verdicts) {
+        if (v.status !== 'fail') continue;
+        if (v.onFail === 'pause') paused = true;
+        else return { rollback: { verdict: v, seconds: s, treatmentEvents: c.nT }, paused };
+      }
+    }
+    if (stopWhen(s, c.nT)) break;
+  }
+  return { paused };
+}
+
+function fastDecider(spec: RolloutSpec, share: number): (c: Counts) => boolean[] {
+  const alpha = alphaPerTest(spec);
+  const plannedN = plannedSamples(spec);
+  const rules = spec.guardrails.map((g): ((c: Counts) => boolean) => fastRule(g, share, alpha, plannedN));
+  return (c) => rules.map((r) => r(c));
+}
+
+function fastRule(g: Guardrail, share: number, alpha: number, plannedN: number): (c: Counts) => boolean {
+  switch (g.kind) {
+    case 'compare':
+      return (c) =>
+        c.nT > 0 &&
+        c.nC > 0 &&
+        compareUpperBound(
+          { goodTreatment: c.gT, totalTreatment: c.nT, goodControl: c.gC, totalControl: c.nC },
+          plannedN,
+          alpha,
+        ).upper < -g.compare.maxDrop;
+    case 'rate':
+      return (c) =>
+        c.nT > 0 &&
+        c.nC > 0 &&
+        rateLowerBound(c.lT, c.nT, c.lC, c.nC, plannedN, alpha).lower > Math.log(g.rate.maxRatio);
+    case 'srm':
+      return (c) =>
+        share > 0 &&
+        share < 1 &&
+        Math.min((c.nT + c.nC) * share, (c.nT + c.nC) * (1 - share)) >= g.srm.minPerArm &&
+        ((s) => s.chi2 > s.boundary)(srmStatistic(c.nT, c.nC, share, plannedN, g.srm.pValue));
+    default:
+      throw new Error(`simulation does not model ${g.kind}`);
+  }
+}
+
+function ok<T>(value: T) {
+  return { status: 'ok' as const, value };
+}
+
+function inputsOf(spec: RolloutSpec, c: Counts): GuardrailInput[] {
+  const total = ok({ treatment: c.nT, control: c.nC });
+  return spec.guardrails.map((g): GuardrailInput => {
+    switch (g.kind) {
+      case 'compare':
+        return { kind: 'compare', good: ok({ treatment: c.gT, control: c.gC }), total };
+      case 'rate':
+        return { kind: 'rate', events: ok({ treatment: c.lT, control: c.lC }), per: total };
+      case 'srm':
+        return { kind: 'srm', exposures: total };
+      default:
+        throw new Error(`simulation does not model ${g.kind}`);
+    }
+  });
+}
