@@ -118,12 +118,12 @@ export function evaluate(state: RolloutState, verdicts: readonly Verdict[], now:
       dataState,
       `baking: ${formatDuration(baked - (baked % 1000))} of ${formatDuration(spec.bake)}`,
     );
-  const samples = treatmentSamples(verdicts);
-  if (samples < spec.minSamples) return held(dataState, `treatment samples ${samples} of ${spec.minSamples}`);
   const notPassing = verdicts.filter((v) => v.status !== 'pass');
   if (notPassing.length > 0) {
     return held(dataState, notPassing.map((v) => `${v.guardrail} ${v.status}`).join(', '));
   }
+  const samples = treatmentSamples(verdicts);
+  if (samples < spec.minSamples) return held(dataState, `treatment samples ${samples} of ${spec.minSamples}`);
   if (!windowAllows(spec.windows, now)) return held(dataState, 'outside the allowed windows');
   const next = state.stepIndex + 1;
   return gateAndMove(dataState, now, next, `step ${state.percentage} % passed every guardrail`, evidence);

@@ -1,0 +1,39 @@
+import type { FlagBackend, FlagState } from '../../src/flag-backends/flag-backend.js';
+import type { FlagRef } from '../../src/spec/rollout-spec-schema.js';
+
+/** Wraps a backend so tests can make writes fail (throwing, as a 5xx would) and count calls. */
+export class FlakyFlagBackend implements FlagBackend {
+  /** Writes fail while this is > 0 (decremented per failed write), or always when Infinity. */
+  failWrites = 0;
+  writes = 0;
+  failedWrites = 0;
+
+  constructor(readonly inner: FlagBackend) {}
+
+  getRollout(flag: FlagRef): Promise<FlagState> {
+    return this.inner.getRollout(flag);
+  }
+
+  async setRollout(flag: FlagRef, percentage: number): Promise<FlagState> {
+    this.beforeWrite();
+    return this.inner.setRollout(flag, percentage);
+  }
+
+  async disable(flag: FlagRef): Promise<FlagState> {
+    this.beforeWrite();
+    return this.inner.disable(flag);
+  }
+
+  isOnline(): Promise<boolean> {
+    return this.inner.isOnline();
+  }
+
+  private beforeWrite(): void {
+    this.writes += 1;
+    if (this.failWrites > 0) {
+      this.failWrites -= 1;
+      this.failedWrites += 1;
+      throw new Error('flag backend unavailable (simulated 503)');
+    }
+  }
+}
