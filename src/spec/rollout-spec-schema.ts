@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DURATION_HELP, parseDuration } from './duration.js';
 
 /** A duration string in the spec; parsed to milliseconds. */
-export const durationSchema = z.string().transform((text, ctx) => {
+export const durationSchema = z.string({ error: DURATION_HELP }).transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === undefined) {
     ctx.addIssue({ code: 'custom', message: `"${text}" is not ${DURATION_HELP}` });
@@ -11,8 +11,12 @@ export const durationSchema = z.string().transform((text, ctx) => {
   return ms;
 });
 
-const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name');
-const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name');
+const labelName = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)');
+const metricName = z
+  .string()
+  .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)');
 /** Label equality matchers added to a metric selector, e.g. `{ result: success }`. */
 export const labelMatchersSchema = z.record(labelName, z.string());
 
@@ -91,7 +95,9 @@ export const guardrailSchema = z.union([
 export const flagRefSchema = z.strictObject({
   /** Name of a flag backend configured in rampart.yaml (e.g. `unleash`, `embedded`). */
   backend: z.string().min(1),
-  name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, 'must be an Unleash feature name'),
+  name: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, 'must be an Unleash feature name ([a-zA-Z0-9][a-zA-Z0-9._-]*)'),
   project: z.string().min(1).default('default'),
   environment: z.string().min(1).default('production'),
   /** Context field the hash uses; a user without it gets the flag off (fail closed). */

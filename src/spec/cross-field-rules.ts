@@ -1,0 +1,273 @@
+import { validateDetailed } from 'node-cron';
+import { didYouMean } from './did-you-mean.js';
+import { formatDuration } from './duration.js';
+import type { FieldPath } from './field-path.js';
+import { describeType, quote } from './field-path.js';
+import { checkPromqlSyntax } from './promql-syntax.js';
+import { GUARDRAIL_KINDS, rolloutSpecSchema } from './rollout-spec-schema.js';
+import type { PathIssue } from './zod-issues.js';
+
+/*
+ * Rules that span fields or need more than a type check. They read the raw YAML value
+ * defensively (anything may have the wrong type: zod reports that) so that a file's schema
+ * errors and rule errors are reported together.
+ */
+
+type Raw = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Raw {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+const KINDS = GUARDRAIL_KINDS.join(' | ');
+const CRON_HELP =
+  'expected node-cron syntax "[second] minute hour day-of-month month day-of-week", e.g. "* 9-15 * * 1-4"';
+
+function stepsRule(steps: unknown): PathIssue[] {
+  if (!Array.isArray(steps)) return [];
+  const issues: PathIssue[] = [];
+  let previous: number | undefined;
+  steps.forEach((step, i) => {
+    if (typeof step !== 'number') return;
+    const path = ['steps', i];
+    if (!Number.isInteger(step) || step < 1 || step > 100) {
+      issues.push({
+        path,
+        at: 'value',
+        message: `${quote(step)} is not allowed; steps are integer percentages from 1 to 100`,
+      });
+    } else if (previous !== undefined && step <= previous) {
+      issues.push({
+        path,
+        at: 'value',
+        message: `${quote(step)} is not allowed; steps must be strictly increasing (previous step is ${previous})`,
+      });
+    }
+    previous = step;
+  });
+  const last = steps[steps.length - 1];
+  if (typeof last === 'number' && Number.isInteger(last) && last >= 1 && last < 100) {
+    issues.push({
+      path: ['steps', steps.length - 1],
+      at: 'value',
+      message: `${quote(last)} is not allowed; the last step must be 100`,
+    });
+  }
+  return issues;
+}
+
+type DurationField = 'bake' | 'tick' | 'noDataTimeout';
+
+/** The duration in ms, including the schema's default; undefined when zod will reject it anyway. */
+function durationOf(spec: Raw, field: DurationField): number | undefined {
+  const parsed = rolloutSpecSchema.shape[field].safeParse(spec[field]);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function atLeastTickRule(spec: Raw, field: 'bake' | 'noDataTimeout'): PathIssue[] {
+  const value = durationOf(spec, field);
+  const tick = durationOf(spec, 'tick');
+  if (value === undefined || tick === undefined || value >= tick) return [];
+  const shown = (f: DurationField) => (spec[f] === undefined ? `${f} defaults to` : `${f} is`);
+  if (spec[field] === undefined) {
+    return [
+      {
+        path: ['tick'],
+        at: 'value',
+        message: `${quote(spec.tick)} is not allowed; tick must be <= ${field} (${shown(field)} ${formatDuration(value)})`,
+      },
+    ];
+  }
+  return [
+    {
+      path: [field],
+      at: 'value',
+      message: `${quote(spec[field])} is not allowed; ${field} must be >= tick (${shown('tick')} ${formatDuration(tick)})`,
+    },
+  ];
+}
+
+function rangeRules(spec: Raw): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const alpha = spec.alpha;
+  if (typeof alpha === 'number' && !(alpha > 0 && alpha <= 0.2)) {
+    issues.push({
+      path: ['alpha'],
+      at: 'value',
+      message: `${quote(alpha)} is not allowed; alpha must be > 0 and <= 0.2 (the false-rollback budget of the whole rollout)`,
+    });
+  }
+  const approvals = spec.approvals;
+  if (isRecord(approvals) && typeof approvals.above === 'number' && Number.isInteger(approvals.above)) {
+    const above = approvals.above;
+    if (above < 1 || above > 99) {
+      issues.push({
+        path: ['approvals', 'above'],
+        at: 'value',
+        message: `${quote(above)} is not allowed; must be from 1 to 99 (steps above this percentage wait for approval)`,
+      });
+    }
+  }
+  return issues;
+}
+
+function cronRule(expression: unknown, path: FieldPath): PathIssue[] {
+  if (typeof expression !== 'string') return [];
+  const result = validateDetailed(expression);
+  if (result.valid) return [];
+  const reasons = result.errors.map((e) =>
+    e.message.includes('is a invalid expression for')
+      ? `${e.field} field ${quote(e.value)} is invalid`
+      : e.message,
+  );
+  return [
+    {
+      path,
+      at: 'value',
+      message: `${quote(expression)} is not a valid cron expression (${reasons.join('; ')}); ${CRON_HELP}`,
+    },
+  ];
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function windowsRules(windows: unknown): PathIssue[] {
+  if (!isRecord(windows)) return [];
+  const issues = cronRule(windows.allow, ['windows', 'allow']);
+  if (Array.isArray(windows.deny))
+    windows.deny.forEach((d, i) => issues.push(...cronRule(d, ['windows', 'deny', i])));
+  const zone = windows.timezone;
+  if (typeof zone === 'string' && !isTimeZone(zone)) {
+    const suggestion = didYouMean(zone, Intl.supportedValuesOf('timeZone'));
+    const hint = suggestion ? ` did you mean ${quote(suggestion)}?` : '';
+    issues.push({
+      path: ['windows', 'timezone'],
+      at: 'value',
+      message: `${quote(zone)} is not an IANA time zone;${hint} e.g. "UTC", "Europe/Berlin", "America/New_York"`,
+    });
+  }
+  return issues;
+}
+
+function boundsRule(body: Raw, path: FieldPath): PathIssue[] {
+  const { min, max } = body;
+  if (min === undefined && max === undefined) {
+    return [{ path, at: 'value', message: 'needs at least one of min | max' }];
+  }
+  if (typeof min === 'number' && typeof max === 'number' && min > max) {
+    return [
+      {
+        path: [...path, 'min'],
+        at: 'value',
+        message: `${quote(min)} is not allowed; min must be <= max (${max})`,
+      },
+    ];
+  }
+  return [];
+}
+
+function kindRule(guardrail: unknown, index: number): PathIssue[] {
+  const path = ['guardrails', index];
+  if (!isRecord(guardrail)) {
+    return [
+      {
+        path,
+        at: 'value',
+        message: `${quote(guardrail)} is ${describeType(guardrail)}; expected a mapping with name and one of ${KINDS}`,
+      },
+    ];
+  }
+  const keys = Object.keys(guardrail);
+  const kinds = keys.filter((k) => (GUARDRAIL_KINDS as readonly string[]).includes(k));
+  if (kinds.length === 1) return [];
+  const allowed = ['name', ...GUARDRAIL_KINDS];
+  const issues: PathIssue[] = [];
+  let suggestedKind = false;
+  for (const key of keys.filter((k) => !allowed.includes(k))) {
+    const suggestion = didYouMean(key, allowed);
+    if (suggestion && suggestion !== 'name') suggestedKind = true;
+    const hint = suggestion ? `; did you mean ${quote(suggestion)}?` : '';
+    issues.push({
+      path: [...path, key],
+      at: 'key',
+      message: `unknown field ${quote(key)}${hint} allowed: ${allowed.join(', ')}`,
+    });
+  }
+  if (kinds.length > 1) {
+    issues.push({
+      path,
+      at: 'value',
+      message: `needs exactly one of ${KINDS}; found ${kinds.length}: ${kinds.join(', ')}`,
+    });
+  } else if (!suggestedKind) {
+    issues.push({ path, at: 'value', message: `needs exactly one of ${KINDS}; found none` });
+  }
+  return issues;
+}
+
+function guardrailRules(guardrails: unknown): PathIssue[] {
+  if (!Array.isArray(guardrails)) return [];
+  const issues: PathIssue[] = [];
+  const firstIndexOfName = new Map<string, number>();
+  guardrails.forEach((guardrail, i) => {
+    issues.push(...kindRule(guardrail, i));
+    if (!isRecord(guardrail)) return;
+    if (typeof guardrail.name === 'string') {
+      const first = firstIndexOfName.get(guardrail.name);
+      if (first === undefined) firstIndexOfName.set(guardrail.name, i);
+      else {
+        issues.push({
+          path: ['guardrails', i, 'name'],
+          at: 'value',
+          message: `${quote(guardrail.name)} is not allowed; guardrail names must be unique (guardrails[${first}] has it)`,
+        });
+      }
+    }
+    const { threshold, promql } = guardrail;
+    if (isRecord(threshold)) {
+      const path = ['guardrails', i, 'threshold'];
+      const forms = ['ratio', 'scalar'].filter((k) => threshold[k] !== undefined);
+      if (forms.length !== 1) {
+        const found = forms.length === 0 ? 'none' : 'both';
+        issues.push({ path, at: 'value', message: `needs exactly one of ratio | scalar; found ${found}` });
+      }
+      issues.push(...boundsRule(threshold, path));
+    }
+    if (isRecord(promql)) {
+      const path = ['guardrails', i, 'promql'];
+      issues.push(...boundsRule(promql, path));
+      if (typeof promql.query === 'string' && promql.query !== '') {
+        const error = checkPromqlSyntax(promql.query);
+        if (error) {
+          issues.push({
+            path: [...path, 'query'],
+            at: 'value',
+            inner: { line: error.line, column: error.column },
+            message: `${quote(promql.query)} is not valid PromQL: ${error.message} at line ${error.line}, column ${error.column} of the query`,
+          });
+        }
+      }
+    }
+  });
+  return issues;
+}
+
+/** Every cross-field rule of a rollout spec, applied to the raw YAML value. */
+export function rolloutCrossFieldRules(raw: unknown): PathIssue[] {
+  if (!isRecord(raw)) return [];
+  return [
+    ...stepsRule(raw.steps),
+    ...atLeastTickRule(raw, 'bake'),
+    ...atLeastTickRule(raw, 'noDataTimeout'),
+    ...rangeRules(raw),
+    ...windowsRules(raw.windows),
+    ...guardrailRules(raw.guardrails),
+  ];
+}

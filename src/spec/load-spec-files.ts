@@ -1,0 +1,90 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { Issue } from '../errors/validation-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { parseRolloutSpec } from './parse-rollout-spec.js';
+import type { RolloutSpec } from './rollout-spec-schema.js';
+
+const YAML_FILE = /\.ya?ml$/;
+
+/** YAML files under `paths` (files as given, folders recursively, sorted); unreadable paths separately. */
+export async function listYamlFiles(
+  paths: readonly string[],
+): Promise<{ files: string[]; missing: string[] }> {
+  const files: string[] = [];
+  const missing: string[] = [];
+  const visit = async (path: string, explicit: boolean): Promise<void> => {
+    const info = await stat(path).catch(() => undefined);
+    if (!info) {
+      missing.push(path);
+    } else if (info.isDirectory()) {
+      const entries = (await readdir(path)).sort();
+      for (const entry of entries) await visit(join(path, entry), false);
+    } else if (explicit || YAML_FILE.test(path)) {
+      files.push(path);
+    }
+  };
+  for (const path of paths) await visit(path, true);
+  return { files, missing };
+}
+
+/**
+ * The `kind:` a YAML file declares, without validating it. Files in flags/ are told apart by it:
+ * `Rollout` specs and the controller's `Config`. Undefined when unreadable or absent.
+ */
+export function peekKind(text: string): string | undefined {
+  try {
+    const value: unknown = parse(text);
+    if (value !== null && typeof value === 'object' && 'kind' in value) {
+      const kind = (value as { kind: unknown }).kind;
+      return typeof kind === 'string' ? kind : undefined;
+    }
+  } catch {
+    // A syntax error is reported by the real parser.
+  }
+  return undefined;
+}
+
+/** A rollout spec and the file it came from. */
+export interface LoadedSpec {
+  source: string;
+  spec: RolloutSpec;
+}
+
+/**
+ * Loads every rollout spec under `paths`, skipping files that declare another kind (the
+ * controller's `kind: Config`). Collects every issue of every file; rollout names must be unique.
+ */
+export async function loadRolloutSpecs(
+  paths: readonly string[],
+): Promise<{ specs: LoadedSpec[]; error?: ValidationError }> {
+  const { files, missing } = await listYamlFiles(paths);
+  const issues: Issue[] = missing.map((source) => ({
+    source,
+    path: '',
+    message: 'no such file or directory',
+  }));
+  const specs: LoadedSpec[] = [];
+  for (const source of files) {
+    const text = await readFile(source, 'utf8');
+    const kind = peekKind(text);
+    if (kind !== undefined && kind !== 'Rollout') continue;
+    const result = parseRolloutSpec(text, source);
+    if (!result.ok) {
+      issues.push(...result.error.issues);
+      continue;
+    }
+    const clash = specs.find((s) => s.spec.name === result.value.name);
+    if (clash) {
+      issues.push({
+        source,
+        path: 'name',
+        message: `"${result.value.name}" is already the name of ${clash.source}`,
+      });
+      continue;
+    }
+    specs.push({ source, spec: result.value });
+  }
+  return issues.length > 0 ? { specs, error: new ValidationError(issues) } : { specs };
+}

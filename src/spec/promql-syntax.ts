@@ -1,0 +1,58 @@
+import { parser } from '@prometheus-io/lezer-promql';
+
+/** A PromQL syntax error: `offset` is a character offset into the query as written. */
+export interface PromqlSyntaxError {
+  offset: number;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Sample values for the placeholders rampart substitutes at query time. */
+const PLACEHOLDERS: Record<string, string> = { $window: '5m', $rollout: 'rollout' };
+
+/** Substitutes placeholders, remembering for each output character where it came from. */
+function substitute(query: string): { text: string; origin: number[] } {
+  let text = '';
+  const origin: number[] = [];
+  let i = 0;
+  while (i < query.length) {
+    const name = Object.keys(PLACEHOLDERS).find((p) => query.startsWith(p, i));
+    if (name) {
+      const replacement = PLACEHOLDERS[name] ?? '';
+      text += replacement;
+      for (let k = 0; k < replacement.length; k++) origin.push(i);
+      i += name.length;
+    } else {
+      text += query[i];
+      origin.push(i);
+      i += 1;
+    }
+  }
+  origin.push(query.length);
+  return { text, origin };
+}
+
+/**
+ * Checks a raw `promql:` guardrail query with Prometheus' own grammar (after substituting
+ * `$window` and `$rollout`). Returns the first syntax error, or undefined when the query parses.
+ */
+export function checkPromqlSyntax(query: string): PromqlSyntaxError | undefined {
+  const { text, origin } = substitute(query);
+  if (text.trim() === '') return { offset: 0, line: 1, column: 1, message: 'the query is empty' };
+  let errorAt: number | undefined;
+  parser.parse(text).iterate({
+    enter: (node) => {
+      if (errorAt === undefined && node.type.isError) errorAt = node.from;
+      return errorAt === undefined;
+    },
+  });
+  if (errorAt === undefined) return undefined;
+  const offset = origin[errorAt] ?? query.length;
+  const before = query.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  const near = query.slice(offset, offset + 12).split('\n')[0] ?? '';
+  const message = near ? `syntax error near ${JSON.stringify(near)}` : 'unexpected end of query';
+  return { offset, line, column, message };
+}
