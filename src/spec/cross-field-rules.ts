@@ -141,8 +141,11 @@ function isTimeZone(name: string): boolean {
 function windowsRules(windows: unknown): PathIssue[] {
   if (!isRecord(windows)) return [];
   const issues = cronRule(windows.allow, ['windows', 'allow']);
-  if (Array.isArray(windows.deny))
-    windows.deny.forEach((d, i) => issues.push(...cronRule(d, ['windows', 'deny', i])));
+  if (Array.isArray(windows.deny)) {
+    windows.deny.forEach((d, i) => {
+      issues.push(...cronRule(d, ['windows', 'deny', i]));
+    });
+  }
   const zone = windows.timezone;
   if (typeof zone === 'string' && !isTimeZone(zone)) {
     const suggestion = didYouMean(zone, Intl.supportedValuesOf('timeZone'));
