@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { alphaPerTest } from '../../../src/analysis/alpha.js';
+import { compareUpperBound } from '../../../src/analysis/compare-test.js';
+import { planPower } from '../../../src/analysis/power-plan.js';
+import { mulberry32 } from './seeded-random.js';
+import { simSpec } from './sim-spec.js';
+import { simulateStep } from './simulate-rollout.js';
+
+describe('planPower', () => {
+  const spec = simSpec();
+  const plan = planPower(spec, 300);
+
+  it('reports every step with its expected treatment sample in the bake', () => {
+    expect(plan.map((s) => [s.stepIndex, s.percentage, s.treatmentSamplesInBake])).toEqual([
+      [0, 1, 45],
+      [1, 5, 225],
+      [2, 25, 1125],
+      [3, 50, 2250],
+      [4, 100, 4500],
+    ]);
+  });
+
+  it('warns about the low-traffic steps that cannot see twice maxDrop within the bake', () => {
+    expect(plan.map((s) => s.underpowered)).toEqual([true, true, false, false, false]);
+    expect(plan[0]?.warning).toMatch(
+      /^under-powered: 45 treatment logins in the bake detect only drops >= 0\.\d{3}/,
+    );
+    expect(plan[4]?.warning).toContain('no control arm at 100 %');
+    expect(plan[4]?.minDetectableDrop).toBeUndefined();
+  });
+
+  it('detectable drops shrink as the step grows and sit on the 80 % power boundary', () => {
+    const mdd = plan.slice(0, 4).map((s) => s.minDetectableDrop ?? Number.NaN);
+    for (let i = 1; i < mdd.length; i++) expect(mdd[i]).toBeLessThan(mdd[i - 1] ?? 0);
+    // At the detectable drop, the expected bound + 0.84 SE sits on -maxDrop (by construction of the search).
+    const s = plan[2];
+    if (s?.minDetectableDrop === undefined) throw new Error('25 % step should be planned');
+    const nT = s.treatmentSamplesInBake;
+    const b = compareUpperBound(
+      {
+        goodTreatment: (0.985 - s.minDetectableDrop) * nT,
+        totalTreatment: nT,
+        goodControl: 0.985 * 3 * nT,
+        totalControl: 3 * nT,
+      },
+      200,
+      alphaPerTest(spec),
+    );
+    expect(b.upper + 0.8416 * b.se).toBeCloseTo(-0.05, 4);
+  });
+
+  it('detects the planned drop in at least 80 % of simulated bakes (the plan is not optimistic)', () => {
+    const s = plan[2];
+    if (s?.minDetectableDrop === undefined) throw new Error('25 % step should be planned');
+    const rand = mulberry32(99);
+    const traffic = {
+      loginsPerMinute: 300,
+      controlSuccess: 0.985,
+      treatmentSuccess: 0.985 - s.minDetectableDrop,
+      controlLogoutRate: 0.2,
+      treatmentLogoutRate: 0.2,
+    };
+    let caught = 0;
+    for (let r = 0; r < 300; r++)
+      if (simulateStep(spec, 2, traffic, rand, spec.bake / 1000).rollback) caught++;
+    expect(caught / 300).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('expects a total outage at the 1 % step to be caught after about six treatment logins', () => {
+    // 6 treatment logins at 3/min = 120 s, plus half a 10 s tick until the next look.
+    expect(plan[0]?.expectedSecondsToDetectOutage).toBeCloseTo(125, 9);
+    expect(plan[4]?.expectedSecondsToDetectOutage).toBeUndefined();
+  });
+
+  it('treats no traffic as under-powered, and a baseline parameter shifts the plan', () => {
+    expect(
+      planPower(spec, 0)
+        .slice(0, 4)
+        .every((s) => s.underpowered && s.minDetectableDrop === undefined),
+    ).toBe(true);
+    const lower = planPower(spec, 300, { baseline: 0.9 });
+    expect(lower[2]?.minDetectableDrop).toBeGreaterThan(plan[2]?.minDetectableDrop ?? 1);
+  });
+});
