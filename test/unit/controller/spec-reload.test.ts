@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { type FileWatcher, watchSpecFile } from '../../../src/controller/spec-watcher.js';
+import type { RolloutSpec } from '../../../src/spec/rollout-spec-schema.js';
+import { makeHarness, testSpec } from '../../support/controller-harness.js';
+
+async function rampedTo5() {
+  const h = await makeHarness();
+  await h.controller.register(testSpec());
+  await h.step('mfa-staff', 0);
+  await h.step('mfa-staff', 60_000);
+  expect((await h.store.getRollout('mfa-staff'))?.percentage).toBe(5);
+  return h;
+}
+
+describe('spec reload', () => {
+  it('applies safe changes (bake, thresholds, windows, approvals) and audits them', async () => {
+    const h = await rampedTo5();
+    const next = testSpec({
+      bake: '5m',
+      windows: { deny: ['* 14 * * *'], timezone: 'Europe/Berlin' },
+      approvals: { above: 50 },
+      guardrails: [
+        {
+          name: 'login-success',
+          compare: { metric: 'login_attempts_total', good: { result: 'success' }, maxDrop: 0.02 },
+        },
+        { name: 'exposure-balance', srm: { metric: 'flag_exposures_total' } },
+      ],
+    });
+    const result = await h.controller.reloadSpec('mfa-staff', next);
+    expect(result).toMatchObject({
+      status: 'applied',
+      changes: ['approvals', 'bake', 'guardrails', 'windows'],
+    });
+    const state = await h.store.getRollout('mfa-staff');
+    expect(state?.spec.bake).toBe(300_000);
+    expect(state).toMatchObject({ phase: 'ramping', percentage: 5, stepIndex: 1 });
+    expect((await h.store.readAudit({ rollout: 'mfa-staff' })).at(-1)).toMatchObject({
+      action: 'spec_reloaded',
+      reason: 'spec changed: approvals, bake, guardrails, windows',
+    });
+    // The new bake governs the running step.
+    const r = await h.step('mfa-staff', 60_000);
+    expect(r.hold).toMatch(/^baking/);
+  });
+
+  it('re-indexes the live step when steps change around it', async () => {
+    const h = await rampedTo5();
+    const result = await h.controller.reloadSpec('mfa-staff', testSpec({ steps: [2, 5, 10, 100] }));
+    expect(result.status).toBe('applied');
+    expect(await h.store.getRollout('mfa-staff')).toMatchObject({ stepIndex: 1, percentage: 5 });
+    expect((await h.step('mfa-staff', 60_000)).state.percentage).toBe(10);
+  });
+
+  it.each([
+    ['another flag', testSpec({ flag: { backend: 'embedded', name: 'other-flag' } }), /flag changed/],
+    [
+      'steps that drop below the live percentage',
+      testSpec({ steps: [1, 2, 100] }),
+      /do not contain the live 5 %/,
+    ],
+    ['another name', testSpec({ name: 'other-rollout' }), /name changed/],
+  ])('refuses %s with an audited error and keeps the old spec', async (_what, next, message) => {
+    const h = await rampedTo5();
+    const before = await h.store.getRollout('mfa-staff');
+    const result = await h.controller.reloadSpec('mfa-staff', next as RolloutSpec);
+    expect(result.status).toBe('refused');
+    const after = await h.store.getRollout('mfa-staff');
+    expect(after?.spec).toEqual(before?.spec);
+    const last = (await h.store.readAudit({ rollout: 'mfa-staff' })).at(-1);
+    expect(last?.action).toBe('spec_reload_refused');
+    expect(last?.reason).toMatch(message);
+    // The same refused file seen again is not audited twice.
+    await h.controller.reloadSpec('mfa-staff', next as RolloutSpec);
+    expect((await h.actions('mfa-staff')).filter((a) => a === 'spec_reload_refused')).toHaveLength(1);
+  });
+
+  it('register() of a known rollout reloads its spec; an identical spec changes nothing', async () => {
+    const h = await rampedTo5();
+    const count = (await h.store.readAudit()).length;
+    const { reload } = await h.controller.register(testSpec());
+    expect(reload).toEqual({ status: 'unchanged' });
+    expect((await h.store.readAudit()).length).toBe(count);
+  });
+
+  it('the file watcher re-reads the spec on change and hands it to the controller', async () => {
+    const h = await rampedTo5();
+    let fire: () => void = () => {};
+    const watcher: FileWatcher = {
+      watch: (_path, onChange) => {
+        fire = onChange;
+        return { close() {} };
+      },
+    };
+    let onDisk = testSpec({ bake: '3m' });
+    const watch = watchSpecFile('flags/mfa-staff.yaml', {
+      watcher,
+      load: async () => onDisk,
+      apply: (spec) => h.controller.reloadSpec(spec.name, spec),
+    });
+    fire();
+    fire();
+    await watch.settled();
+    expect((await h.store.getRollout('mfa-staff'))?.spec.bake).toBe(180_000);
+    expect((await h.actions('mfa-staff')).filter((a) => a === 'spec_reloaded')).toHaveLength(1);
+    onDisk = testSpec({ steps: [1, 100] });
+    fire();
+    await watch.settled();
+    expect((await h.store.getRollout('mfa-staff'))?.spec.steps).toEqual([1, 5, 25, 50, 100]);
+    watch.close();
+  });
+});
