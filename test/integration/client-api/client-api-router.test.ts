@@ -108,7 +108,7 @@ describe('client API router', () => {
   it('answers 304 on a matching If-None-Match and 200 with a new ETag after a change', async () => {
     const a = app(source);
     const first = await request(a).get('/api/client/features').set('Authorization', TOKEN);
-    const etag = first.headers.etag;
+    const etag = String(first.headers.etag);
     expect(etag).toMatch(/^"[0-9a-f]{8}:\d+"$/);
     const again = await request(a)
       .get('/api/client/features')
@@ -134,7 +134,7 @@ describe('client API router', () => {
     const cross = await request(a)
       .get('/api/client/features')
       .set('Authorization', DEV_TOKEN)
-      .set('If-None-Match', prod.headers.etag);
+      .set('If-None-Match', String(prod.headers.etag));
     expect(cross.status).toBe(200);
   });
 

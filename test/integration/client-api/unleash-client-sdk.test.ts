@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pino } from 'pino';
-import { Registry } from 'prom-client';
+import { type MetricValue, Registry } from 'prom-client';
 import { InMemStorageProvider, Unleash, UnleashEvents } from 'unleash-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { flexibleRolloutEnabled } from '../../../src/flag-backends/stickiness-hash.js';
@@ -116,7 +116,7 @@ describe('unleash-client 6 against rampart client API', () => {
     const on = enabledUsers(client).size;
     const counter = registry.getSingleMetric('rampart_client_flag_evaluations_total');
     const deadline = Date.now() + 10_000;
-    let values: { labels: Record<string, string | number>; value: number }[] = [];
+    let values: MetricValue<string>[] = [];
     while (Date.now() < deadline) {
       values = counter ? (await counter.get()).values : [];
       if (values.length >= 2) break;
