@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Issue } from '../errors/validation-error.js';
 import { ValidationError } from '../errors/validation-error.js';
+import type { FieldPath } from './field-path.js';
 import { formatPath } from './field-path.js';
 import type { ParseResult } from './parse-result.js';
 import type { YamlSource } from './yaml-source.js';
@@ -8,34 +9,67 @@ import { readYaml } from './yaml-source.js';
 import type { PathIssue, UnionResolver } from './zod-issues.js';
 import { describeZodIssues } from './zod-issues.js';
 
+/** A value that replaces what the file says at `path`, e.g. from an environment variable named `source`. */
+export interface RawOverride {
+  path: FieldPath;
+  value: unknown;
+  source: string;
+}
+
 export interface YamlSchemaOptions {
   /** Rules beyond the schema, run on the raw value even when the schema fails. */
   rules?: (raw: unknown) => PathIssue[];
   resolveUnion?: UnionResolver;
+  /** Values that win over the file (applied before validation; their issues name their source). */
+  overrides?: (raw: unknown) => RawOverride[];
   /** What the file should contain, for the message about an empty file. */
   expected: string;
 }
 
-/** Places path issues in the file and orders them as they appear there. */
-export function placeIssues(yaml: YamlSource, pathIssues: readonly PathIssue[]): Issue[] {
+/** Places path issues in the file (or at the override that set them) and orders them as in the file. */
+export function placeIssues(
+  yaml: YamlSource,
+  pathIssues: readonly PathIssue[],
+  overrides: readonly RawOverride[] = [],
+): Issue[] {
   const seen = new Set<string>();
   const issues: Issue[] = [];
   for (const p of pathIssues) {
-    const at = (p.inner && yaml.locateInside(p.path, p.inner)) ?? yaml.locate(p.path, p.at);
-    const issue: Issue = {
-      source: yaml.source,
-      line: at.line,
-      column: at.column,
-      path: formatPath(p.path),
-      message: p.message,
-    };
+    const path = formatPath(p.path);
+    const override = overrides.find((o) => o.path.every((segment, i) => p.path[i] === segment));
+    let issue: Issue;
+    if (override) {
+      issue = { source: override.source, path, message: p.message };
+    } else {
+      const at = (p.inner && yaml.locateInside(p.path, p.inner)) ?? yaml.locate(p.path, p.at);
+      issue = { source: yaml.source, line: at.line, column: at.column, path, message: p.message };
+    }
     const key = JSON.stringify(issue);
     if (!seen.has(key)) {
       seen.add(key);
       issues.push(issue);
     }
   }
+  // Overrides (no line) first, then file order; the sort is stable.
   return issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+function applyOverrides(value: unknown, overrides: readonly RawOverride[]): unknown {
+  if (overrides.length === 0) return value;
+  const root = structuredClone(value) as Record<string | number, unknown>;
+  for (const { path, value: replacement } of overrides) {
+    let node = root;
+    path.forEach((segment, i) => {
+      if (i === path.length - 1) {
+        node[segment] = replacement;
+        return;
+      }
+      const next = node[segment];
+      if (next === null || typeof next !== 'object') node[segment] = {};
+      node = node[segment] as Record<string | number, unknown>;
+    });
+  }
+  return root;
 }
 
 /**
@@ -60,13 +94,15 @@ export function parseYamlWithSchema<S extends z.ZodType>(
     };
     return { ok: false, error: new ValidationError([issue]) };
   }
-  const result = schema.safeParse(yaml.value);
+  const overrides = options.overrides?.(yaml.value) ?? [];
+  const raw = applyOverrides(yaml.value, overrides);
+  const result = schema.safeParse(raw);
   const pathIssues = result.success
     ? []
-    : describeZodIssues(result.error.issues, schema, yaml.value, options.resolveUnion);
-  pathIssues.push(...(options.rules?.(yaml.value) ?? []));
+    : describeZodIssues(result.error.issues, schema, raw, options.resolveUnion);
+  pathIssues.push(...(options.rules?.(raw) ?? []));
   if (pathIssues.length > 0 || !result.success) {
-    return { ok: false, error: new ValidationError(placeIssues(yaml, pathIssues)) };
+    return { ok: false, error: new ValidationError(placeIssues(yaml, pathIssues, overrides)) };
   }
   return { ok: true, value: result.data };
 }

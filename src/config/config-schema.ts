@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { durationSchema } from '../spec/rollout-spec-schema.js';
+
+/*
+ * The controller configuration, rampart.yaml. Secrets are never written inline: each one is
+ * named by an environment variable (`...Env`) or a file (`...File`, e.g. a mounted secret).
+ */
+
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)');
+const filePath = z.string().min(1);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const entryName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must match [a-z0-9][a-z0-9-]*');
+
+export const unleashBackendSchema = z.strictObject({
+  type: z.literal('unleash'),
+  /** Base URL of the Unleash API, e.g. http://127.0.0.1:4242/api. */
+  url: httpUrl,
+  adminTokenEnv: envName.optional(),
+  adminTokenFile: filePath.optional(),
+  timeoutMs: z.number().int().min(1).default(5000),
+});
+
+export const embeddedBackendSchema = z.strictObject({ type: z.literal('embedded') });
+
+export const flagBackendConfigSchema = z.discriminatedUnion('type', [
+  unleashBackendSchema,
+  embeddedBackendSchema,
+]);
+
+const bearerAuth = z.strictObject({
+  type: z.literal('bearer'),
+  tokenEnv: envName.optional(),
+  tokenFile: filePath.optional(),
+});
+const basicAuth = z.strictObject({
+  type: z.literal('basic'),
+  username: z.string().min(1),
+  passwordEnv: envName.optional(),
+  passwordFile: filePath.optional(),
+});
+
+export const prometheusSourceSchema = z.strictObject({
+  type: z.literal('prometheus'),
+  url: httpUrl,
+  /** Prefix before /api/v1 when Prometheus runs behind a path (e.g. `/prometheus`). */
+  pathPrefix: z.string().default(''),
+  auth: z.discriminatedUnion('type', [bearerAuth, basicAuth]).optional(),
+  timeoutMs: z.number().int().min(1).default(10_000),
+  maxConcurrentQueries: z.number().int().min(1).max(64).default(4),
+});
+
+export const scrapeSourceSchema = z.strictObject({
+  type: z.literal('scrape'),
+  targets: z.array(z.strictObject({ url: httpUrl, interval: durationSchema.prefault('5s') })).default([]),
+  timeoutMs: z.number().int().min(1).default(5000),
+});
+
+export const metricSourceConfigSchema = z.discriminatedUnion('type', [
+  prometheusSourceSchema,
+  scrapeSourceSchema,
+]);
+
+export const storeConfigSchema = z.strictObject({
+  /** `sqlite:PATH` or `postgres://user@host:port/db` (password from passwordEnv/passwordFile). */
+  url: z.string().min(1).default('sqlite:./data/rampart.db'),
+  passwordEnv: envName.optional(),
+  passwordFile: filePath.optional(),
+});
+
+export const API_ROLES = ['viewer', 'operator', 'admin', 'alertmanager'] as const;
+
+export const apiTokenConfigSchema = z.strictObject({
+  name: entryName,
+  role: z.enum(API_ROLES),
+  /** Hex SHA-256 of the token; the token itself is never stored. */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (sha256sum of the token)')
+    .optional(),
+  tokenEnv: envName.optional(),
+  tokenFile: filePath.optional(),
+});
+
+export const notifierConfigSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('slack-webhook'),
+    urlEnv: envName.optional(),
+    urlFile: filePath.optional(),
+  }),
+  z.strictObject({ type: z.literal('noop') }),
+]);
+
+export const DEFAULT_LISTEN = { host: '127.0.0.1', port: 8080 } as const;
+
+export const configSchema = z.strictObject({
+  apiVersion: z.literal('rampart/v1'),
+  kind: z.literal('Config'),
+  listen: z
+    .strictObject({
+      host: z.string().min(1).default(DEFAULT_LISTEN.host),
+      port: z.number().int().min(0).max(65_535).default(DEFAULT_LISTEN.port),
+    })
+    .prefault({}),
+  /** Where people reach rampart (links in notifications); defaults to http://host:port. */
+  publicUrl: httpUrl.optional(),
+  /** Folder of rollout specs, read recursively. */
+  specsDir: z.string().min(1).default('flags/'),
+  flagBackends: z.record(entryName, flagBackendConfigSchema).default({ embedded: { type: 'embedded' } }),
+  metricSource: metricSourceConfigSchema.prefault({ type: 'scrape' }),
+  store: storeConfigSchema.prefault({}),
+  apiTokens: z.array(apiTokenConfigSchema).default([]),
+  notifiers: z.record(entryName, notifierConfigSchema).default({}),
+});
+
+export type RampartConfig = z.output<typeof configSchema>;
+export type FlagBackendConfig = z.output<typeof flagBackendConfigSchema>;
+export type MetricSourceConfig = z.output<typeof metricSourceConfigSchema>;
+export type StoreConfig = z.output<typeof storeConfigSchema>;
+export type ApiTokenConfig = z.output<typeof apiTokenConfigSchema>;
+export type ApiRole = (typeof API_ROLES)[number];
+export type NotifierConfig = z.output<typeof notifierConfigSchema>;
