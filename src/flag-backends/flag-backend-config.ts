@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { durationSchema } from '../spec/rollout-spec-schema.js';
+
+export const FLAG_BACKEND_TYPES = ['unleash', 'embedded'] as const;
+export type FlagBackendType = (typeof FLAG_BACKEND_TYPES)[number];
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const unleashBackendConfigSchema = z.strictObject({
+  type: z.literal('unleash'),
+  /** Base URL of the Unleash server (without /api). */
+  url: httpUrl,
+  /** Admin API token; when absent, UNLEASH_ADMIN_TOKEN from the environment. Never logged. */
+  adminToken: z.string().min(1).optional(),
+  /** Per request attempt. */
+  timeout: durationSchema.prefault('5s'),
+  /** Attempts of an idempotent call (reads, strategy updates, on/off), the first included. */
+  maxAttempts: z.number().int().min(1).max(10).default(4),
+});
+
+export const embeddedBackendConfigSchema = z.strictObject({
+  type: z.literal('embedded'),
+  /** Tokens unleash-client SDKs present to rampart's client API; when absent, RAMPART_CLIENT_TOKENS (comma-separated). */
+  clientTokens: z.array(z.string().min(1)).optional(),
+});
+
+/** One entry of `flagBackends:` in rampart.yaml. */
+export const flagBackendConfigSchema = z.discriminatedUnion('type', [
+  unleashBackendConfigSchema,
+  embeddedBackendConfigSchema,
+]);
+
+export type FlagBackendConfig = z.output<typeof flagBackendConfigSchema>;
+export type UnleashBackendConfig = z.output<typeof unleashBackendConfigSchema>;
+export type EmbeddedBackendConfig = z.output<typeof embeddedBackendConfigSchema>;
