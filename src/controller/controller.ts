@@ -8,19 +8,18 @@ import type { Notifier } from '../notify/notifier.js';
 import type { FlagRef, RolloutSpec } from '../spec/rollout-spec-schema.js';
 import type { AuditDraft, AuditEntry, AuditQuery, CommandOutcome, Store } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
-import { alertIgnored, applyCommand, commandConflict } from './apply-command.js';
+import { commandConflict } from './apply-command.js';
 import type { CommandInput, QueuedCommand } from './command.js';
 import { COMMAND_KINDS } from './command.js';
 import type { Effect, Transition } from './effects.js';
-import { chain, unchanged } from './effects.js';
-import { evaluate, evaluatePending } from './evaluate.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { performWrite } from './perform-write.js';
 import type { RolloutState } from './rollout-state.js';
 import { planSpecReload } from './spec-reload.js';
+import { applyCommands, decide, wantsVerdicts } from './transitions.js';
 import type { VerdictSource } from './verdict-source.js';
-import { checkExternalChange, writeOutcome } from './write-outcome.js';
+import { writeOutcome } from './write-outcome.js';
 
 export interface ControllerDeps {
   store: Store;
@@ -199,19 +198,14 @@ export class Controller {
     const loaded = await this.load(name);
     const now = this.deps.clock.now();
     const backend = this.deps.flagBackend(loaded.spec.flag);
-    const outcomes: CommandOutcome[] = [];
-    let t: Transition = unchanged(loaded);
+    const commands = await this.deps.store.queuedCommands(name);
+    // Which reads this tick needs depends on the phase after the commands; applying them is pure.
+    const preview = applyCommands(loaded, commands, now).transition.state;
 
-    for (const command of await this.deps.store.queuedCommands(name)) {
-      t = chain(t, (s) => this.commandTransition(s, command, now, outcomes));
-    }
-
-    let read: FlagState | undefined;
-    if (t.state.phase !== 'pending') {
+    let flag: FlagState | undefined;
+    if (preview.phase !== 'pending') {
       try {
-        read = await backend.getRollout(t.state.spec.flag);
-        const flagRead = read;
-        t = chain(t, (s) => checkExternalChange(s, flagRead, now));
+        flag = await backend.getRollout(preview.spec.flag);
       } catch (error) {
         this.logger.warn(
           { rollout: name, err: String(error) },
@@ -219,18 +213,8 @@ export class Controller {
         );
       }
     }
-
-    let verdicts: Verdict[] = [];
-    const phase = t.state.phase;
-    if (phase === 'pending') {
-      t = chain(t, (s) => evaluatePending(s, now));
-    } else if (
-      (phase === 'ramping' || phase === 'awaiting_approval' || phase === 'paused') &&
-      t.state.stepIndex >= 0
-    ) {
-      verdicts = await this.verdicts(t.state, read, now);
-      t = chain(t, (s) => evaluate(s, verdicts, now));
-    }
+    const verdicts = wantsVerdicts(preview) ? await this.verdicts(preview, flag, now) : [];
+    const { transition: t, outcomes } = decide({ state: loaded, commands, flag, verdicts, now });
 
     let state = await this.commit(loaded, t, outcomes);
     const effects = [...t.effects];
@@ -257,42 +241,6 @@ export class Controller {
       effects.push(...written.effects);
     }
     return { state, hold: t.hold ?? null, effects, verdicts };
-  }
-
-  private commandTransition(
-    state: RolloutState,
-    command: QueuedCommand,
-    now: Date,
-    outcomes: CommandOutcome[],
-  ): Transition {
-    if (command.kind === 'alert') {
-      const ignored = alertIgnored(state, command);
-      if (ignored) {
-        outcomes.push({ id: command.id, status: 'ignored', result: ignored, at: now });
-        return unchanged(state);
-      }
-    } else {
-      const conflict = commandConflict(state, command);
-      if (conflict) {
-        outcomes.push({ id: command.id, status: 'rejected', result: conflict, at: now });
-        const entry: AuditDraft = {
-          at: now,
-          rollout: state.name,
-          actor: command.actor,
-          action: 'command_rejected',
-          fromPhase: state.phase,
-          fromPercentage: state.percentage,
-          toPhase: state.phase,
-          toPercentage: state.percentage,
-          reason: conflict,
-          evidence: { command: command.kind, id: command.id, reason: command.reason },
-        };
-        return { state, effects: [{ type: 'audit', entry }] };
-      }
-    }
-    const t = applyCommand(state, command, now);
-    outcomes.push({ id: command.id, status: 'applied', result: `${command.kind} applied`, at: now });
-    return t;
   }
 
   private async verdicts(state: RolloutState, read: FlagState | undefined, now: Date): Promise<Verdict[]> {
