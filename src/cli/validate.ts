@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { parseConfig } from '../config/parse-config.js';
+import type { Issue } from '../errors/validation-error.js';
+import { formatIssue } from '../errors/validation-error.js';
+import { listYamlFiles, peekKind } from '../spec/load-spec-files.js';
+import { parseRolloutSpec } from '../spec/parse-rollout-spec.js';
+import type { Command } from './command.js';
+import { EXIT, usageError } from './command.js';
+
+/** The outcome of one file, as printed by `--json`. */
+export interface FileReport {
+  file: string;
+  kind: 'Rollout' | 'Config';
+  /** The rollout's name, for valid rollout specs. */
+  name?: string;
+  valid: boolean;
+  issues: Issue[];
+}
+
+async function validateFile(file: string): Promise<FileReport> {
+  const text = await readFile(file, 'utf8');
+  // Files in flags/ are told apart by `kind:`; anything but Config is judged as a rollout spec.
+  if (peekKind(text) === 'Config') {
+    // The file as written: RAMPART_* overrides belong to a running controller, not to the file.
+    const result = parseConfig(text, file, {});
+    return { file, kind: 'Config', valid: result.ok, issues: result.ok ? [] : [...result.error.issues] };
+  }
+  const result = parseRolloutSpec(text, file);
+  if (!result.ok) return { file, kind: 'Rollout', valid: false, issues: [...result.error.issues] };
+  return { file, kind: 'Rollout', name: result.value.name, valid: true, issues: [] };
+}
+
+/** Rollout names must be unique across everything validated together (one controller loads them all). */
+function markDuplicateNames(reports: FileReport[]): void {
+  const firstFile = new Map<string, string>();
+  for (const report of reports) {
+    if (report.name === undefined) continue;
+    const first = firstFile.get(report.name);
+    if (first === undefined) {
+      firstFile.set(report.name, report.file);
+      continue;
+    }
+    report.valid = false;
+    report.issues.push({
+      source: report.file,
+      path: 'name',
+      message: `"${report.name}" is already the name of ${first}`,
+    });
+  }
+}
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'Check rollout specs and rampart.yaml configurations; report every problem with file:line:col.',
+  usage: 'rampart validate [PATH...] [--json]',
+  details: `Arguments:
+  PATH      A file or a folder (searched recursively for *.yaml and *.yml). Default: flags/
+            Files with \`kind: Config\` are checked as controller configurations, all
+            others as rollout specs. Rollout names must be unique across all PATHs.
+
+Options:
+  --json    Print one JSON object: { "valid": bool, "files": [{ file, kind, name?, valid, issues }] }
+  -h, --help
+
+Exit codes:
+  0  every file is valid
+  1  at least one file is invalid, or no YAML file was found
+  2  usage error (unknown option, a PATH that does not exist)`,
+  options: { json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run({ values, positionals }, { io }) {
+    const paths = positionals.length > 0 ? positionals : ['flags/'];
+    const { files, missing } = await listYamlFiles(paths);
+    if (missing.length > 0)
+      return usageError(io, validateCommand, `no such file or directory: ${missing.join(', ')}`);
+    const reports = await Promise.all(files.map(validateFile));
+    markDuplicateNames(reports);
+    const valid = files.length > 0 && reports.every((r) => r.valid);
+    if (values.json) {
+      io.out(`${JSON.stringify({ valid, files: reports }, null, 2)}\n`);
+    } else if (files.length === 0) {
+      io.out(`no YAML files found in ${paths.join(', ')}\n`);
+    } else {
+      for (const report of reports) {
+        const what = report.kind === 'Config' ? 'config' : `rollout${report.name ? ` ${report.name}` : ''}`;
+        io.out(`${report.valid ? 'ok     ' : 'invalid'} ${report.file} (${what})\n`);
+        for (const issue of report.issues) io.out(`  ${formatIssue(issue)}\n`);
+      }
+      const invalid = reports.filter((r) => !r.valid).length;
+      const issues = reports.reduce((n, r) => n + r.issues.length, 0);
+      io.out(
+        invalid === 0
+          ? `${files.length} file(s) valid\n`
+          : `${invalid} of ${files.length} file(s) invalid, ${issues} problem(s)\n`,
+      );
+    }
+    return valid ? EXIT.ok : EXIT.failed;
+  },
+};
