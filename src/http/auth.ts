@@ -87,13 +87,8 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Express middleware: requires a bearer token whose role has `capability`. */
-export function requireRole(
-  capability: Capability,
-  tokens: readonly ApiToken[],
-  limiter: FailedAuthLimiter,
-): RequestHandler {
-  const allowed: readonly Role[] = CAPABILITIES[capability];
+/** Express middleware: requires a known bearer token and records who it is (401 otherwise). */
+export function authenticate(tokens: readonly ApiToken[], limiter: FailedAuthLimiter): RequestHandler {
   return (req, _res, next) => {
     const client = req.ip ?? 'unknown';
     limiter.check(client);
@@ -106,12 +101,22 @@ export function requireRole(
         match ? 'unknown API token' : 'missing bearer token: send "Authorization: Bearer <token>"',
       );
     }
+    req.principal = principal;
+    next();
+  };
+}
+
+/** Express middleware after `authenticate`: the token's role must have `capability` (403 otherwise). */
+export function requireRole(capability: Capability): RequestHandler {
+  const allowed: readonly Role[] = CAPABILITIES[capability];
+  return (req, _res, next) => {
+    const principal = req.principal;
+    if (!principal) throw new UnauthorizedError('missing bearer token: send "Authorization: Bearer <token>"');
     if (!allowed.includes(principal.role)) {
       throw new ForbiddenError(
         `token "${principal.name}" has role ${principal.role}; this needs ${allowed.join(' or ')}`,
       );
     }
-    req.principal = principal;
     next();
   };
 }

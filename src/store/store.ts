@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   'command_rejected',
   'spec_reloaded',
   'spec_reload_refused',
+  'alert_resolved',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

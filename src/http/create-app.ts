@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Controller } from '../controller/controller.js';
+import type { Scheduler } from '../controller/scheduler.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import type { FlagBackend } from '../flag-backends/flag-backend.js';
+import type { FlagRef } from '../spec/rollout-spec-schema.js';
+import type { Store } from '../store/store.js';
+import type { RampartMetrics } from '../telemetry/rampart-metrics.js';
+import type { Clock } from '../time/clock.js';
+import { type ApiToken, authenticate, FailedAuthLimiter } from './auth.js';
+import { errorHandler } from './error-handler.js';
+import { openApiDocument } from './openapi.js';
+import { alertRoutes } from './routes/alert-routes.js';
+import { healthRoutes, type ReadinessCheck } from './routes/health-routes.js';
+import { rolloutRoutes } from './routes/rollout-routes.js';
+import type { TickLog } from './tick-log.js';
+
+export interface AppDeps {
+  controller: Controller;
+  scheduler: Scheduler;
+  store: Store;
+  flagBackend: (flag: FlagRef) => FlagBackend;
+  tickLog: TickLog;
+  registry: Registry;
+  metrics: RampartMetrics;
+  tokens: readonly ApiToken[];
+  logger: Logger;
+  clock: Clock;
+  version: string;
+  readiness: readonly ReadinessCheck[];
+  /** Extra facts for /readyz (e.g. leader identity). */
+  info?: () => Record<string, unknown>;
+  /** Unleash-compatible client API of the embedded backend, mounted at /api/client. */
+  clientApi?: Router;
+  /** The status page, mounted at /. */
+  statusPage?: Router;
+  /** Bodies larger than this are refused with 413. */
+  bodyLimit?: string;
+}
+
+const requestId: RequestHandler = (req, res, next) => {
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+  req.headers['x-request-id'] = id;
+  res.setHeader('X-Request-Id', id);
+  next();
+};
+
+/** Commands and alerts are JSON only; anything else is refused before it is parsed. */
+const jsonOnly: RequestHandler = (req, res, next) => {
+  if (req.method === 'POST' && !req.is('application/json')) {
+    res.status(415).json({ code: 'unsupported_media_type', message: 'send Content-Type: application/json' });
+    return;
+  }
+  next();
+};
+
+/** Builds rampart's HTTP app. It never listens by itself: the caller (or supertest) does. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestId);
+  app.use(helmet());
+
+  app.use(healthRoutes({ registry: deps.registry, checks: deps.readiness, info: deps.info }));
+  const openapi = openApiDocument(deps.version);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  // The client API parses its own bodies (SDK metrics can be large); mount it before the API limits.
+  if (deps.clientApi) app.use('/api/client', deps.clientApi);
+  // Authenticate before reading the body: an unauthenticated request gets 401 whatever it sends.
+  app.use(
+    '/api',
+    authenticate(deps.tokens, new FailedAuthLimiter(deps.clock)),
+    jsonOnly,
+    express.json({ limit: deps.bodyLimit ?? '256kb', strict: true }),
+  );
+  app.use(rolloutRoutes(deps));
+  app.use(alertRoutes(deps));
+  if (deps.statusPage) app.use(deps.statusPage);
+  app.use((req, _res, next) => {
+    next(new NotFoundError(`no route ${req.method} ${req.path}`));
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,96 @@
+import { Writable } from 'node:stream';
+import { Registry } from 'prom-client';
+import type { FlagBackend, FlagState } from '../../src/flag-backends/flag-backend.js';
+import { type ApiToken, sha256Hex } from '../../src/http/auth.js';
+import { createApp } from '../../src/http/create-app.js';
+import { TickLog } from '../../src/http/tick-log.js';
+import { createLogger } from '../../src/telemetry/create-logger.js';
+import { RampartMetrics } from '../../src/telemetry/rampart-metrics.js';
+import { type Harness, makeHarness, testSpec } from './controller-harness.js';
+
+export const TOKENS = {
+  viewer: 'viewer-token-0123456789',
+  operator: 'operator-token-0123456789',
+  admin: 'admin-token-0123456789',
+  alertmanager: 'alertmanager-token-0123456789',
+} as const;
+
+/** The API's view of the flag backend, with switches for read failures and reachability. */
+export class SwitchableBackend implements FlagBackend {
+  failReads = false;
+  offline = false;
+  constructor(private readonly inner: FlagBackend) {}
+  async getRollout(...args: Parameters<FlagBackend['getRollout']>): Promise<FlagState> {
+    if (this.failReads) throw new Error('flag backend unavailable (simulated 503)');
+    return this.inner.getRollout(...args);
+  }
+  setRollout(...args: Parameters<FlagBackend['setRollout']>): Promise<FlagState> {
+    return this.inner.setRollout(...args);
+  }
+  disable(...args: Parameters<FlagBackend['disable']>): Promise<FlagState> {
+    return this.inner.disable(...args);
+  }
+  async isOnline(): Promise<boolean> {
+    return !this.offline && (await this.inner.isOnline());
+  }
+}
+
+export interface ApiHarness extends Harness {
+  apiBackend: SwitchableBackend;
+  app: ReturnType<typeof createApp>;
+  registry: Registry;
+  tickLog: TickLog;
+  logLines: string[];
+}
+
+/** rampart's HTTP app over a controller on an in-memory store and a virtual clock. */
+export async function makeApiHarness(): Promise<ApiHarness> {
+  const h = await makeHarness();
+  const registry = new Registry();
+  const metrics = new RampartMetrics(registry, 'test');
+  const tickLog = new TickLog();
+  const logLines: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write(chunk, _e, done) {
+        logLines.push(String(chunk));
+        done();
+      },
+    }),
+  });
+  const tokens: ApiToken[] = Object.entries(TOKENS).map(([role, token]) => ({
+    name: `${role}-user`,
+    role: role as ApiToken['role'],
+    sha256: sha256Hex(token),
+  }));
+  const apiBackend = new SwitchableBackend(h.backend);
+  const app = createApp({
+    controller: h.controller,
+    scheduler: h.scheduler,
+    store: h.store,
+    flagBackend: () => apiBackend,
+    tickLog,
+    registry,
+    metrics,
+    tokens,
+    logger,
+    clock: h.clock,
+    version: 'test',
+    readiness: [
+      { name: 'store', check: async () => Array.isArray(await h.store.listRollouts()) },
+      { name: 'flags', check: () => apiBackend.isOnline() },
+    ],
+  });
+  await h.controller.register(testSpec());
+  await h.controller.register(
+    testSpec({
+      name: 'checkout',
+      flag: { backend: 'embedded', name: 'checkout-v2' },
+      alerts: { match: { rollout: 'checkout' } },
+    }),
+  );
+  return { ...h, app, apiBackend, registry, tickLog, logLines };
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
