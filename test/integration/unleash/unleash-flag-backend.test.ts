@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { InMemStorageProvider, Unleash, UnleashEvents } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnleashNotFoundError } from '../../../src/errors/unleash-not-found-error.js';
 import { UnleashUnauthorizedError } from '../../../src/errors/unleash-unauthorized-error.js';
 import { UnleashUnreachableError } from '../../../src/errors/unleash-unreachable-error.js';
+import { flexibleRolloutEnabled } from '../../../src/flag-backends/stickiness-hash.js';
 import { HttpUnleashAdminApi } from '../../../src/flag-backends/unleash/http-unleash-admin-api.js';
 import { UnleashFlagBackend } from '../../../src/flag-backends/unleash/unleash-flag-backend.js';
 import { type FlagRef, flagRefSchema } from '../../../src/spec/rollout-spec-schema.js';
@@ -171,5 +173,31 @@ describe('UnleashFlagBackend against unleash-server 7.4.1', () => {
     expect(await b.getRollout(flag)).toMatchObject({ enabled: true, percentage: 5 });
     expect(await b.setRollout(flag, 25)).toMatchObject({ enabled: true, percentage: 25 });
     expect(await strategies(flag)).toHaveLength(1);
+  });
+
+  it('writes a strategy the real unleash-client evaluates exactly as rampart’s hash predicts', async () => {
+    const flag = freshFlag({ environment: 'development' });
+    await backend().setRollout(flag, 25);
+    const client = new Unleash({
+      appName: 'rampart-it',
+      url: `${unleash.url}/api/`,
+      customHeaders: { Authorization: unleash.backendToken },
+      refreshInterval: 60_000,
+      disableMetrics: true,
+      storageProvider: new InMemStorageProvider(),
+      skipInstanceCountWarning: true,
+    });
+    try {
+      client.on(UnleashEvents.Error, () => {});
+      await new Promise<void>((resolve) => client.once(UnleashEvents.Synchronized, () => resolve()));
+      const ids = Array.from({ length: 2000 }, (_, i) => `u${i}`);
+      const parameters = { rollout: '25', stickiness: 'userId', groupId: flag.name };
+      const sdk = ids.filter((userId) => client.isEnabled(flag.name, { userId }));
+      expect(sdk).toEqual(ids.filter((userId) => flexibleRolloutEnabled(parameters, { userId }, flag.name)));
+      expect(sdk.length).toBeGreaterThan(400);
+      expect(client.isEnabled(flag.name, {})).toBe(false);
+    } finally {
+      client.destroy();
+    }
   });
 });
