@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Verdict } from '../analysis/verdict.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
@@ -6,7 +5,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { FlagRef, RolloutSpec } from '../spec/rollout-spec-schema.js';
-import type { AuditDraft, AuditEntry, AuditQuery, CommandOutcome, Store } from '../store/store.js';
+import type { AuditEntry, AuditQuery, CommandOutcome, Store } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 import { commandConflict } from './apply-command.js';
 import type { CommandInput, QueuedCommand } from './command.js';
@@ -14,9 +13,10 @@ import { COMMAND_KINDS } from './command.js';
 import type { Effect, Transition } from './effects.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
+import { newRollout } from './new-rollout.js';
 import { performWrite } from './perform-write.js';
 import type { RolloutState } from './rollout-state.js';
-import { planSpecReload } from './spec-reload.js';
+import { reloadStep } from './spec-reload.js';
 import { applyCommands, decide, wantsVerdicts } from './transitions.js';
 import type { VerdictSource } from './verdict-source.js';
 import { writeOutcome } from './write-outcome.js';
@@ -69,38 +69,7 @@ export class Controller {
       const reload = await this.reloadSpec(spec.name, spec, actor);
       return { state: (await this.deps.store.getRollout(spec.name)) ?? existing, reload };
     }
-    const now = this.deps.clock.now();
-    const state: RolloutState = {
-      name: spec.name,
-      spec,
-      phase: 'pending',
-      stepIndex: -1,
-      percentage: 0,
-      stepStartedAt: now,
-      lastDataAt: now,
-      approvedStep: null,
-      reason: null,
-      pauseKind: null,
-      pendingWrite: null,
-      lastWritten: null,
-      hold: null,
-      refusedSpecHash: null,
-      version: 1,
-      epoch: 0,
-      updatedAt: now,
-    };
-    const audit: AuditDraft = {
-      at: now,
-      rollout: spec.name,
-      actor,
-      action: 'created',
-      fromPhase: null,
-      fromPercentage: null,
-      toPhase: 'pending',
-      toPercentage: 0,
-      reason: `rollout ${spec.name} registered for flag ${spec.flag.name}`,
-      evidence: { steps: spec.steps },
-    };
+    const { state, audit } = newRollout(spec, actor, this.deps.clock.now());
     return { state: await this.deps.store.createRollout(state, [audit]) };
   }
 
@@ -108,46 +77,19 @@ export class Controller {
   reloadSpec(name: string, spec: RolloutSpec, actor = 'spec-file'): Promise<SpecReloadResult> {
     return this.serialized(name, async () => {
       const state = await this.load(name);
-      const now = this.deps.clock.now();
-      const plan = planSpecReload(state, spec);
+      const { plan, save } = reloadStep(state, spec, actor, this.deps.clock.now());
       if (plan.kind === 'unchanged') return { status: 'unchanged' };
-      const draft = (action: AuditDraft['action'], reason: string, evidence: unknown): AuditDraft => ({
-        at: now,
-        rollout: name,
-        actor,
-        action,
-        fromPhase: state.phase,
-        fromPercentage: state.percentage,
-        toPhase: state.phase,
-        toPercentage: state.percentage,
-        reason,
-        evidence,
-      });
+      const saved = save
+        ? await this.deps.store.saveRollout(save.state, {
+            expectedVersion: state.version,
+            audit: [save.audit],
+          })
+        : undefined;
       if (plan.kind === 'unsafe') {
-        const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex');
-        if (state.refusedSpecHash !== hash) {
-          const reason = `spec reload refused: ${plan.problems.join('; ')}`;
-          await this.deps.store.saveRollout(
-            { ...state, refusedSpecHash: hash, updatedAt: now },
-            {
-              expectedVersion: state.version,
-              audit: [draft('spec_reload_refused', reason, { problems: plan.problems })],
-            },
-          );
-          this.logger.warn({ rollout: name, problems: plan.problems }, 'spec reload refused');
-        }
+        if (saved) this.logger.warn({ rollout: name, problems: plan.problems }, 'spec reload refused');
         return { status: 'refused', problems: plan.problems };
       }
-      const saved = await this.deps.store.saveRollout(
-        { ...state, spec, stepIndex: plan.stepIndex, refusedSpecHash: null, updatedAt: now },
-        {
-          expectedVersion: state.version,
-          audit: [
-            draft('spec_reloaded', `spec changed: ${plan.changes.join(', ')}`, { changes: plan.changes }),
-          ],
-        },
-      );
-      return { status: 'applied', changes: plan.changes, audit: saved.audit };
+      return { status: 'applied', changes: plan.changes, audit: saved?.audit ?? [] };
     });
   }
 

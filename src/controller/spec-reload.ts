@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { AuditDraft } from '../store/store.js';
 import type { RolloutState } from './rollout-state.js';
 
 /** What a new spec file would do to a running rollout. */
@@ -48,4 +50,50 @@ export function planSpecReload(state: RolloutState, next: RolloutSpec): SpecRelo
 function flagText(spec: RolloutSpec): string {
   const f = spec.flag;
   return `${f.backend}:${f.project}/${f.environment}/${f.name} (stickiness ${f.stickiness})`;
+}
+
+/** What the controller saves for a reload: the next state and its audit entry (none when nothing to do). */
+export interface SpecReloadStep {
+  plan: SpecReloadPlan;
+  save?: { state: RolloutState; audit: AuditDraft };
+}
+
+/**
+ * The pure reload transition: a safe spec replaces the running one (audited with the changed keys);
+ * an unsafe one is refused with an audited error, once per distinct file content.
+ */
+export function reloadStep(state: RolloutState, spec: RolloutSpec, actor: string, now: Date): SpecReloadStep {
+  const plan = planSpecReload(state, spec);
+  const draft = (action: AuditDraft['action'], reason: string, evidence: unknown): AuditDraft => ({
+    at: now,
+    rollout: state.name,
+    actor,
+    action,
+    fromPhase: state.phase,
+    fromPercentage: state.percentage,
+    toPhase: state.phase,
+    toPercentage: state.percentage,
+    reason,
+    evidence,
+  });
+  if (plan.kind === 'unchanged') return { plan };
+  if (plan.kind === 'unsafe') {
+    const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex');
+    if (state.refusedSpecHash === hash) return { plan };
+    const reason = `spec reload refused: ${plan.problems.join('; ')}`;
+    return {
+      plan,
+      save: {
+        state: { ...state, refusedSpecHash: hash, updatedAt: now },
+        audit: draft('spec_reload_refused', reason, { problems: plan.problems }),
+      },
+    };
+  }
+  return {
+    plan,
+    save: {
+      state: { ...state, spec, stepIndex: plan.stepIndex, refusedSpecHash: null, updatedAt: now },
+      audit: draft('spec_reloaded', `spec changed: ${plan.changes.join(', ')}`, { changes: plan.changes }),
+    },
+  };
 }

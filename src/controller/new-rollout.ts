@@ -1,0 +1,44 @@
+import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { AuditDraft } from '../store/store.js';
+import type { RolloutState } from './rollout-state.js';
+
+/** The state of a rollout seen for the first time, `pending`, and its `created` audit entry. */
+export function newRollout(
+  spec: RolloutSpec,
+  actor: string,
+  now: Date,
+): { state: RolloutState; audit: AuditDraft } {
+  return {
+    state: {
+      name: spec.name,
+      spec,
+      phase: 'pending',
+      stepIndex: -1,
+      percentage: 0,
+      stepStartedAt: now,
+      lastDataAt: now,
+      approvedStep: null,
+      reason: null,
+      pauseKind: null,
+      pendingWrite: null,
+      lastWritten: null,
+      hold: null,
+      refusedSpecHash: null,
+      version: 1,
+      epoch: 0,
+      updatedAt: now,
+    },
+    audit: {
+      at: now,
+      rollout: spec.name,
+      actor,
+      action: 'created',
+      fromPhase: null,
+      fromPercentage: null,
+      toPhase: 'pending',
+      toPercentage: 0,
+      reason: `rollout ${spec.name} registered for flag ${spec.flag.name}`,
+      evidence: { steps: spec.steps },
+    },
+  };
+}
