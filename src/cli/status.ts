@@ -1,0 +1,113 @@
+import type { Verdict } from '../analysis/verdict.js';
+import type { RolloutDetail, RolloutSummary } from '../http/rollout-view.js';
+import { parseDuration } from '../spec/duration.js';
+import { createSystemTicker } from '../time/system-ticker.js';
+import { RemoteError } from './api-client.js';
+import type { Command } from './command.js';
+import { EXIT, usageError } from './command.js';
+import { table } from './format-table.js';
+import { clientFor, REMOTE_HELP, REMOTE_OPTIONS } from './remote-options.js';
+
+// A watch loop is the one thing keeping the process alive, so its timer must not be unref'd.
+const watchTicker = createSystemTicker({ unref: false });
+
+function listView(rollouts: RolloutSummary[]): string {
+  if (rollouts.length === 0) return 'no rollouts\n';
+  const rows = rollouts.map((r) => [
+    r.name,
+    r.phase,
+    `${r.percentage} %`,
+    r.step === null ? '-' : `${r.step + 1}/${r.steps.length}`,
+    r.flag,
+    r.reason ?? r.hold ?? '',
+  ]);
+  return `${table([['ROLLOUT', 'PHASE', 'PERCENT', 'STEP', 'FLAG', 'REASON / HOLD'], ...rows])}\n`;
+}
+
+function verdictRow(v: Verdict): string[] {
+  return [v.guardrail, v.kind, v.status, v.reason];
+}
+
+export function detailView(d: RolloutDetail): string {
+  const flag =
+    'error' in d.flagReadBack
+      ? `unreadable (${d.flagReadBack.error})`
+      : `${d.flagReadBack.enabled ? 'on' : 'off'}, ${d.flagReadBack.percentage} %`;
+  const lines = [
+    `${d.name}: ${d.phase} at ${d.percentage} % (step ${d.step === null ? '-' : d.step + 1} of ${d.steps.length}: ${d.steps.join(' → ')})`,
+    `flag ${d.flag} as read back: ${flag}`,
+  ];
+  if (d.reason) lines.push(`reason: ${d.reason}`);
+  if (d.hold) lines.push(`holding: ${d.hold}`);
+  if (d.pendingApproval)
+    lines.push(
+      `waiting for approval of ${d.pendingApproval.percentage} %: rampart approve ${d.name} --reason ...`,
+    );
+  if (d.pendingWrite)
+    lines.push(`flag write pending (${d.pendingWrite.purpose}, ${d.pendingWrite.attempts} failed attempts)`);
+  if (d.nextStep) {
+    lines.push(`next: ${d.nextStep.percentage} %, earliest ${d.nextStep.earliestAt ?? 'not within a week'}`);
+    for (const c of d.nextStep.conditions) lines.push(`  [${c.met ? 'x' : ' '}] ${c.name}: ${c.detail}`);
+  }
+  if (d.verdicts.length > 0) {
+    lines.push('', table([['GUARDRAIL', 'KIND', 'VERDICT', 'REASON'], ...d.verdicts.map(verdictRow)]));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'Show rollouts (or one rollout in detail) from a running rampart.',
+  usage: 'rampart status [NAME] [--watch] [--server URL] [--json]',
+  details: `Arguments:
+  NAME           One rollout: flag as read back, verdicts, conditions of the next advance
+
+Options:
+  --watch        Refresh every --interval until interrupted (or --count times)
+  --interval D   Refresh interval with --watch (default 2s)
+  --count N      Stop after N refreshes with --watch
+${REMOTE_HELP}`,
+  options: {
+    ...REMOTE_OPTIONS,
+    watch: { type: 'boolean' },
+    interval: { type: 'string' },
+    count: { type: 'string' },
+  },
+  allowPositionals: true,
+  async run({ values, positionals }, { io }) {
+    if (positionals.length > 1) return usageError(io, statusCommand, 'takes at most one rollout NAME');
+    const intervalMs = parseDuration(String(values.interval ?? '2s'));
+    if (intervalMs === undefined || intervalMs <= 0)
+      return usageError(io, statusCommand, `--interval "${values.interval}" is not a duration such as 2s`);
+    const count = values.count === undefined ? Number.POSITIVE_INFINITY : Number(values.count);
+    if (values.count !== undefined && !(Number.isInteger(count) && count >= 1))
+      return usageError(io, statusCommand, `--count "${values.count}" is not a positive integer`);
+    const client = clientFor(values, io.env);
+    const name = positionals[0];
+    const show = async () => {
+      if (name) {
+        const detail = await client.get<RolloutDetail>(`/api/rollouts/${encodeURIComponent(name)}`);
+        io.out(values.json ? `${JSON.stringify(detail)}\n` : detailView(detail));
+      } else {
+        const { rollouts } = await client.get<{ rollouts: RolloutSummary[] }>('/api/rollouts');
+        io.out(values.json ? `${JSON.stringify(rollouts)}\n` : listView(rollouts));
+      }
+    };
+    try {
+      await show();
+      if (!values.watch) return EXIT.ok;
+      for (let shown = 1; shown < count; shown++) {
+        await new Promise<void>((resolve) => watchTicker.after(intervalMs, resolve));
+        if (!values.json) io.out(`\n--- ${io.now().toISOString()}\n`);
+        await show();
+      }
+      return EXIT.ok;
+    } catch (error) {
+      if (error instanceof RemoteError) {
+        io.err(`rampart status: ${error.message}\n`);
+        return EXIT.failed;
+      }
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,129 @@
+import type { Server } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { auditCommand } from '../../../src/cli/audit.js';
+import type { CliIo } from '../../../src/cli/cli-io.js';
+import { main } from '../../../src/cli/main.js';
+import {
+  approveCommand,
+  pauseCommand,
+  promoteCommand,
+  resumeCommand,
+  rollbackCommand,
+} from '../../../src/cli/rollout-commands.js';
+import { statusCommand } from '../../../src/cli/status.js';
+import { type ApiHarness, makeApiHarness, TOKENS } from '../../support/api-harness.js';
+import { freePort } from '../../support/free-port.js';
+
+const COMMANDS = [
+  statusCommand,
+  auditCommand,
+  pauseCommand,
+  resumeCommand,
+  approveCommand,
+  promoteCommand,
+  rollbackCommand,
+];
+
+let h: ApiHarness;
+let server: Server;
+let url: string;
+
+async function cli(argv: string[], env: Record<string, string> = {}) {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    env: { RAMPART_URL: url, RAMPART_TOKEN: TOKENS.operator, ...env },
+    now: () => h.clock.now(),
+  };
+  const code = await main(argv, io, COMMANDS);
+  return { code, out, err };
+}
+
+beforeEach(async () => {
+  h = await makeApiHarness();
+  await h.step('mfa-staff');
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  server = await new Promise<Server>((resolve) => {
+    const s = h.app.listen(port, '127.0.0.1', () => resolve(s));
+  });
+});
+
+afterEach(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe('remote CLI', () => {
+  it('status lists rollouts as a table and as JSON', async () => {
+    const table = await cli(['status']);
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/^ROLLOUT\s+PHASE\s+PERCENT\s+STEP/);
+    expect(table.out).toMatch(/mfa-staff\s+ramping\s+1 %\s+1\/5\s+mfa-staff-login/);
+    const json = await cli(['status', '--json']);
+    expect(JSON.parse(json.out).map((r: { name: string }) => r.name)).toEqual(['checkout', 'mfa-staff']);
+  });
+
+  it('status NAME shows the flag read back and the conditions of the next advance', async () => {
+    const res = await cli(['status', 'mfa-staff']);
+    expect(res.code).toBe(0);
+    expect(res.out).toContain('mfa-staff: ramping at 1 % (step 1 of 5: 1 → 5 → 25 → 50 → 100)');
+    expect(res.out).toContain('flag mfa-staff-login as read back: on, 1 %');
+    expect(res.out).toContain('[ ] bake: 60 s of bake left');
+  });
+
+  it('status --watch refreshes --count times', async () => {
+    const res = await cli(['status', '--watch', '--interval', '50ms', '--count', '2', '--json']);
+    expect(res.code).toBe(0);
+    expect(res.out.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('pause, resume and rollback act and report the new phase', async () => {
+    const paused = await cli(['pause', 'mfa-staff', '--reason', 'checking tickets']);
+    expect(paused).toMatchObject({ code: 0 });
+    expect(paused.out).toMatch(/^mfa-staff: pause applied \(command \d+\); now paused at 1 %\n$/);
+    expect((await cli(['resume', 'mfa-staff', '--reason', 'fine'])).out).toContain('now ramping at 1 %');
+    expect((await cli(['rollback', 'mfa-staff', '--reason', 'lockouts'])).out).toContain(
+      'now rolled_back at 0 %',
+    );
+    const audit = await cli(['audit', 'mfa-staff']);
+    expect(audit.out).toMatch(/paused\s+ramping 1 % → paused 1 %\s+checking tickets/);
+    expect(audit.out).toContain('operator-user');
+  });
+
+  it('promote --full goes to 100 %', async () => {
+    const res = await cli(['promote', 'mfa-staff', '--reason', 'ship', '--full', '--json']);
+    expect(JSON.parse(res.out)).toMatchObject({ status: 'applied', percentage: 100 });
+  });
+
+  it('says what to fix for 401, 403, 404, 409 and a server that is down', async () => {
+    const bad = await cli(['status'], { RAMPART_TOKEN: 'wrong' });
+    expect(bad).toMatchObject({ code: 1 });
+    expect(bad.err).toBe(
+      `rampart status: token rejected by rampart at ${url}: check RAMPART_TOKEN (unknown API token)\n`,
+    );
+    const viewer = await cli(['pause', 'mfa-staff', '--reason', 'x'], { RAMPART_TOKEN: TOKENS.viewer });
+    expect(viewer.err).toBe(
+      'rampart pause: not allowed: token "viewer-user" has role viewer; this needs operator or admin\n',
+    );
+    expect((await cli(['status', 'nope'])).err).toBe('rampart status: no rollout named nope\n');
+    const conflict = await cli(['approve', 'mfa-staff', '--reason', 'x']);
+    expect(conflict.err).toContain('cannot approve rollout mfa-staff in phase ramping');
+    const down = await cli(['status'], { RAMPART_URL: `http://127.0.0.1:${await freePort()}` });
+    expect(down.code).toBe(1);
+    expect(down.err).toMatch(
+      /cannot reach rampart at http:\/\/127\.0\.0\.1:\d+: is it running\? \(rampart run\)/,
+    );
+  });
+
+  it('refuses a command without --reason as a usage error', async () => {
+    const res = await cli(['pause', 'mfa-staff']);
+    expect(res.code).toBe(2);
+    expect(res.err).toContain('--reason TEXT is required');
+  });
+});
