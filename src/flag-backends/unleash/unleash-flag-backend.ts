@@ -66,13 +66,21 @@ export class UnleashFlagBackend implements FlagBackend {
   private async environmentOrCreate(flag: FlagRef): Promise<AdminFeatureEnvironment> {
     let feature = await this.api.getFeature(flag.project, flag.name);
     if (feature === undefined) {
+      let conflict: UnleashConflictError | undefined;
       try {
         await this.api.createFeature(flag.project, flag.name);
       } catch (error) {
         // Someone created it between our read and our write: fine, read it below.
         if (!(error instanceof UnleashConflictError)) throw error;
+        conflict = error;
       }
       feature = await this.api.getFeature(flag.project, flag.name);
+      if (feature === undefined && conflict !== undefined) {
+        throw new UnleashConflictError(
+          `flag ${flag.name} exists in Unleash at ${this.api.url} but not in project ${flag.project}: it is archived or in another project`,
+          this.api.url,
+        );
+      }
     }
     const environment = feature?.environments.find((e) => e.name === flag.environment);
     if (feature === undefined || environment === undefined) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { InMemStorageProvider, Unleash, UnleashEvents } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnleashConflictError } from '../../../src/errors/unleash-conflict-error.js';
 import { UnleashNotFoundError } from '../../../src/errors/unleash-not-found-error.js';
 import { UnleashUnauthorizedError } from '../../../src/errors/unleash-unauthorized-error.js';
 import { UnleashUnreachableError } from '../../../src/errors/unleash-unreachable-error.js';
@@ -149,6 +150,16 @@ describe('UnleashFlagBackend against unleash-server 7.4.1', () => {
     const flag = freshFlag({ project: 'no-such-project' });
     await expect(backend().setRollout(flag, 1)).rejects.toSatisfy(
       (e) => e instanceof UnleashNotFoundError && /no-such-project/.test(e.message),
+    );
+  });
+
+  it('explains an archived flag instead of recreating it', async () => {
+    const flag = freshFlag();
+    await backend().setRollout(flag, 5);
+    await admin('DELETE', flag.name);
+    expect(await backend().getRollout(flag)).toMatchObject({ exists: false });
+    await expect(backend().setRollout(flag, 5)).rejects.toSatisfy(
+      (e) => e instanceof UnleashConflictError && /archived or in another project/.test(e.message),
     );
   });
 

@@ -200,6 +200,14 @@ describe('UnleashFlagBackend', () => {
     expect(await backend.setRollout(flag, 1)).toMatchObject({ enabled: true, percentage: 1 });
   });
 
+  it('explains a name taken by a flag it cannot read (archived or in another project)', async () => {
+    api.projects.add('other');
+    await api.createFeature('other', 'mfa-staff-login');
+    await expect(backend.setRollout(flag, 1)).rejects.toThrow(
+      /mfa-staff-login exists in Unleash at http:\/\/unleash.test but not in project default: it is archived or in another project/,
+    );
+  });
+
   it('passes typed transport errors through', async () => {
     api.failNext('getFeature', new UnleashUnauthorizedError(api.url, 401));
     await expect(backend.getRollout(flag)).rejects.toThrow(
