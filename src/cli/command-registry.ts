@@ -1,7 +1,27 @@
+import { auditCommand } from './audit.js';
 import type { Command } from './command.js';
 import { helpCommand } from './help.js';
 import { planCommand } from './plan.js';
+import {
+  approveCommand,
+  pauseCommand,
+  promoteCommand,
+  resumeCommand,
+  rollbackCommand,
+} from './rollout-commands.js';
+import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
 /** Every `rampart` subcommand; a new command plugs in with one line here. */
-export const commands: readonly Command[] = [validateCommand, planCommand, helpCommand];
+export const commands: readonly Command[] = [
+  validateCommand,
+  planCommand,
+  statusCommand,
+  pauseCommand,
+  resumeCommand,
+  approveCommand,
+  promoteCommand,
+  rollbackCommand,
+  auditCommand,
+  helpCommand,
+];

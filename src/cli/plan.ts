@@ -7,6 +7,7 @@ import { parseRolloutSpec } from '../spec/parse-rollout-spec.js';
 import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
 import type { Command } from './command.js';
 import { EXIT, usageError } from './command.js';
+import { table } from './format-table.js';
 import type { PlannedStep } from './plan-timeline.js';
 import { PLAN_HORIZON_MS, planTimeline } from './plan-timeline.js';
 
@@ -29,18 +30,6 @@ export function formatLocal(at: Date | undefined, timezone: string): string {
   });
   for (const part of format.formatToParts(at)) parts[part.type] = part.value;
   return `${parts.weekday} ${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((cell, c) => cell.padEnd(widths[c] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 function describeWindows(spec: RolloutSpec): string {

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { commands } from '../../../src/cli/command-registry.js';
 import { runCli } from './run-cli.js';
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 describe('rampart', () => {
   it('--help lists every command and exits 0', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
     for (const c of commands)
-      expect(run.out).toMatch(new RegExp(`^  ${c.name}\\s+${c.summary.slice(0, 20)}`, 'm'));
+      expect(run.out).toMatch(new RegExp(`^  ${c.name}\\s+${escapeRegExp(c.summary.slice(0, 20))}`, 'm'));
   });
 
   it('without a command prints the help on stderr and exits 2', async () => {
