@@ -90,10 +90,12 @@ export function expectedAfter(write: FlagWrite): ExpectedFlag {
 
 /** Whether a read-back flag is what rampart expects. */
 export function matchesExpected(
-  read: { exists: boolean; enabled: boolean; percentage: number },
+  read: { exists: boolean; enabled: boolean; percentage: number; otherStrategies?: number },
   expected: ExpectedFlag,
 ): boolean {
   if (!expected.enabled) return !read.exists || !read.enabled;
+  // Another active strategy (added by a person) exposes users rampart does not count as treatment.
+  if ((read.otherStrategies ?? 0) > 0) return false;
   return (
     read.exists && read.enabled && (expected.percentage === null || read.percentage === expected.percentage)
   );

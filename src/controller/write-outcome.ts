@@ -8,7 +8,8 @@ import { expectedAfter, matchesExpected } from './rollout-state.js';
 
 function describe(read: FlagState): string {
   if (!read.exists) return 'missing';
-  return read.enabled ? `on at ${read.percentage} %` : `off (rollout ${read.percentage} %)`;
+  const others = read.otherStrategies ? ` with ${read.otherStrategies} other strategies` : '';
+  return read.enabled ? `on at ${read.percentage} %${others}` : `off (rollout ${read.percentage} %)`;
 }
 
 /**

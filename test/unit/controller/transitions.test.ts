@@ -126,6 +126,14 @@ describe('decide (pure transitions)', () => {
     expect(transition.state.reason).toContain('changed outside rampart');
   });
 
+  it("pauses when a person adds another strategy beside rampart's, even at the right percentage", () => {
+    const flag = { ...flagAt5, otherStrategies: 1 };
+    const now = new Date('2026-11-30T12:30:00Z');
+    const { transition } = decide({ state: running(), commands: [], flag, verdicts: verdicts('pass'), now });
+    expect(transition.state).toMatchObject({ phase: 'paused', pauseKind: 'external_change' });
+    expect(transition.state.reason).toContain('on at 5 % with 1 other strategies');
+  });
+
   it('advances one step at a time and records the decided write durably', () => {
     const now = new Date('2026-11-30T12:30:00Z');
     const { transition } = decide({
