@@ -1,0 +1,31 @@
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { mfaLoginHealthDashboard } from './mfa-login-health-dashboard.js';
+import { rolloutsDashboard } from './rollouts-dashboard.js';
+
+/** A generated dashboard and the file under dashboards/ it is written to. */
+export interface DashboardFile {
+  file: string;
+  build(): dashboard.Dashboard;
+}
+
+export const DASHBOARD_FILES: readonly DashboardFile[] = [
+  { file: 'rampart-rollouts.json', build: rolloutsDashboard },
+  { file: 'mfa-login-health.json', build: mfaLoginHealthDashboard },
+];
+
+/** Sorts object keys at every depth; arrays keep their order (panel order is meaningful). */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
+  }
+  return value;
+}
+
+/** The file text of a dashboard: sorted keys, two-space indent, trailing newline. */
+export function renderDashboard(d: dashboard.Dashboard): string {
+  return `${JSON.stringify(sortKeys(d), null, 2)}\n`;
+}

@@ -1,0 +1,288 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
+import { PHASES } from '../telemetry/rampart-metrics.js';
+import {
+  DATASOURCE,
+  datasourceVariable,
+  eventAnnotation,
+  panelIds,
+  promQuery,
+  rolloutVariable,
+  thresholds,
+  timeSeriesPanel,
+  valueMapping,
+} from './grafana-parts.js';
+
+export const ROLLOUTS_DASHBOARD_UID = 'rampart-rollouts';
+
+const R = 'rollout=~"$rollout"';
+const RATE = '[$__rate_interval]';
+
+const PHASE_COLORS: Record<(typeof PHASES)[number], string> = {
+  pending: 'text',
+  ramping: 'blue',
+  awaiting_approval: 'purple',
+  paused: 'orange',
+  completed: 'green',
+  rolled_back: 'red',
+};
+
+/**
+ * rampart_rollout_phase is one-hot; weighting each phase by its index turns it into one series
+ * per rollout whose value names the phase, which a state timeline can colour.
+ */
+export function phaseCodeExpr(): string {
+  const terms = PHASES.map((p, i) => `rampart_rollout_phase{${R},phase="${p}"} * ${i}`);
+  return `sum by (rollout) (${terms.join(' or ')})`;
+}
+
+const VERDICTS = [
+  { value: 0, text: 'pass', color: 'green' },
+  { value: 1, text: 'inconclusive', color: 'blue' },
+  { value: 2, text: 'error', color: 'orange' },
+  { value: 3, text: 'fail', color: 'red' },
+];
+
+function guardrailVariable(): dashboard.QueryVariableBuilder {
+  const query = 'label_values(rampart_guardrail_verdict{rollout=~"$rollout"}, guardrail)';
+  return new dashboard.QueryVariableBuilder('guardrail')
+    .label('Guardrail')
+    .datasource(DATASOURCE)
+    .query(query)
+    .definition(query)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*');
+}
+
+/** "rampart — rollouts": what rampart did to each rollout, why, and whether rampart itself is healthy. */
+export function rolloutsDashboard(): dashboard.Dashboard {
+  const id = panelIds();
+  const G = 'guardrail=~"$guardrail"';
+  return new dashboard.DashboardBuilder('rampart — rollouts')
+    .uid(ROLLOUTS_DASHBOARD_UID)
+    .description(
+      'Rollout percentage, phase and guardrail verdicts of rampart, with its decisions as annotations.',
+    )
+    .tags(['rampart'])
+    .time({ from: 'now-6h', to: 'now' })
+    .refresh('30s')
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .withVariable(datasourceVariable())
+    .withVariable(rolloutVariable({ multi: true }))
+    .withVariable(guardrailVariable())
+    .annotation(
+      eventAnnotation({
+        name: 'Rollbacks',
+        expr: `sum by (rollout, reason) (increase(rampart_rollbacks_total{${R}}[2m])) > 0`,
+        color: 'red',
+        title: 'Rollback of {{rollout}}',
+        text: 'reason: {{reason}}',
+      }),
+    )
+    .annotation(
+      eventAnnotation({
+        name: 'Approvals',
+        expr: `sum by (rollout) (increase(rampart_commands_total{${R},command="approve"}[2m])) > 0`,
+        color: 'purple',
+        title: 'Step of {{rollout}} approved',
+        text: 'approved by a release manager',
+      }),
+    )
+    .annotation(
+      eventAnnotation({
+        name: 'Phase transitions',
+        expr: `sum by (rollout, from, to) (increase(rampart_transitions_total{${R}}[2m])) > 0`,
+        color: 'blue',
+        title: '{{rollout}}: {{from}} -> {{to}}',
+        text: 'phase transition',
+      }),
+    )
+    .withRow(new dashboard.RowBuilder('Rollouts').id(id()))
+    .withPanel(
+      timeSeriesPanel(id(), 'Rollout percentage', 'Percentage of the flag as read back from its backend.')
+        .withTarget(promQuery(`max by (rollout) (rampart_rollout_percentage{${R}})`, '{{rollout}}'))
+        .unit('percent')
+        .min(0)
+        .max(100)
+        .lineInterpolation(common.LineInterpolation.StepAfter),
+    )
+    .withPanel(
+      new statetimeline.PanelBuilder()
+        .id(id())
+        .title('Phase')
+        .description('Phase of each rollout over time.')
+        .height(8)
+        .span(12)
+        .withTarget(promQuery(phaseCodeExpr(), '{{rollout}}'))
+        .mappings(valueMapping(PHASES.map((p, i) => ({ value: i, text: p, color: PHASE_COLORS[p] }))))
+        .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
+        .thresholds(thresholds([{ value: null, color: 'text' }])),
+    )
+    .withRow(new dashboard.RowBuilder('Guardrails').id(id()))
+    .withPanel(
+      new statetimeline.PanelBuilder()
+        .id(id())
+        .title('Guardrail verdicts')
+        .description('Latest verdict of each guardrail at every tick.')
+        .height(8)
+        .span(24)
+        .withTarget(
+          promQuery(
+            `max by (rollout, guardrail) (rampart_guardrail_verdict{${R},${G}})`,
+            '{{rollout}} / {{guardrail}}',
+          ),
+        )
+        .mappings(valueMapping(VERDICTS))
+        .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
+        .thresholds(thresholds([{ value: null, color: 'text' }])),
+    )
+    .withPanel(
+      timeSeriesPanel(
+        id(),
+        'Estimate against bound: $guardrail',
+        'The estimate of the tested quantity and its confidence bound, which the guardrail compares with its limit.',
+      )
+        .repeat('guardrail')
+        .repeatDirection('h')
+        .maxPerRow(2)
+        .withTarget(
+          promQuery(
+            `max by (rollout) (rampart_guardrail_estimate{${R},guardrail="$guardrail"})`,
+            '{{rollout}} estimate',
+            'A',
+          ),
+        )
+        .withTarget(
+          promQuery(
+            `max by (rollout) (rampart_guardrail_bound{${R},guardrail="$guardrail"})`,
+            '{{rollout}} bound',
+            'B',
+          ),
+        ),
+    )
+    .withRow(new dashboard.RowBuilder('Decisions and alerts').id(id()))
+    .withPanel(
+      timeSeriesPanel(id(), 'Rollbacks', 'Rollbacks decided, by reason (guardrail, alert, manual, no_data).')
+        .withTarget(
+          promQuery(
+            `sum by (rollout, reason) (increase(rampart_rollbacks_total{${R}}${RATE}))`,
+            '{{rollout}} {{reason}}',
+          ),
+        )
+        .drawStyle(common.GraphDrawStyle.Bars)
+        .decimals(0),
+    )
+    .withPanel(
+      timeSeriesPanel(
+        id(),
+        'Alerts received',
+        'Alertmanager alerts received, by status and whether they matched a rollout.',
+      )
+        .withTarget(
+          promQuery(
+            `sum by (status, matched) (increase(rampart_alerts_received_total${RATE}))`,
+            '{{status}} matched={{matched}}',
+          ),
+        )
+        .drawStyle(common.GraphDrawStyle.Bars)
+        .decimals(0),
+    )
+    .withPanel(
+      timeSeriesPanel(
+        id(),
+        'Commands',
+        'Commands accepted (pause, resume, approve, promote, rollback, alert).',
+      )
+        .withTarget(
+          promQuery(
+            `sum by (rollout, command) (increase(rampart_commands_total{${R}}${RATE}))`,
+            '{{rollout}} {{command}}',
+          ),
+        )
+        .drawStyle(common.GraphDrawStyle.Bars)
+        .decimals(0),
+    )
+    .withPanel(
+      timeSeriesPanel(id(), 'Phase transitions', 'Phase transitions of each rollout.')
+        .withTarget(
+          promQuery(
+            `sum by (rollout, from, to) (increase(rampart_transitions_total{${R}}${RATE}))`,
+            '{{rollout}} {{from}} -> {{to}}',
+          ),
+        )
+        .drawStyle(common.GraphDrawStyle.Bars)
+        .decimals(0),
+    )
+    .withRow(new dashboard.RowBuilder('rampart health').id(id()))
+    .withPanel(
+      timeSeriesPanel(id(), 'Tick duration', 'p50 and p99 of one controller tick of one rollout.')
+        .withTarget(promQuery(tickQuantile(0.5), 'p50 {{rollout}}', 'A'))
+        .withTarget(promQuery(tickQuantile(0.99), 'p99 {{rollout}}', 'B'))
+        .unit('s'),
+    )
+    .withPanel(
+      timeSeriesPanel(
+        id(),
+        'Errors',
+        'Ticks that threw, flag backend requests and metric-source queries that did not succeed.',
+      )
+        .withTarget(
+          promQuery(
+            `sum by (rollout) (rate(rampart_tick_errors_total{${R}}${RATE}))`,
+            'tick errors {{rollout}}',
+            'A',
+          ),
+        )
+        .withTarget(
+          promQuery(
+            `sum by (backend, op, outcome) (rate(rampart_backend_requests_total{outcome!="ok"}${RATE}))`,
+            'backend {{backend}} {{op}} {{outcome}}',
+            'B',
+          ),
+        )
+        .withTarget(
+          promQuery(
+            `sum by (source, outcome) (rate(rampart_metric_queries_total{outcome!="ok"}${RATE}))`,
+            'metric source {{source}} {{outcome}}',
+            'C',
+          ),
+        )
+        .unit('ops'),
+    )
+    .withPanel(
+      new stat.PanelBuilder()
+        .id(id())
+        .title('Leader')
+        .description('1 when a replica holds the leader lock and acts on rollouts.')
+        .height(4)
+        .span(12)
+        .withTarget(promQuery('max(rampart_leader)', 'leader'))
+        .mappings(
+          valueMapping([
+            { value: 0, text: 'no leader', color: 'red' },
+            { value: 1, text: 'leader', color: 'green' },
+          ]),
+        )
+        .noValue('rampart not scraped'),
+    )
+    .withPanel(
+      new stat.PanelBuilder()
+        .id(id())
+        .title('Version')
+        .description('Running rampart versions and replicas.')
+        .height(4)
+        .span(12)
+        .withTarget(promQuery('count by (version, node) (rampart_build_info)', '{{version}} on {{node}}'))
+        .decimals(0),
+    )
+    .build();
+}
+
+function tickQuantile(q: number): string {
+  return `histogram_quantile(${q}, sum by (le, rollout) (rate(rampart_tick_duration_seconds_bucket{${R}}${RATE})))`;
+}

@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { dashboardExpressions, dashboardMetricNames } from '../../../src/dashboards/dashboard-expressions.js';
+import { DASHBOARD_FILES, renderDashboard } from '../../../src/dashboards/dashboards.js';
+import { PROVISIONED_DATASOURCE_UID } from '../../../src/dashboards/grafana-parts.js';
+import { METRICS_CONTRACT } from '../../../src/dashboards/metrics-contract.js';
+import {
+  metricNamesIn,
+  promqlProblems,
+  substituteGrafanaVariables,
+} from '../../../src/dashboards/promql-names.js';
+import { phaseCodeExpr } from '../../../src/dashboards/rollouts-dashboard.js';
+import { PHASES } from '../../../src/telemetry/rampart-metrics.js';
+import { knownSeriesNames } from './known-metrics.js';
+
+const dashboardsDir = new URL('../../../dashboards/', import.meta.url);
+
+describe('generated dashboards', () => {
+  it.each(DASHBOARD_FILES.map((d) => [d.file, d] as const))(
+    'dashboards/%s equals the generator output',
+    (file, d) => {
+      const committed = readFileSync(new URL(file, dashboardsDir), 'utf8');
+      // On failure: run `npm run dashboards` and commit the result.
+      expect(committed).toBe(renderDashboard(d.build()));
+    },
+  );
+
+  it('has fixed, distinct uids and distinct panel ids', () => {
+    const built = DASHBOARD_FILES.map((d) => d.build());
+    expect(built.map((d) => d.uid)).toEqual(['rampart-rollouts', 'rampart-mfa-login-health']);
+    expect(built.map((d) => d.title)).toEqual(['rampart — rollouts', 'MFA login health']);
+    for (const d of built) {
+      const ids = (d.panels ?? []).map((p) => p.id);
+      expect(ids.every((id) => typeof id === 'number')).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+
+  it('renders with sorted keys at every depth', () => {
+    const text = renderDashboard({ b: 1, a: { d: [{ z: 1, y: 2 }], c: undefined } } as never);
+    expect(text).toBe(
+      '{\n  "a": {\n    "d": [\n      {\n        "y": 2,\n        "z": 1\n      }\n    ]\n  },\n  "b": 1\n}\n',
+    );
+  });
+
+  const expressions = DASHBOARD_FILES.flatMap((d) =>
+    dashboardExpressions(d.build()).map((e) => ({ ...e, where: `${d.file}: ${e.where}` })),
+  );
+
+  it('finds the queries of every panel, annotation and variable', () => {
+    expect(expressions.length).toBeGreaterThan(25);
+    expect(expressions.some((e) => e.where.includes('annotation "Rollbacks"'))).toBe(true);
+    expect(expressions.some((e) => e.where.includes('variable "rollout"'))).toBe(true);
+  });
+
+  it.each(expressions.map((e) => [e.where, e.expr] as const))('%s is valid PromQL', (_where, expr) => {
+    const promql = substituteGrafanaVariables(expr);
+    expect(promql, 'a Grafana variable without a sample value').not.toContain('$');
+    expect(promqlProblems(promql)).toEqual([]);
+  });
+
+  it('queries only metrics that rampart registers or the metrics contract defines', async () => {
+    const known = await knownSeriesNames();
+    const used = dashboardMetricNames();
+    expect(used.filter((name) => !known.has(name))).toEqual([]);
+    // Every contract metric has a panel on the MFA dashboard.
+    for (const m of METRICS_CONTRACT) expect(used).toContain(m.name);
+    expect(used).toContain('rampart_rollout_percentage');
+  });
+
+  it('encodes the one-hot phase as the index of the current phase', () => {
+    const expr = phaseCodeExpr();
+    PHASES.forEach((p, i) => {
+      expect(expr).toContain(`phase="${p}"} * ${i}`);
+    });
+  });
+});
+
+describe('PromQL helpers', () => {
+  it('substitutes Grafana variables in both spellings', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${var} spelling, not a JS template.
+    expect(substituteGrafanaVariables('rate(x{r=~"$rollout"}[$__rate_interval]) / ${__range}')).toBe(
+      'rate(x{r=~"mfa-staff"}[1m]) / 1h',
+    );
+  });
+
+  it('reports syntax errors, so a broken panel query fails the validity test', () => {
+    expect(promqlProblems('sum by (variant) (rate(login_attempts_total[5m])')).not.toEqual([]);
+    expect(promqlProblems('rate(login_attempts_total[$__rate_interval])')).not.toEqual([]);
+    expect(promqlProblems('')).not.toEqual([]);
+    expect(promqlProblems('sum by (variant) (rate(login_attempts_total[5m]))')).toEqual([]);
+  });
+
+  it('lists selected metric names, not functions, labels or label values', () => {
+    const expr =
+      'histogram_quantile(0.9, sum by (le) (rate(a_seconds_bucket{job="b_total"}[1m]))) / on() group_left max(c)';
+    expect(metricNamesIn(expr)).toEqual(['a_seconds_bucket', 'c']);
+  });
+});
+
+describe('Grafana provisioning', () => {
+  const read = (path: string) => parse(readFileSync(new URL(path, dashboardsDir), 'utf8'));
+
+  it('provisions the Prometheus data source the dashboards default to', () => {
+    const file = read('provisioning/datasources/prometheus.yaml');
+    expect(file.apiVersion).toBe(1);
+    expect(file.datasources).toEqual([
+      expect.objectContaining({ uid: PROVISIONED_DATASOURCE_UID, type: 'prometheus', access: 'proxy' }),
+    ]);
+    for (const { build } of DASHBOARD_FILES) {
+      const variable = build().templating?.list?.find((v) => v.name === 'datasource');
+      expect(variable?.current?.value).toBe(PROVISIONED_DATASOURCE_UID);
+    }
+  });
+
+  it('provisions the generated dashboards from files into a rampart folder', () => {
+    const file = read('provisioning/dashboards/rampart.yaml');
+    expect(file.apiVersion).toBe(1);
+    expect(file.providers).toEqual([
+      expect.objectContaining({
+        type: 'file',
+        folder: 'rampart',
+        options: expect.objectContaining({ path: expect.any(String) }),
+      }),
+    ]);
+  });
+});
