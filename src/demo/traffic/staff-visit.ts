@@ -61,9 +61,13 @@ async function loginOnce(ctx: VisitContext, userId: string): Promise<LoginOutcom
   const { challenge, enrollmentRequired } = login.value;
   if (enrollmentRequired) {
     const enrolled = await api.enroll(challenge, signal);
-    if (!enrolled.ok) return { kind: classify(ctx, enrolled) };
-    ctx.secrets.set(userId, enrolled.value.secret);
-    ctx.stats.enrollments++;
+    if (enrolled.ok) {
+      ctx.secrets.set(userId, enrolled.value.secret);
+      ctx.stats.enrollments++;
+    } else if (enrolled.status !== 409) {
+      // 409: another visit of the same user enrolled a moment ago; answer with what we have.
+      return { kind: classify(ctx, enrolled) };
+    }
   }
   const secret = ctx.secrets.get(userId);
   // Enrolled elsewhere (another client, or a previous run): this user has no authenticator here.

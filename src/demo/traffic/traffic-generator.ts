@@ -41,6 +41,7 @@ export class TrafficGenerator {
   private readonly maxConcurrent: number;
   private next: Scheduled | undefined;
   private started = false;
+  private stopping = false;
 
   constructor(private readonly options: TrafficGeneratorOptions) {
     if (!(options.ratePerSecond > 0))
@@ -68,10 +69,26 @@ export class TrafficGenerator {
     this.schedule();
   }
 
-  /** Stops arrivals, cancels waits and requests in flight, and resolves once every visit has ended. */
-  async stop(): Promise<void> {
+  /**
+   * Stops arrivals, lets running visits finish for up to `graceMs` (default 0), then aborts the
+   * rest (their waits and requests) and resolves once every visit has ended. Aborted requests are
+   * not counted, so a grace period makes the summary match the service's counters exactly.
+   */
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
+    this.stopping = true;
     this.next?.cancel();
     this.next = undefined;
+    const graceMs = options.graceMs ?? 0;
+    if (graceMs > 0 && this.inFlight.size > 0) {
+      let timer: Scheduled | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.inFlight]),
+        new Promise<void>((resolve) => {
+          timer = this.options.ticker.after(graceMs, resolve);
+        }),
+      ]);
+      timer?.cancel();
+    }
     this.abort.abort();
     for (const wake of [...this.waits]) wake();
     await Promise.allSettled([...this.inFlight]);
@@ -88,7 +105,7 @@ export class TrafficGenerator {
   }
 
   private schedule(): void {
-    if (this.abort.signal.aborted) return;
+    if (this.stopping) return;
     // Timers have millisecond resolution; whole milliseconds keep virtual tickers monotonic too.
     const wait = Math.round(exponentialDelayMs(this.ctx.prng, this.options.ratePerSecond));
     this.next = this.options.ticker.after(wait, () => {

@@ -131,3 +131,29 @@ describe('traffic generator', () => {
     expect(s.errors + s.loginsFailed).toBe(0);
   });
 });
+
+describe('traffic generator stop with grace', () => {
+  it('lets running visits finish within the grace period, then ends', async () => {
+    const { clock, ticker, api } = setup((u) => u === 'user-1');
+    api.rejectMfaSessions = true;
+    const gen = new TrafficGenerator({
+      api,
+      ticker,
+      clock,
+      ratePerSecond: 1,
+      users: 1,
+      behaviour: { typoProbability: 1, maxRetries: 3, retryDelayMs: 1000 },
+    });
+    gen.start();
+    // The first arrival is within a few seconds; its visit then waits 1 s, 2 s, 3 s between retries.
+    while (gen.summary().arrivals === 0) await ticker.advance(100);
+    const stopped = gen.stop({ graceMs: 10_000 });
+    await ticker.advance(10_000);
+    await stopped;
+    const s = gen.summary();
+    expect(s.arrivals).toBe(1);
+    expect(s.loginsFailed).toBe(4);
+    expect(s.retries).toBe(3);
+    expect(gen.running).toBe(0);
+  });
+});
