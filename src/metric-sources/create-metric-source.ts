@@ -35,7 +35,9 @@ export interface MetricSourceDeps {
 export function createMetricSource(config: MetricSourceConfig, deps: MetricSourceDeps): ManagedMetricSource {
   switch (config.type) {
     case 'prometheus': {
-      const source = new PrometheusMetricSource(createPrometheusHttpApi(config, deps.http));
+      const source = new PrometheusMetricSource(createPrometheusHttpApi(config, deps.http), {
+        batchSize: config.batchSize,
+      });
       return {
         type: 'prometheus',
         counts: (q, since, until) => source.counts(q, since, until),

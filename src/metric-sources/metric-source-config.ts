@@ -30,6 +30,8 @@ export const prometheusSourceConfigSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(1024).default(16),
   /** Queries allowed to wait for a slot; beyond that a query fails fast with an overload error. */
   queue: z.number().int().min(0).default(10_000),
+  /** Structured queries of one instant sent as one request (`... or ...`); 1 turns batching off. */
+  batchSize: z.number().int().min(1).max(50).default(10),
 });
 
 export const scrapeTargetSchema = z.strictObject({
@@ -42,7 +44,8 @@ export const scrapeTargetSchema = z.strictObject({
 
 export const scrapeSourceConfigSchema = z.strictObject({
   type: z.literal('scrape'),
-  targets: z.array(scrapeTargetSchema).min(1),
+  // None is allowed (rampart then sees no data and holds every rollout), so a bare `rampart run` starts.
+  targets: z.array(scrapeTargetSchema).default([]),
   interval: durationSchema.prefault('5s'),
   timeout: durationSchema.prefault('3s'),
   /** How long samples are kept; must cover the longest step bake plus the longest guardrail window. */

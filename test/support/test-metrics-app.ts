@@ -4,6 +4,13 @@ import { Counter, Registry } from 'prom-client';
 
 export const VARIANTS = ['treatment', 'control'] as const;
 export const RESULTS = ['success', 'failure'] as const;
+/** Per-variant counters of the metrics contract besides login attempts (see DESIGN.md). */
+export const VARIANT_COUNTERS = [
+  'logouts_total',
+  'flag_exposures_total',
+  'mfa_enrollment_owner_mismatch_total',
+] as const;
+export type VariantCounter = (typeof VARIANT_COUNTERS)[number];
 
 /**
  * A tiny app exposing prom-client counters at http://127.0.0.1:PORT/metrics. `restart()` closes the
@@ -13,6 +20,7 @@ export class TestMetricsApp {
   private readonly extraLabels: Record<string, string>[];
   private registry = new Registry();
   private logins: Counter<string>;
+  private others: Record<VariantCounter, Counter<string>>;
   private server: Server | undefined;
   private boundPort = 0;
 
@@ -20,6 +28,7 @@ export class TestMetricsApp {
   constructor(extraLabels: Record<string, string>[] = [{}]) {
     this.extraLabels = extraLabels;
     this.logins = this.makeCounter();
+    this.others = this.makeOthers();
   }
 
   get port(): number {
@@ -64,6 +73,7 @@ export class TestMetricsApp {
     await this.stop();
     this.registry = new Registry();
     this.logins = this.makeCounter();
+    this.others = this.makeOthers();
     await this.start(port);
   }
 
@@ -72,12 +82,32 @@ export class TestMetricsApp {
     this.logins.inc({ ...extra, variant, result }, n);
   }
 
+  /** Increments one of the other per-variant counters. */
+  count(name: VariantCounter, variant: string, n = 1, extra: Record<string, string> = {}): void {
+    this.others[name].inc({ ...extra, variant }, n);
+  }
+
   /** Current value of one series, as the app itself knows it. */
   async value(variant: string, result: string, extra: Record<string, string> = {}): Promise<number> {
     const metric = await this.logins.get();
     const want = { ...extra, variant, result };
     const hit = metric.values.find((v) => Object.entries(want).every(([k, x]) => v.labels[k] === x));
     return hit?.value ?? 0;
+  }
+
+  private makeOthers(): Record<VariantCounter, Counter<string>> {
+    const labelNames = ['variant', ...Object.keys(this.extraLabels[0] ?? {})];
+    const make = (name: VariantCounter) => {
+      const counter = new Counter({ name, help: name, labelNames, registers: [this.registry] });
+      for (const extra of this.extraLabels)
+        for (const variant of VARIANTS) counter.inc({ ...extra, variant }, 0);
+      return counter;
+    };
+    return {
+      logouts_total: make('logouts_total'),
+      flag_exposures_total: make('flag_exposures_total'),
+      mfa_enrollment_owner_mismatch_total: make('mfa_enrollment_owner_mismatch_total'),
+    };
   }
 
   private makeCounter(): Counter<string> {

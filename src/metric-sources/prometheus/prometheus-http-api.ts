@@ -62,6 +62,7 @@ export function isRetryable(error: unknown): boolean {
  */
 export class PrometheusHttpApi implements PrometheusQueryApi {
   private readonly policy: IPolicy;
+  private readonly inFlight = new Map<string, Promise<InstantQueryData>>();
 
   constructor(
     private readonly http: AxiosInstance,
@@ -81,12 +82,28 @@ export class PrometheusHttpApi implements PrometheusQueryApi {
     );
   }
 
-  async query(query: string, time: Date): Promise<InstantQueryData> {
+  /**
+   * Identical queries at the same instant share one request while it is in flight: within a rollout
+   * several guardrails often need the same series (compare's total is rate's denominator).
+   */
+  query(query: string, time: Date): Promise<InstantQueryData> {
+    const key = `${time.getTime()} ${query}`;
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const started = this.run(query, time).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, started);
+    return started;
+  }
+
+  private async run(query: string, time: Date): Promise<InstantQueryData> {
     const { endpoint } = this.options;
     let body: unknown;
     try {
-      const res = await this.policy.execute(({ signal }) =>
-        this.http.get('/api/v1/query', { params: { query, time: time.getTime() / 1000 }, signal }),
+      // A signal per query: without one, cockatiel hangs every waiting query's listener on one shared signal.
+      const res = await this.policy.execute(
+        ({ signal }) =>
+          this.http.get('/api/v1/query', { params: { query, time: time.getTime() / 1000 }, signal }),
+        new AbortController().signal,
       );
       body = res.data;
     } catch (error) {

@@ -8,30 +8,36 @@ import type {
   VariantCounts,
 } from '../metric-source.js';
 import { type CompiledQuery, compileCountQuery, compileScalarQuery, rangeSeconds } from './compile-promql.js';
-import type { InstantQueryData, PrometheusQueryApi } from './prometheus-query-api.js';
+import type { PrometheusQueryApi, VectorSample } from './prometheus-query-api.js';
+import { QueryBatcher } from './query-batcher.js';
 
 const noData = (reason: string): NoData => ({ kind: 'no-data', reason });
 
 /** Guardrail data from Prometheus (or Thanos, Mimir, VictoriaMetrics) through instant queries. */
 export class PrometheusMetricSource implements MetricSource {
-  constructor(private readonly api: PrometheusQueryApi) {}
+  private readonly batcher: QueryBatcher;
+
+  /** `batchSize`: structured queries of one instant joined into one request (1 = no batching). */
+  constructor(
+    private readonly api: PrometheusQueryApi,
+    options: { batchSize?: number } = {},
+  ) {
+    this.batcher = new QueryBatcher(api, options.batchSize ?? 10);
+  }
 
   async counts(q: CountQuery, since: Date, until: Date): Promise<VariantCounts | NoData> {
     if (until.getTime() <= since.getTime())
       return noData('the counting range is empty (until is not after since)');
     const compiled = compileCountQuery(q, since, until);
-    const data = await this.api.query(compiled.query, compiled.time);
-    if (data.resultType !== 'vector') {
-      throw new MetricSourceResponseError(`${compiled.query} gave a ${data.resultType}, expected a vector`);
-    }
-    if (data.result.length === 0) {
+    const result = await this.batcher.vector(compiled.query, compiled.time);
+    if (result.length === 0) {
       const range = rangeSeconds(until.getTime() - since.getTime());
       return noData(
         `no samples for ${compiled.query}: the metric does not exist, no series matches, or ${range}s is shorter than two scrape intervals`,
       );
     }
     const out: VariantCounts = { kind: 'counts', treatment: 0, control: 0, unknown: {} };
-    for (const sample of data.result) {
+    for (const sample of result) {
       const variant = sample.metric[q.variant.label] ?? '';
       const value = Number(sample.value[1]);
       if (!Number.isFinite(value) || value < 0) {
@@ -46,9 +52,11 @@ export class PrometheusMetricSource implements MetricSource {
 
   async scalar(q: ScalarQuery, windowMs: number, at: Date): Promise<ScalarValue | NoData> {
     const compiled = compileScalarQuery(q, windowMs, at);
+    // Raw PromQL may yield a scalar, which cannot be batched; structured forms always yield a vector.
+    const raw = q.kind === 'promql';
     const [value, events] = await Promise.all([
-      this.one(compiled.value),
-      compiled.events ? this.one(compiled.events) : undefined,
+      this.one(compiled.value, raw),
+      compiled.events ? this.one(compiled.events, raw) : undefined,
     ]);
     if (value.kind === 'no-data') return value;
     if (events?.kind === 'value') return { ...value, events: events.value };
@@ -59,8 +67,10 @@ export class PrometheusMetricSource implements MetricSource {
     return this.api.ping();
   }
 
-  private async one(c: CompiledQuery): Promise<ScalarValue | NoData> {
-    const raw = singleValue(await this.api.query(c.query, c.time), c.query);
+  private async one(c: CompiledQuery, unbatched: boolean): Promise<ScalarValue | NoData> {
+    const raw = unbatched
+      ? singleValue(await this.api.query(c.query, c.time), c.query)
+      : singleValue({ resultType: 'vector', result: await this.batcher.vector(c.query, c.time) }, c.query);
     if (raw === undefined)
       return noData(`no samples for ${c.query}: the metric does not exist or no series matches`);
     const value = Number(raw);
@@ -70,7 +80,11 @@ export class PrometheusMetricSource implements MetricSource {
   }
 }
 
-function singleValue(data: InstantQueryData, query: string): string | undefined {
+type Answer =
+  | { resultType: 'scalar'; result: [number, string] }
+  | { resultType: 'vector'; result: VectorSample[] };
+
+function singleValue(data: Answer, query: string): string | undefined {
   if (data.resultType === 'scalar') return data.result[1];
   if (data.result.length > 1) {
     throw new MetricSourceResponseError(

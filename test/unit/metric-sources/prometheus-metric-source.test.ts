@@ -9,6 +9,7 @@ import { MetricSourceWarningError } from '../../../src/errors/metric-source-warn
 import type { CountQuery } from '../../../src/metric-sources/metric-source.js';
 import { PrometheusHttpApi } from '../../../src/metric-sources/prometheus/prometheus-http-api.js';
 import { PrometheusMetricSource } from '../../../src/metric-sources/prometheus/prometheus-metric-source.js';
+import { checkPromqlSyntax } from '../../../src/metric-sources/prometheus/promql-syntax.js';
 import { type FakeReply, fakePrometheus, vector } from './fake-prometheus-adapter.js';
 
 const variant = { label: 'variant', treatment: 'treatment', control: 'control' };
@@ -18,7 +19,13 @@ const until = new Date('2026-01-01T10:01:00Z');
 
 function source(
   replies: FakeReply[],
-  opts: Partial<{ retries: number; timeoutMs: number; concurrency: number; queue: number }> = {},
+  opts: Partial<{
+    retries: number;
+    timeoutMs: number;
+    concurrency: number;
+    queue: number;
+    batchSize: number;
+  }> = {},
 ) {
   const fake = fakePrometheus(replies);
   const api = new PrometheusHttpApi(fake.http, {
@@ -29,7 +36,7 @@ function source(
     queue: opts.queue ?? 100,
     retryDelayMs: 0,
   });
-  return { fake, src: new PrometheusMetricSource(api) };
+  return { fake, src: new PrometheusMetricSource(api, { batchSize: opts.batchSize ?? 10 }) };
 }
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
@@ -101,7 +108,7 @@ describe('PrometheusMetricSource.scalar', () => {
   };
 
   it('returns a ratio with the events behind it', async () => {
-    const { fake, src } = source([vector([{}, '0.95']), vector([{}, '400'])]);
+    const { fake, src } = source([vector([{}, '0.95']), vector([{}, '400'])], { batchSize: 1 });
     expect(await src.scalar(ratio, 300_000, until)).toEqual({ kind: 'value', value: 0.95, events: 400 });
     expect(fake.seen.map((s) => s.params.query)).toEqual([
       '(sum(increase(login_attempts_total{result="success"}[300s])) or vector(0)) / sum(increase(login_attempts_total[300s]))',
@@ -217,7 +224,9 @@ describe('PrometheusMetricSource error mapping', () => {
 describe('PrometheusHttpApi concurrency', () => {
   it('keeps at most `concurrency` queries in flight and queues the rest', async () => {
     const { fake, src } = source([{ hang: true }], { concurrency: 2 });
-    const all = Promise.all(Array.from({ length: 5 }, () => src.counts(q, since, until)));
+    const all = Promise.all(
+      Array.from({ length: 5 }, (_, i) => src.counts(q, since, new Date(until.getTime() + i))),
+    );
     await flush();
     expect(fake.inFlight()).toBe(2);
     while (fake.seen.length < 5) {
@@ -232,9 +241,10 @@ describe('PrometheusHttpApi concurrency', () => {
 
   it('fails fast with an overload error when the queue is full', async () => {
     const { fake, src } = source([{ hang: true }], { concurrency: 1, queue: 1 });
-    const first = src.counts(q, since, until);
-    const second = src.counts(q, since, until);
-    const e = await rejection(src.counts(q, since, until));
+    const at = (i: number) => new Date(until.getTime() + i * 1000);
+    const first = src.counts(q, since, at(1));
+    const second = src.counts(q, since, at(2));
+    const e = await rejection(src.counts(q, since, at(3)));
     expect(e).toBeInstanceOf(MetricSourceOverloadedError);
     expect(e.message).toContain('concurrency');
     while (fake.seen.length < 2) {
@@ -243,6 +253,87 @@ describe('PrometheusHttpApi concurrency', () => {
     }
     fake.release();
     await Promise.all([first, second]);
+  });
+});
+
+describe('PrometheusMetricSource batching', () => {
+  const exposures: CountQuery = { metric: 'flag_exposures_total', matchers: {}, variant };
+
+  it('joins the queries of one instant into one request and splits the answer', async () => {
+    const { fake, src } = source([
+      vector(
+        [{ variant: 'treatment', rampart_q: '0' }, '10'],
+        [{ variant: 'control', rampart_q: '0' }, '90'],
+        [{ variant: 'control', rampart_q: '1' }, '7'],
+        [{ rampart_q: '2' }, '0.5'],
+      ),
+    ]);
+    const ratio = {
+      kind: 'ratio' as const,
+      metric: 'login_attempts_total',
+      good: { result: 'success' },
+      matchers: {},
+    };
+    const [a, b, c] = await Promise.all([
+      src.counts(q, since, until),
+      src.counts(exposures, since, until),
+      src.scalar(ratio, 60_000, until),
+    ]);
+    expect(a).toEqual({ kind: 'counts', treatment: 10, control: 90, unknown: {} });
+    expect(b).toEqual({ kind: 'counts', treatment: 0, control: 7, unknown: {} });
+    // The ratio's events part (index 3) had no series: the value stands without events.
+    expect(c).toEqual({ kind: 'value', value: 0.5 });
+    expect(fake.seen).toHaveLength(1);
+    const sent = String(fake.seen[0]?.params.query);
+    expect(sent).toBe(
+      [
+        'label_replace(sum by (variant) (increase(login_attempts_total{result="success"}[60s])), "rampart_q", "0", "", "")',
+        'label_replace(sum by (variant) (increase(flag_exposures_total[60s])), "rampart_q", "1", "", "")',
+        'label_replace((sum(increase(login_attempts_total{result="success"}[60s])) or vector(0)) / sum(increase(login_attempts_total[60s])), "rampart_q", "2", "", "")',
+        'label_replace(sum(increase(login_attempts_total[60s])), "rampart_q", "3", "", "")',
+      ].join(' or '),
+    );
+    expect(checkPromqlSyntax(sent)).toEqual([]);
+  });
+
+  it('gives an empty part NoData and fails every part when the batch fails', async () => {
+    const ok = source([vector([{ variant: 'control', rampart_q: '1' }, '3'])]);
+    const [a, b] = await Promise.all([
+      ok.src.counts(q, since, until),
+      ok.src.counts(exposures, since, until),
+    ]);
+    expect(a.kind).toBe('no-data');
+    expect(b).toMatchObject({ control: 3 });
+    const failing = source([{ status: 503, body: 'down' }], { retries: 0 });
+    const results = await Promise.allSettled([
+      failing.src.counts(q, since, until),
+      failing.src.counts(exposures, since, until),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(failing.fake.seen).toHaveLength(1);
+  });
+
+  it('splits batches at batchSize and never batches different instants', async () => {
+    const { fake, src } = source([vector()], { batchSize: 2 });
+    const metrics = ['a_total', 'b_total', 'c_total'];
+    await Promise.all([
+      ...metrics.map((metric) => src.counts({ ...q, metric }, since, until)),
+      src.counts(q, since, new Date(until.getTime() + 1_000)),
+    ]);
+    expect(fake.seen).toHaveLength(3);
+  });
+});
+
+describe('PrometheusHttpApi request sharing', () => {
+  it('sends one request for identical concurrent queries, and a new one once it has settled', async () => {
+    const { fake, src } = source([vector([{ variant: 'control' }, '9'])]);
+    const [a, b] = await Promise.all([src.counts(q, since, until), src.counts(q, since, until)]);
+    expect(a).toEqual(b);
+    expect(fake.seen).toHaveLength(1);
+    await src.counts(q, since, until);
+    expect(fake.seen).toHaveLength(2);
+    await src.counts(q, since, new Date(until.getTime() + 1_000));
+    expect(fake.seen).toHaveLength(3);
   });
 });
 
