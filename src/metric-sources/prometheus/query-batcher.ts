@@ -56,32 +56,37 @@ export class QueryBatcher {
   }
 
   private async send(parts: [string, Waiter[]][], time: Date): Promise<void> {
-    const settle = (index: number, fn: (w: Waiter) => void) => {
-      for (const w of parts[index]?.[1] ?? []) fn(w);
-    };
+    let split: VectorSample[][];
     try {
-      if (parts.length === 1) {
-        const only = parts[0] as [string, Waiter[]];
-        const data = await this.api.query(only[0], time);
-        if (data.resultType !== 'vector')
-          throw new MetricSourceResponseError(`${only[0]} gave a ${data.resultType}, expected a vector`);
-        settle(0, (w) => w.resolve(data.result));
-        return;
-      }
-      const query = parts
-        .map(([q], i) => `label_replace(${q}, "${BATCH_LABEL}", "${i}", "", "")`)
-        .join(' or ');
-      const data = await this.api.query(query, time);
-      if (data.resultType !== 'vector')
-        throw new MetricSourceResponseError(`a batch gave a ${data.resultType}, expected a vector`);
-      const split: VectorSample[][] = parts.map(() => []);
-      for (const sample of data.result) {
-        const { [BATCH_LABEL]: index, ...metric } = sample.metric;
-        split[Number(index)]?.push({ metric, value: sample.value });
-      }
-      parts.forEach((_, i) => settle(i, (w) => w.resolve(split[i] ?? [])));
+      split = await this.fetch(
+        parts.map(([q]) => q),
+        time,
+      );
     } catch (error) {
-      parts.forEach((_, i) => settle(i, (w) => w.reject(error)));
+      for (const [, waiters] of parts) for (const w of waiters) w.reject(error);
+      return;
     }
+    parts.forEach(([, waiters], i) => {
+      for (const w of waiters) w.resolve(split[i] ?? []);
+    });
+  }
+
+  /** One request for all `queries`; the series of each, in order. */
+  private async fetch(queries: string[], time: Date): Promise<VectorSample[][]> {
+    const single = queries.length === 1;
+    const query = single
+      ? (queries[0] as string)
+      : queries.map((q, i) => `label_replace(${q}, "${BATCH_LABEL}", "${i}", "", "")`).join(' or ');
+    const data = await this.api.query(query, time);
+    if (data.resultType !== 'vector') {
+      throw new MetricSourceResponseError(`${query} gave a ${data.resultType}, expected a vector`);
+    }
+    if (single) return [data.result];
+    const split: VectorSample[][] = queries.map(() => []);
+    for (const sample of data.result) {
+      const { [BATCH_LABEL]: index, ...metric } = sample.metric;
+      split[Number(index)]?.push({ metric, value: sample.value });
+    }
+    return split;
   }
 }
