@@ -1,0 +1,116 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MetricSourceHttpError } from '../../../src/errors/metric-source-http-error.js';
+import { MetricSourceQueryError } from '../../../src/errors/metric-source-query-error.js';
+import { MetricSourceTimeoutError } from '../../../src/errors/metric-source-timeout-error.js';
+import { MetricSourceUnreachableError } from '../../../src/errors/metric-source-unreachable-error.js';
+import { MetricSourceWarningError } from '../../../src/errors/metric-source-warning-error.js';
+import { createMetricSource } from '../../../src/metric-sources/create-metric-source.js';
+import type { CountQuery } from '../../../src/metric-sources/metric-source.js';
+import { metricSourceConfigSchema } from '../../../src/metric-sources/metric-source-config.js';
+import { ManualClock } from '../../../src/time/manual-clock.js';
+import { ManualTicker } from '../../../src/time/manual-ticker.js';
+import { freePort } from '../../support/free-port.js';
+
+/** A stand-in for the Prometheus query API on loopback whose answer depends on the metric queried. */
+let server: Server;
+let base: string;
+const seen: { path: string; auth: string | undefined }[] = [];
+const attempts = new Map<string, number>();
+
+function answer(req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://x');
+  seen.push({ path: url.pathname, auth: req.headers.authorization });
+  const query = url.searchParams.get('query') ?? '';
+  const n = (attempts.get(query) ?? 0) + 1;
+  attempts.set(query, n);
+  const json = (status: number, body: unknown) =>
+    res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+  const ok = {
+    status: 'success',
+    data: { resultType: 'vector', result: [{ metric: { variant: 'control' }, value: [1, '5'] }] },
+  };
+  if (url.pathname !== '/prom/api/v1/query') return void res.writeHead(404).end('not found');
+  if (req.headers.authorization !== 'Bearer t0ken') return void res.writeHead(401).end('no');
+  if (query.includes('bad_total'))
+    return json(400, { status: 'error', errorType: 'bad_data', error: 'parse error' });
+  if (query.includes('flaky_total'))
+    return n < 3 ? json(503, { status: 'error', errorType: 'unavailable', error: 'busy' }) : json(200, ok);
+  if (query.includes('reset_total')) return n < 2 ? void req.socket.destroy() : json(200, ok);
+  if (query.includes('slow_total')) return; // never answers
+  if (query.includes('warn_total')) return json(200, { ...ok, warnings: ['partial response: store down'] });
+  return json(200, ok);
+}
+
+beforeAll(async () => {
+  server = createServer(answer);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const clock = new ManualClock();
+const deps = { clock, ticker: new ManualTicker(clock) };
+const variant = { label: 'variant', treatment: 'treatment', control: 'control' };
+const q = (metric: string): CountQuery => ({ metric, matchers: {}, variant });
+const since = new Date('2026-01-01T10:00:00Z');
+const until = new Date('2026-01-01T10:05:00Z');
+
+function source(overrides: Record<string, unknown> = {}) {
+  const config = metricSourceConfigSchema.parse({
+    type: 'prometheus',
+    url: base,
+    pathPrefix: '/prom',
+    auth: { type: 'bearer', token: 't0ken' },
+    timeout: '300ms',
+    retries: 2,
+    ...overrides,
+  });
+  return createMetricSource(config, deps);
+}
+
+describe('PrometheusMetricSource over real HTTP', () => {
+  it('sends the bearer token under the path prefix', async () => {
+    expect(await source().counts(q('ok_total'), since, until)).toMatchObject({ control: 5 });
+    expect(seen.at(-1)).toEqual({ path: '/prom/api/v1/query', auth: 'Bearer t0ken' });
+  });
+
+  it('reports wrong credentials and a wrong prefix without echoing the token', async () => {
+    const wrongToken = source({ auth: { type: 'bearer', token: 'wr0ng' } }).counts(
+      q('ok_total'),
+      since,
+      until,
+    );
+    await expect(wrongToken).rejects.toThrow(MetricSourceHttpError);
+    await expect(wrongToken).rejects.toThrow(/HTTP 401.*credentials/);
+    await expect(wrongToken).rejects.not.toThrow(/wr0ng/);
+    await expect(source({ pathPrefix: '/nope' }).counts(q('ok_total'), since, until)).rejects.toThrow(
+      /HTTP 404.*pathPrefix/,
+    );
+  });
+
+  it('maps a bad query, retries 503 and reset connections, and treats warnings as errors', async () => {
+    await expect(source().counts(q('bad_total'), since, until)).rejects.toThrow(MetricSourceQueryError);
+    expect(attempts.get('sum by (variant) (increase(bad_total[300s]))')).toBe(1);
+    expect(await source().counts(q('flaky_total'), since, until)).toMatchObject({ control: 5 });
+    expect(attempts.get('sum by (variant) (increase(flaky_total[300s]))')).toBe(3);
+    expect(await source().counts(q('reset_total'), since, until)).toMatchObject({ control: 5 });
+    await expect(source().counts(q('warn_total'), since, until)).rejects.toThrow(MetricSourceWarningError);
+  });
+
+  it('times out a query that never answers', async () => {
+    await expect(source().counts(q('slow_total'), since, until)).rejects.toThrow(MetricSourceTimeoutError);
+  });
+
+  it('reports a closed port as unreachable, and isOnline as false', async () => {
+    const closed = source({ url: `http://127.0.0.1:${await freePort()}` });
+    await expect(closed.counts(q('ok_total'), since, until)).rejects.toThrow(MetricSourceUnreachableError);
+    await expect(closed.counts(q('ok_total'), since, until)).rejects.toThrow(/ECONNREFUSED/);
+    expect(await closed.isOnline()).toBe(false);
+  });
+});
