@@ -25,22 +25,30 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   const query = url.searchParams.get('query') ?? '';
   const n = (attempts.get(query) ?? 0) + 1;
   attempts.set(query, n);
-  const json = (status: number, body: unknown) =>
+  const json = (status: number, body: unknown): void => {
     res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+  };
   const ok = {
     status: 'success',
     data: { resultType: 'vector', result: [{ metric: { variant: 'control' }, value: [1, '5'] }] },
   };
-  if (url.pathname !== '/prom/api/v1/query') return void res.writeHead(404).end('not found');
-  if (req.headers.authorization !== 'Bearer t0ken') return void res.writeHead(401).end('no');
-  if (query.includes('bad_total'))
-    return json(400, { status: 'error', errorType: 'bad_data', error: 'parse error' });
-  if (query.includes('flaky_total'))
-    return n < 3 ? json(503, { status: 'error', errorType: 'unavailable', error: 'busy' }) : json(200, ok);
-  if (query.includes('reset_total')) return n < 2 ? void req.socket.destroy() : json(200, ok);
-  if (query.includes('slow_total')) return; // never answers
-  if (query.includes('warn_total')) return json(200, { ...ok, warnings: ['partial response: store down'] });
-  return json(200, ok);
+  if (url.pathname !== '/prom/api/v1/query') {
+    res.writeHead(404).end('not found');
+  } else if (req.headers.authorization !== 'Bearer t0ken') {
+    res.writeHead(401).end('no');
+  } else if (query.includes('bad_total')) {
+    json(400, { status: 'error', errorType: 'bad_data', error: 'parse error' });
+  } else if (query.includes('flaky_total')) {
+    if (n < 3) json(503, { status: 'error', errorType: 'unavailable', error: 'busy' });
+    else json(200, ok);
+  } else if (query.includes('reset_total')) {
+    if (n < 2) req.socket.destroy();
+    else json(200, ok);
+  } else if (query.includes('warn_total')) {
+    json(200, { ...ok, warnings: ['partial response: store down'] });
+  } else if (!query.includes('slow_total')) {
+    json(200, ok); // slow_total never gets an answer
+  }
 }
 
 beforeAll(async () => {
