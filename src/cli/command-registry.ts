@@ -9,6 +9,7 @@ import {
   resumeCommand,
   rollbackCommand,
 } from './rollout-commands.js';
+import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
@@ -16,6 +17,7 @@ import { validateCommand } from './validate.js';
 export const commands: readonly Command[] = [
   validateCommand,
   planCommand,
+  runCommand,
   statusCommand,
   pauseCommand,
   resumeCommand,

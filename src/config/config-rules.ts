@@ -83,6 +83,17 @@ export function configRules(raw: unknown): PathIssue[] {
         ),
       );
     }
+    if (
+      backend.type === 'embedded' &&
+      backend.clientTokensEnv !== undefined &&
+      backend.clientTokensFile !== undefined
+    ) {
+      issues.push({
+        path: ['flagBackends', name],
+        at: 'value',
+        message: 'an embedded backend needs at most one of clientTokensEnv | clientTokensFile',
+      });
+    }
   }
   const source = raw.metricSource;
   if (isRecord(source) && isRecord(source.auth)) {

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { durationSchema } from '../spec/rollout-spec-schema.js';
+import {
+  embeddedBackendConfigSchema as embeddedRuntimeSchema,
+  unleashBackendConfigSchema as unleashRuntimeSchema,
+} from '../flag-backends/flag-backend-config.js';
+import {
+  prometheusSourceConfigSchema as prometheusRuntimeSchema,
+  scrapeSourceConfigSchema as scrapeRuntimeSchema,
+} from '../metric-sources/metric-source-config.js';
 
 /*
  * The controller configuration, rampart.yaml. Secrets are never written inline: each one is
@@ -13,16 +20,22 @@ const filePath = z.string().min(1);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const entryName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must match [a-z0-9][a-z0-9-]*');
 
-export const unleashBackendSchema = z.strictObject({
-  type: z.literal('unleash'),
-  /** Base URL of the Unleash API, e.g. http://127.0.0.1:4242/api. */
-  url: httpUrl,
+/*
+ * Each plug point owns its runtime configuration schema (src/flag-backends/flag-backend-config.ts,
+ * src/metric-sources/metric-source-config.ts). The file form below is derived from it: the same
+ * fields, with every secret replaced by an `...Env` / `...File` reference, resolved by resolve-config.ts.
+ */
+
+export const unleashBackendSchema = unleashRuntimeSchema.omit({ adminToken: true }).extend({
   adminTokenEnv: envName.optional(),
   adminTokenFile: filePath.optional(),
-  timeoutMs: z.number().int().min(1).default(5000),
 });
 
-export const embeddedBackendSchema = z.strictObject({ type: z.literal('embedded') });
+export const embeddedBackendSchema = embeddedRuntimeSchema.omit({ clientTokens: true }).extend({
+  /** Tokens unleash-client SDKs present to the client API, comma-separated. */
+  clientTokensEnv: envName.optional(),
+  clientTokensFile: filePath.optional(),
+});
 
 export const flagBackendConfigSchema = z.discriminatedUnion('type', [
   unleashBackendSchema,
@@ -41,21 +54,11 @@ const basicAuth = z.strictObject({
   passwordFile: filePath.optional(),
 });
 
-export const prometheusSourceSchema = z.strictObject({
-  type: z.literal('prometheus'),
-  url: httpUrl,
-  /** Prefix before /api/v1 when Prometheus runs behind a path (e.g. `/prometheus`). */
-  pathPrefix: z.string().default(''),
+export const prometheusSourceSchema = prometheusRuntimeSchema.omit({ auth: true }).extend({
   auth: z.discriminatedUnion('type', [bearerAuth, basicAuth]).optional(),
-  timeoutMs: z.number().int().min(1).default(10_000),
-  maxConcurrentQueries: z.number().int().min(1).max(64).default(4),
 });
 
-export const scrapeSourceSchema = z.strictObject({
-  type: z.literal('scrape'),
-  targets: z.array(z.strictObject({ url: httpUrl, interval: durationSchema.prefault('5s') })).default([]),
-  timeoutMs: z.number().int().min(1).default(5000),
-});
+export const scrapeSourceSchema = scrapeRuntimeSchema;
 
 export const metricSourceConfigSchema = z.discriminatedUnion('type', [
   prometheusSourceSchema,

@@ -12,8 +12,8 @@ export interface SchedulerDeps {
   logger?: Logger;
   /** Called for every tick that threw (wire to a metric). */
   onTickError?: (rollout: string, error: unknown) => void;
-  /** Called after every tick that completed. */
-  onTick?: (rollout: string, report: TickReport) => void;
+  /** Called after every tick that completed, with how long it took (for the tick-duration metric). */
+  onTick?: (rollout: string, report: TickReport, seconds: number) => void;
 }
 
 interface Slot {
@@ -118,9 +118,11 @@ export class Scheduler {
       slot.again = false;
       const waiters = slot.waiters.splice(0);
       try {
+        // A monotonic duration of rampart's own work, not a reading of the (possibly virtual) clock.
+        const started = performance.now();
         const report = await this.deps.controller.tick(rollout);
         this.scheduleRetry(rollout, slot, report);
-        this.deps.onTick?.(rollout, report);
+        this.deps.onTick?.(rollout, report, (performance.now() - started) / 1000);
       } catch (error) {
         slot.errors += 1;
         this.logger.error(

@@ -18,7 +18,7 @@ describe('parseConfig', () => {
     );
     if (!result.ok) throw result.error;
     expect(Object.keys(result.value.flagBackends)).toEqual(['embedded', 'unleash']);
-    expect(result.value.metricSource).toMatchObject({ type: 'prometheus', maxConcurrentQueries: 4 });
+    expect(result.value.metricSource).toMatchObject({ type: 'prometheus', concurrency: 16, timeout: 10_000 });
     expect(result.value.apiTokens.map((t) => t.role)).toEqual(['operator', 'viewer', 'alertmanager']);
     expect(result.value.notifiers['release-channel']).toEqual({
       type: 'slack-webhook',
@@ -35,7 +35,7 @@ describe('parseConfig', () => {
       listen: { host: '127.0.0.1', port: 8080 },
       specsDir: 'flags/',
       flagBackends: { embedded: { type: 'embedded' } },
-      metricSource: { type: 'scrape', targets: [], timeoutMs: 5000 },
+      metricSource: { type: 'scrape', targets: [], interval: 5000, timeout: 3000, retention: 7_200_000 },
       store: { url: 'sqlite:./data/rampart.db' },
       apiTokens: [],
       notifiers: {},
@@ -52,7 +52,7 @@ describe('parseConfig', () => {
     expect(
       messages('metricSource:\n  type: prometheus\n  url: http://127.0.0.1:9090\n  timeoutMS: 5\n'),
     ).toEqual([
-      'rampart.yaml:6:3: metricSource.timeoutMS: unknown field "timeoutMS"; did you mean "timeoutMs"? allowed: type, url, pathPrefix, auth, timeoutMs, maxConcurrentQueries',
+      'rampart.yaml:6:3: metricSource.timeoutMS: unknown field "timeoutMS"; did you mean "timeout"? allowed: type, url, pathPrefix, timeout, retries, concurrency, queue, batchSize, auth',
     ]);
   });
 
