@@ -10,6 +10,7 @@ import {
   rollbackCommand,
 } from './rollout-commands.js';
 import { runCommand } from './run.js';
+import { simulateCommand } from './simulate.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
@@ -25,5 +26,6 @@ export const commands: readonly Command[] = [
   promoteCommand,
   rollbackCommand,
   auditCommand,
+  simulateCommand,
   helpCommand,
 ];

@@ -1,0 +1,263 @@
+import { Controller } from '../controller/controller.js';
+import { MetricVerdictSource } from '../controller/metric-verdict-source.js';
+import type { RolloutState } from '../controller/rollout-state.js';
+import type { VerdictSource } from '../controller/verdict-source.js';
+import type { Notification, Notifier } from '../notify/notifier.js';
+import type { Store } from '../store/store.js';
+import { ManualClock } from '../time/manual-clock.js';
+import type { Scenario } from './parse-scenario.js';
+import { ArgoRule } from './peer-rules/argo-rule.js';
+import { FlaggerRule } from './peer-rules/flagger-rule.js';
+import type { PeerRule } from './peer-rules/peer-rule.js';
+import { PeerVerdictSource } from './peer-rules/peer-verdict-source.js';
+import type { Fault } from './scenario-schema.js';
+import { SimFlagBackend } from './sim-flag-backend.js';
+import { SimMetricSource } from './sim-metric-source.js';
+import type { RuleName, SimResult, TimelinePoint } from './sim-result.js';
+import { sprtBoundSamples } from './sprt-bound.js';
+import { TrafficModel } from './traffic-model.js';
+
+export interface RuleOptions {
+  rule: RuleName;
+  /** Analysis interval of the peers (default 1m, their documented example). */
+  intervalMs?: number;
+  /** Flagger's threshold (default 5). */
+  threshold?: number;
+  /** Argo's failureLimit (default 3, the docs' example) and consecutiveErrorLimit (default 4). */
+  failureLimit?: number;
+  consecutiveErrorLimit?: number;
+}
+
+export interface RunOptions extends RuleOptions {
+  seed?: number;
+  /** A fresh, empty store per run (the simulator never shares one between runs). */
+  openStore: () => Promise<Store & { close?: () => Promise<void> | void }>;
+  /** Also return the per-tick timeline (for --plot). */
+  timeline?: boolean;
+  /** Wall clock for `wallMs` only (never for simulated time). */
+  wallNow?: () => number;
+}
+
+export interface RunOutput {
+  result: SimResult;
+  timeline: TimelinePoint[];
+  notifications: Notification[];
+}
+
+const SECOND = 1000;
+const OPERATOR = 'sim-release-manager';
+
+function activeAt(faults: readonly Fault[], effect: Fault['effect'], t: number): boolean {
+  return faults.some((f) => f.effect === effect && f.at <= t && (f.until === undefined || t < f.until));
+}
+
+export function ruleLabel(o: RuleOptions): string {
+  if (o.rule === 'flagger') return `flagger-t${o.threshold ?? 5}`;
+  return o.rule;
+}
+
+function peerRule(o: RuleOptions, scenario: Scenario): PeerRule | undefined {
+  const interval = o.intervalMs ?? 60 * SECOND;
+  switch (o.rule) {
+    case 'rampart':
+      return undefined;
+    case 'flagger':
+      return new FlaggerRule(interval, o.threshold ?? 5);
+    case 'argo':
+      return new ArgoRule(
+        interval,
+        o.failureLimit ?? 3,
+        o.consecutiveErrorLimit ?? 4,
+        scenario.operator?.approveAfter,
+      );
+    default:
+      return o.rule satisfies never;
+  }
+}
+
+/**
+ * Runs one scenario on a virtual clock against the real controller, analysis and transitions:
+ * traffic up to each tick, due commands (alerts, approvals) submitted, one controller tick, until
+ * the rollout completes, its rollback is effective in the SDKs, or the scenario's duration ends.
+ */
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunOutput> {
+  const wallNow = options.wallNow ?? (() => performance.now());
+  const wallStart = wallNow();
+  const seed = options.seed ?? scenario.seed;
+  const spec = scenario.spec;
+  const startMs = Date.parse(scenario.startAt);
+  const clock = new ManualClock(startMs);
+  const faults = scenario.faults;
+  const metrics = new SimMetricSource(startMs, scenario.scrapeInterval, clock, (at) =>
+    activeAt(faults, 'metricsOutage', at),
+  );
+  const backend = new SimFlagBackend(startMs, scenario.flagPropagation, clock, (at) =>
+    activeAt(faults, 'backendOutage', at),
+  );
+  const traffic = new TrafficModel(scenario, seed, metrics, (at) => backend.sdkPercentage(at));
+  const real: VerdictSource = new MetricVerdictSource(metrics);
+  const rule = peerRule(options, scenario);
+  const verdictSource = rule ? new PeerVerdictSource(real, rule, metrics) : real;
+  const notifications: Notification[] = [];
+  const notifier: Notifier = { notify: async (n) => void notifications.push(n) };
+  const store = await options.openStore();
+  const controller = new Controller({ store, flagBackend: () => backend, verdictSource, clock, notifier });
+
+  const tickMs = scenario.tick ?? spec.tick;
+  const alerts = [...scenario.alerts].sort((a, b) => a.at - b.at);
+  let nextAlert = 0;
+  let approveAt: number | undefined;
+  let state: RolloutState = (await controller.register(spec, 'simulator')).state;
+  let detectedAt: number | null = null;
+  let samplesAtDetection: number | null = null;
+  let endAt: number | undefined;
+  let maxPercentage = 0;
+  const steps: number[] = [];
+  let advancedDuringFault = false;
+  const timeline: TimelinePoint[] = [];
+  const window: { t: number; ts: number; tt: number; cs: number; ct: number }[] = [];
+  const faultAt = faults.length === 0 ? null : Math.min(...faults.map((f) => f.at));
+  const userFaultActive = (at: number) =>
+    faults.some(
+      (f) =>
+        !['metricsOutage', 'backendOutage'].includes(f.effect) &&
+        f.at <= at &&
+        (f.until === undefined || at < f.until),
+    );
+
+  for (let now = 0; now <= scenario.duration; now += tickMs) {
+    clock.set(startMs + now);
+    traffic.runUntil(now);
+    for (
+      ;
+      nextAlert < alerts.length && (alerts[nextAlert]?.at ?? Number.POSITIVE_INFINITY) <= now;
+      nextAlert++
+    ) {
+      const a = alerts[nextAlert];
+      if (!a) continue;
+      await submit(controller, {
+        rollout: spec.name,
+        kind: 'alert',
+        actor: 'alertmanager',
+        reason: `alert ${a.labels.alertname ?? ''} firing`,
+        alert: { labels: a.labels, status: 'firing' },
+      });
+    }
+    if (approveAt !== undefined && approveAt <= now) {
+      approveAt = undefined;
+      await submit(controller, {
+        rollout: spec.name,
+        kind: 'approve',
+        actor: OPERATOR,
+        reason: 'simulated approval',
+      });
+    }
+    const before = state;
+    state = (await controller.tick(spec.name)).state;
+    if (state.percentage > before.percentage && state.phase !== 'rolled_back') {
+      if (userFaultActive(now) || activeAt(faults, 'metricsOutage', now)) advancedDuringFault = true;
+    }
+    if (state.percentage > 0 && steps[steps.length - 1] !== state.percentage) steps.push(state.percentage);
+    maxPercentage = Math.max(maxPercentage, state.percentage);
+    if (state.phase === 'rolled_back' && before.phase !== 'rolled_back') {
+      detectedAt = now;
+      samplesAtDetection = traffic.harm.affectedLogins;
+    }
+    if (state.phase === 'awaiting_approval' && before.phase !== 'awaiting_approval') {
+      const after = scenario.operator?.approveAfter;
+      if (after !== undefined) approveAt = now + after;
+    }
+    if (options.timeline) sample(timeline, window, now, metrics, backend.sdkPercentage(now), spec.variant);
+    if (state.phase === 'completed' && !state.pendingWrite) {
+      endAt = now;
+      break;
+    }
+    if (state.phase === 'rolled_back' && !state.pendingWrite) {
+      const write = backend.writes[backend.writes.length - 1];
+      endAt = Math.min(scenario.duration, Math.max(now, write?.visibleAt ?? now));
+      break;
+    }
+  }
+  const end = endAt ?? scenario.duration;
+  traffic.runUntil(end);
+  if (options.timeline) sample(timeline, window, end, metrics, backend.sdkPercentage(end), spec.variant);
+  await store.close?.();
+
+  const outcome =
+    state.phase === 'completed' ? 'completed' : state.phase === 'rolled_back' ? 'rolled_back' : 'paused';
+  const lastWrite = backend.writes[backend.writes.length - 1];
+  const rollbackEffectiveAt =
+    outcome === 'rolled_back' && lastWrite && !state.pendingWrite ? lastWrite.visibleAt / SECOND : null;
+  const sec = (ms: number | null) => (ms === null ? null : ms / SECOND);
+  const detected = faultAt === null ? null : detectedAt;
+  const falseAlarm = detectedAt !== null && faultAt !== null && detectedAt < faultAt;
+  const correct =
+    outcome === scenario.expect && !falseAlarm && !(scenario.expect === 'paused' && advancedDuringFault);
+  const result: SimResult = {
+    scenario: scenario.name,
+    seed,
+    rule: ruleLabel(options),
+    outcome,
+    expected: scenario.expect,
+    correct,
+    faultAt: sec(faultAt),
+    detectedAt: sec(detected),
+    rollbackEffectiveAt,
+    // A rollback before the fault is a false one, not a detection.
+    detectionSeconds:
+      detected === null || faultAt === null || falseAlarm ? null : (detected - faultAt) / SECOND,
+    exposedUsers: traffic.harm.exposed.size,
+    usersAtRisk: traffic.harm.atRisk.size,
+    failedLoginsDuringFault: traffic.harm.failedByFault,
+    treatmentSamplesAtDetection: detected === null || falseAlarm ? null : samplesAtDetection,
+    sprtBoundSamples: sprtBoundSamples(scenario),
+    maxPercentage,
+    finalPercentage: state.percentage,
+    stepsReached: steps,
+    reason: state.reason ?? state.hold ?? null,
+    simulatedSeconds: end / SECOND,
+    wallMs: Math.round(wallNow() - wallStart),
+  };
+  return { result, timeline, notifications };
+}
+
+async function submit(
+  controller: Controller,
+  cmd: Parameters<Controller['submitCommand']>[0],
+): Promise<void> {
+  try {
+    await controller.submitCommand(cmd);
+  } catch {
+    // A command the rollout's phase refuses (e.g. approve after a rollback) is what a person would see too.
+  }
+}
+
+function sample(
+  timeline: TimelinePoint[],
+  window: { t: number; ts: number; tt: number; cs: number; ct: number }[],
+  now: number,
+  metrics: SimMetricSource,
+  percentage: number,
+  variant: Scenario['spec']['variant'],
+): void {
+  const count = (v: string, result?: string) =>
+    metrics.total('login_attempts_total', result ? { [variant.label]: v, result } : { [variant.label]: v });
+  window.push({
+    t: now,
+    ts: count(variant.treatment, 'success'),
+    tt: count(variant.treatment),
+    cs: count(variant.control, 'success'),
+    ct: count(variant.control),
+  });
+  while (window.length > 1 && (window[0]?.t ?? now) < now - 60_000) window.shift();
+  const first = window[0];
+  const last = window[window.length - 1];
+  if (!first || !last) return;
+  const share = (good: number, total: number) => (total > 0 ? good / total : null);
+  timeline.push({
+    t: now / SECOND,
+    percentage,
+    treatment: share(last.ts - first.ts, last.tt - first.tt),
+    control: share(last.cs - first.cs, last.ct - first.ct),
+  });
+}

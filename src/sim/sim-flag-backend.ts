@@ -1,0 +1,73 @@
+import { UnleashUnreachableError } from '../errors/unleash-unreachable-error.js';
+import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
+import type { FlagRef } from '../spec/rollout-spec-schema.js';
+import type { Clock } from '../time/clock.js';
+
+/** One confirmed write: what SDKs will see from `visibleAt` on. */
+export interface FlagWriteRecord {
+  at: number;
+  visibleAt: number;
+  enabled: boolean;
+  percentage: number;
+}
+
+/**
+ * A flag backend for one simulated flag: writes land at once in the backend (reads see them) but
+ * reach the SDKs only `propagationMs` later (the unleash-client refresh); while `outage(t)` holds,
+ * writes are rejected as an unreachable Unleash would reject them. Times are ms since the start.
+ */
+export class SimFlagBackend implements FlagBackend {
+  private state: FlagState = { exists: false, enabled: false, percentage: 0 };
+  readonly writes: FlagWriteRecord[] = [];
+  rejectedWrites = 0;
+
+  constructor(
+    private readonly startMs: number,
+    private readonly propagationMs: number,
+    private readonly clock: Clock,
+    private readonly outage: (t: number) => boolean,
+  ) {}
+
+  async getRollout(_flag: FlagRef): Promise<FlagState> {
+    return { ...this.state };
+  }
+
+  async setRollout(_flag: FlagRef, percentage: number): Promise<FlagState> {
+    return this.write(true, percentage);
+  }
+
+  async disable(_flag: FlagRef): Promise<FlagState> {
+    return this.write(false, this.state.percentage);
+  }
+
+  async isOnline(): Promise<boolean> {
+    return !this.outage(this.now());
+  }
+
+  /** What an SDK evaluates at simulated time `t`: the flag is on for buckets <= the result (0 = off). */
+  sdkPercentage(t: number): number {
+    for (let i = this.writes.length - 1; i >= 0; i--) {
+      const w = this.writes[i];
+      if (w && w.visibleAt <= t) return w.enabled ? w.percentage : 0;
+    }
+    return 0;
+  }
+
+  private write(enabled: boolean, percentage: number): FlagState {
+    const t = this.now();
+    if (this.outage(t)) {
+      this.rejectedWrites += 1;
+      throw new UnleashUnreachableError(
+        'simulated backend outage: the flag backend rejects writes',
+        'sim://flag-backend',
+      );
+    }
+    this.state = { exists: true, enabled, percentage };
+    this.writes.push({ at: t, visibleAt: t + this.propagationMs, enabled, percentage });
+    return { ...this.state };
+  }
+
+  private now(): number {
+    return this.clock.now().getTime() - this.startMs;
+  }
+}
