@@ -14,7 +14,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -133,6 +133,7 @@ const quantile = (sorted: number[], q: number) =>
 const round = (x: number) => Math.round(x * 10) / 10;
 
 async function main(): Promise<void> {
+  const rssBaselineMb = round(process.memoryUsage().rss / 2 ** 20);
   const specs = Array.from({ length: ROLLOUTS }, (_, i) => spec(i));
   const app = await startAppProcess(ROLLOUTS);
   const prom = await startPrometheus({ jobs: [{ job: 'app', targets: [`127.0.0.1:${app.port}`] }] });
@@ -217,7 +218,9 @@ async function main(): Promise<void> {
     benchmark: 'prometheus-tick',
     command: `npx tsx bench/prometheus-tick.ts --rollouts=${ROLLOUTS} --ticks=${TICKS} --concurrency=${CONCURRENCIES.join(',')} --batch=${BATCH_SIZES.join(',')} --instants=${INSTANTS.join(',')}`,
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadavg: loadavg() },
+    /** RSS of this process (tsx loader included) before any rollout existed. */
+    rampartRssBaselineMb: rssBaselineMb,
     prometheus: execFileSync('prometheus', ['--version'], { encoding: 'utf8' }).split('\n')[0],
     rollouts: ROLLOUTS,
     guardrailsPerRollout: 5,
