@@ -225,10 +225,10 @@ export class ScrapeMetricSource implements MetricSource {
     let total = 0;
     let sampled = false;
     for (const s of picked) {
-      const last = s.samples.findLast((x) => x.t > since && x.t <= until);
-      if (!last) continue;
-      if (!Number.isFinite(last.v)) return noData(`${describe(s.name, s.labels)} is ${last.v}`);
-      total += last.v;
+      const value = SeriesStore.valueAt(s, since, until);
+      if (value === undefined) continue;
+      if (!Number.isFinite(value)) return noData(`${describe(s.name, s.labels)} is ${value}`);
+      total += value;
       sampled = true;
     }
     return sampled

@@ -17,6 +17,10 @@ function seriesKey(target: string, labels: Record<string, string>): string {
   return `${JSON.stringify(target)}{${sorted.join(',')}}`;
 }
 
+function sameValue(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+}
+
 /** Label equality as in PromQL: a matcher for `""` also matches a series without that label. */
 export function matches(labels: Record<string, string>, matchers: LabelMatchers): boolean {
   for (const [name, value] of Object.entries(matchers)) {
@@ -25,7 +29,10 @@ export function matches(labels: Record<string, string>, matchers: LabelMatchers)
   return true;
 }
 
-/** Per-series sample history of every target, indexed by metric name. */
+/**
+ * Per-series sample history of every target, indexed by metric name. Runs of equal values are stored
+ * as their first and last sample only; increases are unchanged by that, and `valueAt` accounts for it.
+ */
 export class SeriesStore {
   private readonly byName = new Map<string, Map<string, StoredSeries>>();
 
@@ -53,9 +60,16 @@ export class SeriesStore {
           series.samples.push({ t: previousScrapeAt, v: 0 });
         family.set(key, series);
       }
-      const last = series.samples.at(-1);
+      const samples = series.samples;
+      const last = samples.at(-1);
       if (last && last.t >= t) continue; // clock went backwards or a duplicate scrape: keep history sorted
-      series.samples.push({ t, v: s.value });
+      const beforeLast = samples.at(-2);
+      if (last && beforeLast && sameValue(last.v, s.value) && sameValue(beforeLast.v, s.value)) {
+        // A flat run keeps only its first and last sample: idle counters cost two samples, not one per scrape.
+        last.t = t;
+      } else {
+        samples.push({ t, v: s.value });
+      }
     }
   }
 
@@ -64,6 +78,21 @@ export class SeriesStore {
     const family = this.byName.get(name);
     if (!family) return [];
     return [...family.values()].filter((s) => matches(s.labels, matchers));
+  }
+
+  /**
+   * The value a series had at `until`, if it was scraped in (since, until]: the newest sample up to
+   * `until`, or, when a flat run's middle was dropped, the run's value if the run reaches into the range.
+   */
+  static valueAt(series: StoredSeries, since: number, until: number): number | undefined {
+    const samples = series.samples;
+    let i = samples.length - 1;
+    while (i >= 0 && (samples[i] as Sample).t > until) i--;
+    const at = samples[i];
+    if (!at) return undefined;
+    if (at.t > since) return at.v;
+    const next = samples[i + 1];
+    return next && sameValue(next.v, at.v) ? at.v : undefined;
   }
 
   /** Number of series currently held for `target`. */
