@@ -16,21 +16,27 @@ function fromRow(row: Selectable<AuditLogTable>): AuditEntry {
     toPercentage: row.to_percentage,
     reason: row.reason,
     evidence: JSON.parse(row.evidence) as unknown,
+    epoch: Number(row.epoch),
   };
 }
 
 /**
- * Appends entries with seq = last seq + 1, inside the caller's transaction: seq stays contiguous
- * (an autoincrement sequence may leave gaps on rollback), and a concurrent writer hits the primary key.
+ * Appends entries with seq = last seq + 1, inside the caller's transaction (which holds the
+ * `audit` write lock): seq stays contiguous (an autoincrement sequence may leave gaps on rollback).
+ * `epoch` is the writer's leadership epoch.
  */
-export async function appendAudit(db: Kysely<Database>, drafts: AuditDraft[]): Promise<AuditEntry[]> {
+export async function appendAudit(
+  db: Kysely<Database>,
+  drafts: AuditDraft[],
+  epoch = 0,
+): Promise<AuditEntry[]> {
   if (drafts.length === 0) return [];
   const last = await db
     .selectFrom('audit_log')
     .select((eb) => eb.fn.max('seq').as('seq'))
     .executeTakeFirst();
   let seq = Number(last?.seq ?? 0);
-  const entries = drafts.map((d) => ({ ...d, seq: ++seq }));
+  const entries = drafts.map((d) => ({ ...d, seq: ++seq, epoch }));
   await db
     .insertInto('audit_log')
     .values(
@@ -46,6 +52,7 @@ export async function appendAudit(db: Kysely<Database>, drafts: AuditDraft[]): P
         to_percentage: e.toPercentage,
         reason: e.reason,
         evidence: JSON.stringify(e.evidence ?? null),
+        epoch: e.epoch,
       })),
     )
     .execute();

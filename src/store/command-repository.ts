@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { CommandInput, CommandKind, CommandStatus, QueuedCommand } from '../controller/command.js';
 import type { CommandsTable, Database } from './database.js';
 import type { CommandOutcome } from './store.js';
+import type { WriteLocks } from './write-locks.js';
 
 function fromRow(row: Selectable<CommandsTable>): QueuedCommand {
   const payload = JSON.parse(row.payload) as Pick<CommandInput, 'full' | 'alert'>;
@@ -23,8 +24,11 @@ export async function enqueueCommand(
   db: Kysely<Database>,
   command: CommandInput,
   at: Date,
+  locks: WriteLocks,
 ): Promise<QueuedCommand> {
   return db.transaction().execute(async (trx) => {
+    // Replicas enqueue concurrently; ids are max+1, so writers take turns.
+    await locks.exclusive(trx, 'commands');
     const last = await trx
       .selectFrom('commands')
       .select((eb) => eb.fn.max('id').as('id'))

@@ -7,6 +7,15 @@ export interface Database {
   commands: CommandsTable;
   audit_log: AuditLogTable;
   flags: FlagsTable;
+  leadership: LeadershipTable;
+}
+
+/** One row (id 1): the current leadership epoch, bumped by each new leader in its lock session. */
+export interface LeadershipTable {
+  id: number;
+  epoch: number;
+  holder: string | null;
+  acquired_at: string | null;
 }
 
 export interface RolloutsTable {
@@ -50,6 +59,8 @@ export interface AuditLogTable {
   to_percentage: number | null;
   reason: string;
   evidence: string;
+  /** Leadership epoch of the writer (0 for a single replica). */
+  epoch: number;
 }
 
 export interface FlagsTable {

@@ -35,8 +35,14 @@ async function maxRevision(db: Kysely<Database>): Promise<number> {
   return Number(row?.revision ?? 0);
 }
 
-/** The embedded backend's flags table behind the FlagRepository interface. */
-export function createFlagRepository(db: Kysely<Database>): FlagRepository {
+/**
+ * The embedded backend's flags table behind the FlagRepository interface. `beforeWrite` runs first
+ * in every writing transaction (the leader's fence and the write lock: revisions are max+1).
+ */
+export function createFlagRepository(
+  db: Kysely<Database>,
+  beforeWrite: (trx: Kysely<Database>) => Promise<void> = async () => {},
+): FlagRepository {
   return {
     get: (key) => get(db, key),
     revision: () => maxRevision(db),
@@ -44,12 +50,15 @@ export function createFlagRepository(db: Kysely<Database>): FlagRepository {
       const rows = await db
         .selectFrom('flags')
         .selectAll()
-        .orderBy(['project', 'environment', 'name'])
+        .orderBy('project')
+        .orderBy('environment')
+        .orderBy('name')
         .execute();
       return rows.map(fromRow);
     },
     put(flag, at) {
       return db.transaction().execute(async (trx) => {
+        await beforeWrite(trx);
         const values = {
           enabled: flag.enabled ? 1 : 0,
           percentage: flag.percentage,

@@ -76,6 +76,31 @@ const migrations: Record<string, Migration> = {
         await db.schema.dropTable(table).execute();
     },
   },
+  // Several replicas: the leadership epoch (fencing token) lives in one row, and every audit entry
+  // records the epoch of the replica that wrote it.
+  '0002_leadership': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('leadership')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('epoch', 'integer', (c) => c.notNull())
+        .addColumn('holder', 'text')
+        .addColumn('acquired_at', 'text')
+        .execute();
+      await db
+        .insertInto('leadership' as never)
+        .values({ id: 1, epoch: 0, holder: null, acquired_at: null } as never)
+        .execute();
+      await db.schema
+        .alterTable('audit_log')
+        .addColumn('epoch', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('audit_log').dropColumn('epoch').execute();
+      await db.schema.dropTable('leadership').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -66,7 +66,10 @@ export async function insertRollout(db: Kysely<Database>, state: RolloutState): 
   await db.insertInto('rollouts').values(toRow(state, state.updatedAt.toISOString())).execute();
 }
 
-/** Writes `state` over version `expectedVersion`; throws StaleStateError when it moved on. */
+/**
+ * Writes `state` over version `expectedVersion`; throws StaleStateError when it moved on, or when
+ * the row was last written under a newer leadership epoch than `state.epoch`.
+ */
 export async function updateRollout(
   db: Kysely<Database>,
   state: RolloutState,
@@ -78,6 +81,7 @@ export async function updateRollout(
     .set(values)
     .where('name', '=', name)
     .where('version', '=', expectedVersion)
+    .where('epoch', '<=', state.epoch)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) {
     throw new StaleStateError(`rollout ${name} changed since version ${expectedVersion} was read; not saved`);

@@ -1,22 +1,45 @@
 import type { Kysely } from 'kysely';
 import type { CommandInput, QueuedCommand } from '../controller/command.js';
 import type { RolloutState } from '../controller/rollout-state.js';
+import { FencedError } from '../errors/fenced-error.js';
 import { appendAudit, readAudit } from './audit-repository.js';
 import { enqueueCommand, getCommand, queuedCommands, recordOutcomes } from './command-repository.js';
 import type { Database } from './database.js';
+import type { WriterFence } from './fence.js';
 import { createFlagRepository } from './flag-repository.js';
 import { getRollout, insertRollout, listRollouts, updateRollout } from './rollout-repository.js';
 import type { AuditDraft, AuditEntry, AuditQuery, CommandOutcome, FlagRepository, Store } from './store.js';
+import { sqliteWriteLocks, type WriteLocks } from './write-locks.js';
 
-/** The Store over any kysely dialect (SQLite now, PostgreSQL later): repositories plus transactions. */
+export interface SqlStoreOptions {
+  /** Closes the connection(s); default destroys the kysely instance. */
+  onClose?: () => Promise<void>;
+  /** How concurrent writers queue (PostgreSQL advisory locks; nothing to do on SQLite). */
+  locks?: WriteLocks;
+  /**
+   * Several replicas: state writes (rollouts, command outcomes, embedded flags) carry this
+   * replica's epoch and are refused without one or when a newer leader's epoch is stored.
+   * Without a fence (one replica) every write goes through with the state's own epoch.
+   */
+  fence?: WriterFence;
+}
+
+/** The Store over any kysely dialect (SQLite, PostgreSQL): repositories plus transactions. */
 export class SqlStore implements Store {
   readonly flags: FlagRepository;
+  private readonly locks: WriteLocks;
+  private readonly onClose: () => Promise<void>;
 
   constructor(
     readonly db: Kysely<Database>,
-    private readonly onClose: () => Promise<void> = () => db.destroy(),
+    private readonly options: SqlStoreOptions = {},
   ) {
-    this.flags = createFlagRepository(db);
+    this.locks = options.locks ?? sqliteWriteLocks;
+    this.onClose = options.onClose ?? (() => db.destroy());
+    this.flags = createFlagRepository(db, async (trx) => {
+      await this.fenced(trx);
+      await this.locks.exclusive(trx, 'flags');
+    });
   }
 
   getRollout(name: string): Promise<RolloutState | undefined> {
@@ -29,9 +52,12 @@ export class SqlStore implements Store {
 
   createRollout(state: RolloutState, audit: AuditDraft[]): Promise<RolloutState> {
     return this.db.transaction().execute(async (trx) => {
-      await insertRollout(trx, state);
-      await appendAudit(trx, audit);
-      return state;
+      const epoch = (await this.fenced(trx)) ?? state.epoch;
+      const stored = { ...state, epoch };
+      await insertRollout(trx, stored);
+      await this.locks.exclusive(trx, 'audit');
+      await appendAudit(trx, audit, epoch);
+      return stored;
     });
   }
 
@@ -39,25 +65,32 @@ export class SqlStore implements Store {
     state: RolloutState,
     change: { expectedVersion: number; audit: AuditDraft[]; commands?: CommandOutcome[] },
   ): Promise<{ state: RolloutState; audit: AuditEntry[] }> {
-    const next = { ...state, version: change.expectedVersion + 1 };
     return this.db.transaction().execute(async (trx) => {
+      const epoch = (await this.fenced(trx)) ?? state.epoch;
+      const next = { ...state, version: change.expectedVersion + 1, epoch };
       await updateRollout(trx, next, change.expectedVersion);
-      const audit = await appendAudit(trx, change.audit);
+      await this.locks.exclusive(trx, 'audit');
+      const audit = await appendAudit(trx, change.audit, epoch);
       if (change.commands?.length) await recordOutcomes(trx, change.commands);
       return { state: next, audit };
     });
   }
 
+  /** Not fenced: a follower records what it received (e.g. a resolved alert); it changes no state. */
   appendAudit(entries: AuditDraft[]): Promise<AuditEntry[]> {
-    return this.db.transaction().execute((trx) => appendAudit(trx, entries));
+    return this.db.transaction().execute(async (trx) => {
+      await this.locks.exclusive(trx, 'audit');
+      return appendAudit(trx, entries, this.options.fence?.current() ?? 0);
+    });
   }
 
   readAudit(query?: AuditQuery): Promise<AuditEntry[]> {
     return readAudit(this.db, query);
   }
 
+  /** Not fenced: followers accept commands into the queue; the leader applies them. */
   enqueueCommand(command: CommandInput, at: Date): Promise<QueuedCommand> {
-    return enqueueCommand(this.db, command, at);
+    return enqueueCommand(this.db, command, at, this.locks);
   }
 
   queuedCommands(rollout: string): Promise<QueuedCommand[]> {
@@ -68,7 +101,38 @@ export class SqlStore implements Store {
     return getCommand(this.db, id);
   }
 
+  /** The stored leadership epoch and who took it (0 and null before any leader). */
+  async leadership(): Promise<{ epoch: number; holder: string | null; acquiredAt: Date | null }> {
+    const row = await this.db.selectFrom('leadership').selectAll().where('id', '=', 1).executeTakeFirst();
+    return {
+      epoch: Number(row?.epoch ?? 0),
+      holder: row?.holder ?? null,
+      acquiredAt: row?.acquired_at ? new Date(row.acquired_at) : null,
+    };
+  }
+
   close(): Promise<void> {
     return this.onClose();
+  }
+
+  /**
+   * Checks the writer's epoch inside `trx` and returns it (undefined without a fence). On
+   * PostgreSQL the epoch row is held FOR SHARE until commit, so a new leader's epoch bump waits
+   * for this write and every later write of the old epoch is refused: writes never interleave.
+   */
+  private async fenced(trx: Kysely<Database>): Promise<number | undefined> {
+    const fence = this.options.fence;
+    if (!fence) return undefined;
+    const mine = fence.current();
+    if (mine === null) throw new FencedError('this replica is not the leader; state not written');
+    let query = trx.selectFrom('leadership').select('epoch').where('id', '=', 1);
+    if (this.locks.rowLocks) query = query.forShare();
+    const stored = Number((await query.executeTakeFirst())?.epoch ?? 0);
+    if (stored > mine) {
+      throw new FencedError(
+        `leadership epoch ${mine} was superseded by epoch ${stored}; this replica's write is refused`,
+      );
+    }
+    return mine;
   }
 }

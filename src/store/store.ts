@@ -40,6 +40,8 @@ export interface AuditDraft {
 /** One line of the append-only audit log; `seq` is contiguous from 1, without gaps. */
 export interface AuditEntry extends AuditDraft {
   seq: number;
+  /** Leadership epoch of the replica that wrote it (0 with a single replica; absent in stores without epochs). */
+  epoch?: number;
 }
 
 export interface AuditQuery {
