@@ -25,6 +25,9 @@ const RULE_SET: RuleOptions[] = [
   { rule: 'flagger', threshold: 5 },
   { rule: 'flagger', threshold: 10 },
   { rule: 'argo', failureLimit: 3, consecutiveErrorLimit: 4 },
+  // The same rules with no checks before the fault: their detection alone (see bench/README.md).
+  { rule: 'flagger', threshold: 5, fromFault: true },
+  { rule: 'argo', failureLimit: 3, consecutiveErrorLimit: 4, fromFault: true },
 ];
 
 interface Job {

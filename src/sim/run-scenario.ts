@@ -26,6 +26,12 @@ export interface RuleOptions {
   /** Argo's failureLimit (default 3, the docs' example) and consecutiveErrorLimit (default 4). */
   failureLimit?: number;
   consecutiveErrorLimit?: number;
+  /**
+   * Peers only: run no checks before the scenario's first fault, so the rule starts from a clean
+   * slate there. Measures detection alone for a rule whose false rollbacks would otherwise end the
+   * run before the fault (generous to the peer).
+   */
+  fromFault?: boolean;
 }
 
 export interface RunOptions extends RuleOptions {
@@ -52,8 +58,8 @@ function activeAt(faults: readonly Fault[], effect: Fault['effect'], t: number):
 }
 
 export function ruleLabel(o: RuleOptions): string {
-  if (o.rule === 'flagger') return `flagger-t${o.threshold ?? 5}`;
-  return o.rule;
+  const base = o.rule === 'flagger' ? `flagger-t${o.threshold ?? 5}` : o.rule;
+  return o.fromFault && o.rule !== 'rampart' ? `${base}@fault` : base;
 }
 
 function peerRule(o: RuleOptions, scenario: Scenario): PeerRule | undefined {
@@ -97,7 +103,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const traffic = new TrafficModel(scenario, seed, metrics, (at) => backend.sdkPercentage(at));
   const real: VerdictSource = new MetricVerdictSource(metrics);
   const rule = peerRule(options, scenario);
-  const verdictSource = rule ? new PeerVerdictSource(real, rule, metrics) : real;
+  const firstFault = faults.length === 0 ? undefined : Math.min(...faults.map((f) => f.at));
+  const armedAt = options.fromFault && firstFault !== undefined ? startMs + firstFault : undefined;
+  const verdictSource = rule ? new PeerVerdictSource(real, rule, metrics, armedAt) : real;
   const notifications: Notification[] = [];
   const notifier: Notifier = { notify: async (n) => void notifications.push(n) };
   const store = await options.openStore();

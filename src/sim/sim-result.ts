@@ -61,9 +61,9 @@ export function quantile(values: readonly number[], q: number): number | null {
   return sorted[i] ?? null;
 }
 
-/** Whether the scenario never has a fault (its rollbacks are false ones unless an alert asked). */
+/** A scenario without faults that does not expect a rollback (an alert may ask for one): rollbacks are false. */
 export function faultFree(r: Pick<SimResult, 'faultAt' | 'expected'>): boolean {
-  return r.faultAt === null && r.expected === 'completed';
+  return r.faultAt === null && r.expected !== 'rolled_back';
 }
 
 export function summarize(results: readonly SimResult[]): SimSummary {

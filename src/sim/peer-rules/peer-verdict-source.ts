@@ -17,11 +17,14 @@ export class PeerVerdictSource implements VerdictSource {
     private readonly inner: VerdictSource,
     private readonly rule: PeerRule,
     private readonly source: MetricSource,
+    /** Epoch ms before which the rule runs no checks (to measure detection alone, from the fault). */
+    private readonly armedAtMs = Number.NEGATIVE_INFINITY,
   ) {}
 
   async verdicts(req: VerdictRequest): Promise<Verdict[]> {
     const real = await this.inner.verdicts(req);
     const now = req.now.getTime();
+    if (now < this.armedAtMs) return real.map((v) => (v.status === 'fail' ? this.notOurs(v) : v));
     if (this.lastCheckMs === undefined) this.lastCheckMs = now;
     else if (now - this.lastCheckMs >= this.rule.intervalMs) {
       this.lastCheckMs = now;
@@ -35,13 +38,15 @@ export class PeerVerdictSource implements VerdictSource {
       if (i === 0 && d.rollback) return { ...v, status: 'fail', onFail: 'rollback', reason: d.rollback };
       if (i === 0 && d.hold)
         return { ...v, status: v.status === 'error' ? 'error' : 'inconclusive', reason: d.hold };
-      if (v.status === 'fail')
-        return {
-          ...v,
-          status: 'inconclusive',
-          reason: `${v.reason} (not rampart's call under ${this.rule.name})`,
-        };
-      return v;
+      return v.status === 'fail' ? this.notOurs(v) : v;
     });
+  }
+
+  private notOurs(v: Verdict): Verdict {
+    return {
+      ...v,
+      status: 'inconclusive',
+      reason: `${v.reason} (not rampart's call under ${this.rule.name})`,
+    };
   }
 }
