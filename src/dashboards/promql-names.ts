@@ -20,29 +20,6 @@ export function substituteGrafanaVariables(expr: string): string {
   return out;
 }
 
-/** A PromQL parse problem, with the character offset into the parsed text. */
-export interface PromqlProblem {
-  offset: number;
-  message: string;
-}
-
-/** Parses PromQL with Prometheus' lezer grammar; returns every error node (empty when valid). */
-export function promqlProblems(promql: string): PromqlProblem[] {
-  if (promql.trim() === '') return [{ offset: 0, message: 'empty expression' }];
-  const problems: PromqlProblem[] = [];
-  parser.parse(promql).iterate({
-    enter(node) {
-      if (!node.type.isError) return;
-      const near = promql.slice(node.from, node.from + 16);
-      problems.push({
-        offset: node.from,
-        message: near ? `syntax error near ${JSON.stringify(near)}` : 'unexpected end',
-      });
-    },
-  });
-  return problems;
-}
-
 /** Metric names selected by a PromQL expression (`foo{...}`, not `{__name__="foo"}`), sorted. */
 export function metricNamesIn(promql: string): string[] {
   const names = new Set<string>();

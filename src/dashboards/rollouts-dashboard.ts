@@ -1,7 +1,7 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
-import { PHASES } from '../telemetry/rampart-metrics.js';
+import { PHASES } from '../controller/rollout-state.js';
 import {
   DATASOURCE,
   datasourceVariable,

@@ -1,4 +1,4 @@
-import { parser } from '@prometheus-io/lezer-promql';
+import { checkPromqlSyntax as promqlErrors } from '../metric-sources/prometheus/promql-syntax.js';
 
 /** A PromQL syntax error: `offset` is a character offset into the query as written. */
 export interface PromqlSyntaxError {
@@ -40,13 +40,7 @@ function substitute(query: string): { text: string; origin: number[] } {
 export function checkPromqlSyntax(query: string): PromqlSyntaxError | undefined {
   const { text, origin } = substitute(query);
   if (text.trim() === '') return { offset: 0, line: 1, column: 1, message: 'the query is empty' };
-  let errorAt: number | undefined;
-  parser.parse(text).iterate({
-    enter: (node) => {
-      if (errorAt === undefined && node.type.isError) errorAt = node.from;
-      return errorAt === undefined;
-    },
-  });
+  const errorAt = promqlErrors(text)[0]?.offset;
   if (errorAt === undefined) return undefined;
   const offset = origin[errorAt] ?? query.length;
   const before = query.slice(0, offset);

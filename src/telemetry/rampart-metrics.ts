@@ -1,14 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Verdict, VerdictStatus } from '../analysis/verdict.js';
+import { PHASES } from '../controller/rollout-state.js';
 
-export const PHASES = [
-  'pending',
-  'ramping',
-  'awaiting_approval',
-  'paused',
-  'completed',
-  'rolled_back',
-] as const;
 const VERDICT_VALUES: Record<VerdictStatus, number> = { pass: 0, inconclusive: 1, error: 2, fail: 3 };
 
 /**

@@ -1,26 +1,26 @@
 import { parser } from '@prometheus-io/lezer-promql';
 
-/** A syntax error in a PromQL expression, with its 1-based column. */
+/** A syntax error in a PromQL expression, at a 0-based character offset into it. */
 export interface PromqlSyntaxError {
-  column: number;
+  offset: number;
   message: string;
 }
 
 /**
- * Checks PromQL syntax with Prometheus's own lezer grammar, so `rampart validate` rejects a broken raw
- * `promql:` guardrail before it ever runs. Returns no errors for a well-formed expression.
+ * Checks PromQL syntax with Prometheus's own lezer grammar, the one parser rampart uses for raw
+ * `promql:` guardrails, compiled queries and dashboard expressions. Returns every error node;
+ * none for a well-formed expression.
  */
 export function checkPromqlSyntax(query: string): PromqlSyntaxError[] {
-  if (query.trim() === '') return [{ column: 1, message: 'empty PromQL expression' }];
+  if (query.trim() === '') return [{ offset: 0, message: 'empty PromQL expression' }];
   const errors: PromqlSyntaxError[] = [];
   parser.parse(query).iterate({
     enter(node) {
       if (!node.type.isError) return;
-      const near = query.slice(node.from, node.from + 10);
+      const near = query.slice(node.from, node.from + 12);
       errors.push({
-        column: node.from + 1,
-        message:
-          near === '' ? 'unexpected end of expression' : `unexpected input near ${JSON.stringify(near)}`,
+        offset: node.from,
+        message: near === '' ? 'unexpected end of expression' : `syntax error near ${JSON.stringify(near)}`,
       });
     },
   });

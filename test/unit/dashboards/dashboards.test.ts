@@ -1,17 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PHASES } from '../../../src/controller/rollout-state.js';
 import { dashboardExpressions, dashboardMetricNames } from '../../../src/dashboards/dashboard-expressions.js';
 import { DASHBOARD_FILES, renderDashboard } from '../../../src/dashboards/dashboards.js';
 import { PROVISIONED_DATASOURCE_UID } from '../../../src/dashboards/grafana-parts.js';
 import { METRICS_CONTRACT } from '../../../src/dashboards/metrics-contract.js';
-import {
-  metricNamesIn,
-  promqlProblems,
-  substituteGrafanaVariables,
-} from '../../../src/dashboards/promql-names.js';
+import { metricNamesIn, substituteGrafanaVariables } from '../../../src/dashboards/promql-names.js';
 import { phaseCodeExpr } from '../../../src/dashboards/rollouts-dashboard.js';
-import { PHASES } from '../../../src/telemetry/rampart-metrics.js';
+import { checkPromqlSyntax } from '../../../src/metric-sources/prometheus/promql-syntax.js';
 import { knownSeriesNames } from './known-metrics.js';
 
 const dashboardsDir = new URL('../../../dashboards/', import.meta.url);
@@ -57,7 +54,7 @@ describe('generated dashboards', () => {
   it.each(expressions.map((e) => [e.where, e.expr] as const))('%s is valid PromQL', (_where, expr) => {
     const promql = substituteGrafanaVariables(expr);
     expect(promql, 'a Grafana variable without a sample value').not.toContain('$');
-    expect(promqlProblems(promql)).toEqual([]);
+    expect(checkPromqlSyntax(promql)).toEqual([]);
   });
 
   it('queries only metrics that rampart registers or the metrics contract defines', async () => {
@@ -86,10 +83,10 @@ describe('PromQL helpers', () => {
   });
 
   it('reports syntax errors, so a broken panel query fails the validity test', () => {
-    expect(promqlProblems('sum by (variant) (rate(login_attempts_total[5m])')).not.toEqual([]);
-    expect(promqlProblems('rate(login_attempts_total[$__rate_interval])')).not.toEqual([]);
-    expect(promqlProblems('')).not.toEqual([]);
-    expect(promqlProblems('sum by (variant) (rate(login_attempts_total[5m]))')).toEqual([]);
+    expect(checkPromqlSyntax('sum by (variant) (rate(login_attempts_total[5m])')).not.toEqual([]);
+    expect(checkPromqlSyntax('rate(login_attempts_total[$__rate_interval])')).not.toEqual([]);
+    expect(checkPromqlSyntax('')).not.toEqual([]);
+    expect(checkPromqlSyntax('sum by (variant) (rate(login_attempts_total[5m]))')).toEqual([]);
   });
 
   it('lists selected metric names, not functions, labels or label values', () => {

@@ -151,8 +151,8 @@ describe('label value escaping', () => {
 
 describe('PromQL syntax check', () => {
   it('reports broken expressions with a column', () => {
-    expect(checkPromqlSyntax('sum(rate(x[5m]) /')[0]?.column).toBeGreaterThan(0);
+    expect(checkPromqlSyntax('sum(rate(x[5m]) /')[0]?.offset).toBeGreaterThan(0);
     expect(checkPromqlSyntax('m{a="b\nc"}')).not.toEqual([]);
-    expect(checkPromqlSyntax('  ')).toEqual([{ column: 1, message: 'empty PromQL expression' }]);
+    expect(checkPromqlSyntax('  ')).toEqual([{ offset: 0, message: 'empty PromQL expression' }]);
   });
 });
