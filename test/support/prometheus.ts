@@ -26,15 +26,23 @@ export interface PrometheusOptions {
   scrapeInterval?: string;
   /** Binary to run; default `$PROMETHEUS_BIN` or `prometheus` on PATH (Debian package `prometheus`). */
   bin?: string;
+  /** Rule files (absolute paths) to load; evaluated every scrape interval. */
+  ruleFiles?: string[];
+  /** `host:port` of Alertmanagers that firing alerts are sent to. */
+  alertmanagers?: string[];
 }
 
-function configYaml(jobs: ScrapeJob[], interval: string): string {
-  const lines = [
-    'global:',
-    `  scrape_interval: ${interval}`,
-    `  evaluation_interval: ${interval}`,
-    'scrape_configs:',
-  ];
+function configYaml(options: PrometheusOptions, interval: string): string {
+  const lines = ['global:', `  scrape_interval: ${interval}`, `  evaluation_interval: ${interval}`];
+  const ruleFiles = options.ruleFiles ?? [];
+  if (ruleFiles.length > 0) lines.push('rule_files:', ...ruleFiles.map((f) => `  - ${JSON.stringify(f)}`));
+  const alertmanagers = options.alertmanagers ?? [];
+  if (alertmanagers.length > 0) {
+    lines.push('alerting:', '  alertmanagers:', '    - static_configs:');
+    lines.push(`        - targets: [${alertmanagers.map((t) => JSON.stringify(t)).join(', ')}]`);
+  }
+  lines.push('scrape_configs:');
+  const jobs = options.jobs;
   for (const j of jobs) {
     lines.push(`  - job_name: ${JSON.stringify(j.job)}`, '    static_configs:');
     lines.push(`      - targets: [${j.targets.map((t) => JSON.stringify(t)).join(', ')}]`);
@@ -46,7 +54,7 @@ function configYaml(jobs: ScrapeJob[], interval: string): string {
 export async function startPrometheus(options: PrometheusOptions): Promise<PrometheusServer> {
   const dir = await mkdtemp(join(tmpdir(), 'rampart-prom-'));
   const configFile = join(dir, 'prometheus.yml');
-  await writeFile(configFile, configYaml(options.jobs, options.scrapeInterval ?? '1s'));
+  await writeFile(configFile, configYaml(options, options.scrapeInterval ?? '1s'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const bin = options.bin ?? process.env.PROMETHEUS_BIN ?? 'prometheus';
