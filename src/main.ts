@@ -1,5 +1,8 @@
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import axios from 'axios';
+import type { Router } from 'express';
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { RuntimeConfig } from './config/resolve-config.js';
@@ -15,6 +18,11 @@ import { createApp } from './http/create-app.js';
 import { createClientApiRouter } from './http/routes/client-api.js';
 import type { ReadinessCheck } from './http/routes/health-routes.js';
 import { TickLog } from './http/tick-log.js';
+import { type CommandGateway, ReplicaCommandGateway } from './leader/command-gateway.js';
+import { LeaderGatedFlagBackend } from './leader/leader-gated-flag-backend.js';
+import type { Leadership, LeadershipEvents } from './leader/leadership.js';
+import { COMMANDS_CHANNEL, PostgresLeaderElector } from './leader/postgres-leader-elector.js';
+import { SoleLeadership } from './leader/sole-leadership.js';
 import { createMetricSource, type ManagedMetricSource } from './metric-sources/create-metric-source.js';
 import { createNotifier } from './notify/create-notifier.js';
 import type { Notifier } from './notify/notifier.js';
@@ -22,7 +30,10 @@ import { RolloutNotifier } from './notify/rollout-notifier.js';
 import { type LoadedSpec, loadRolloutSpecs } from './spec/load-spec-files.js';
 import { parseRolloutSpec } from './spec/parse-rollout-spec.js';
 import type { RolloutSpec } from './spec/rollout-spec-schema.js';
+import { WriterFence } from './store/fence.js';
+import { openPostgresStore } from './store/open-postgres-store.js';
 import { openSqliteStore } from './store/open-sqlite-store.js';
+import type { SqlStore } from './store/sql-store.js';
 import type { Store } from './store/store.js';
 import { createLogger } from './telemetry/create-logger.js';
 import { InstrumentedFlagBackend } from './telemetry/instrumented-flag-backend.js';
@@ -31,7 +42,7 @@ import { RampartMetrics } from './telemetry/rampart-metrics.js';
 import { recordTick } from './telemetry/record-tick.js';
 import { type Clock, systemClock } from './time/clock.js';
 import { systemTicker } from './time/system-ticker.js';
-import type { Ticker } from './time/ticker.js';
+import type { Scheduled, Ticker } from './time/ticker.js';
 import { RAMPART_VERSION } from './version.js';
 
 export interface RampartOptions {
@@ -44,8 +55,12 @@ export interface RampartOptions {
   specs?: LoadedSpec[];
   /** Re-read spec files when they change (default true when specs come from files). */
   watchSpecs?: boolean;
-  /** Opens the store; default SQLite per runtime.store. */
+  /** Opens the store; default SQLite or PostgreSQL per runtime.store. */
   openStore?: (runtime: RuntimeConfig) => Promise<Store>;
+  /** This replica's id in /readyz and the leadership row; default $RAMPART_REPLICA_ID, else hostname:pid. */
+  replicaId?: string;
+  /** The status page, mounted at `/` after the API (see src/http/status-page/). */
+  statusPage?: Router;
 }
 
 export interface RunningRampart {
@@ -54,6 +69,10 @@ export interface RunningRampart {
   controller: Controller;
   scheduler: Scheduler;
   store: Store;
+  /** Who acts: always this replica on SQLite, the advisory-lock holder on PostgreSQL. */
+  leadership: Leadership;
+  /** Where commands go: applied here when leading, queued for the leader otherwise. */
+  commands: CommandGateway;
   metricSource: ManagedMetricSource;
   tickLog: TickLog;
   registry: Registry;
@@ -111,15 +130,8 @@ function listen(app: ReturnType<typeof createApp>, host: string, port: number): 
   });
 }
 
-function failUnsupportedStore(): never {
-  throw new ValidationError([
-    {
-      source: 'rampart.yaml',
-      path: 'store.url',
-      message: 'postgres:// stores are not supported by this build yet; use sqlite:PATH',
-    },
-  ]);
-}
+/** The leader's fallback for a lost NOTIFY: look for queued commands this often. */
+const QUEUE_POLL_MS = 500;
 
 /** The composition root: configuration in, a running controller with its HTTP API out. */
 export async function startRampart(options: RampartOptions): Promise<RunningRampart> {
@@ -139,16 +151,37 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
   const referenceIssues = checkReferences(specs, runtime);
   if (referenceIssues.length > 0) throw new ValidationError(referenceIssues);
 
-  const store = options.openStore
-    ? await options.openStore(runtime)
-    : runtime.store.kind === 'sqlite'
-      ? await openSqliteStore({ path: runtime.store.path })
-      : failUnsupportedStore();
+  const replica = options.replicaId ?? process.env.RAMPART_REPLICA_ID ?? `${hostname()}:${process.pid}`;
+  const fence = new WriterFence();
+  let shared: SqlStore | undefined;
+  let store: Store;
+  if (options.openStore) store = await options.openStore(runtime);
+  else if (runtime.store.kind === 'sqlite') store = await openSqliteStore({ path: runtime.store.path });
+  else {
+    const { url, password } = runtime.store;
+    shared = await openPostgresStore({ url, password, fence });
+    store = shared;
+  }
+  // Several replicas share a PostgreSQL store and elect one leader; alone on SQLite, one always leads.
+  const leadership: Leadership =
+    shared && runtime.store.kind === 'postgres'
+      ? new PostgresLeaderElector({
+          location: { url: runtime.store.url, password: runtime.store.password },
+          replica,
+          fence,
+          clock,
+          ticker,
+          logger,
+        })
+      : new SoleLeadership(replica);
 
   const backends = new Map<string, FlagBackend>();
   for (const [name, config] of Object.entries(runtime.flagBackends)) {
     const backend = createFlagBackend(config, { clock, flags: store.flags }, `flagBackends.${name}`);
-    backends.set(name, new InstrumentedFlagBackend(name, backend, metrics));
+    backends.set(
+      name,
+      new LeaderGatedFlagBackend(new InstrumentedFlagBackend(name, backend, metrics), leadership),
+    );
   }
   const flagBackend = (flag: RolloutSpec['flag']) => {
     const backend = backends.get(flag.backend);
@@ -186,11 +219,45 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
     onTickError: (rollout) => metrics.tickErrorsTotal.inc({ rollout }),
   });
 
+  // The newest spec of each rollout this replica knows; the leader registers these when elected.
+  const latest = new Map(specs.map(({ spec }) => [spec.name, spec]));
+  let queuePoll: Scheduled | undefined;
+  const events: LeadershipEvents = {
+    elected: async (epoch) => {
+      for (const spec of latest.values()) {
+        await controller.register(spec);
+        // Deposed while registering: `deposed` already ran; adding ticks now would act as a follower.
+        if (!leadership.isLeader()) return;
+        notifier.route(spec.name, spec.notify);
+        scheduler.add(spec.name, spec.tick);
+      }
+      if (shared) {
+        const poller = shared;
+        queuePoll = ticker.every(QUEUE_POLL_MS, () => {
+          poller.queuedRollouts().then(
+            (names) => {
+              for (const name of names) if (latest.has(name)) void scheduler.runNow(name);
+            },
+            () => undefined,
+          );
+        });
+      }
+      metrics.leader.set(1);
+      logger.info({ replica, epoch, rollouts: [...latest.keys()] }, 'leader: ticking rollouts');
+    },
+    deposed: (reason) => {
+      scheduler.stop();
+      queuePoll?.cancel();
+      metrics.leader.set(0);
+      logger.warn({ replica, reason }, 'no longer leader: stopped ticking rollouts');
+    },
+    commandQueued: (rollout) => {
+      if (latest.has(rollout)) void scheduler.runNow(rollout);
+    },
+  };
+
   const watchers: { close(): void }[] = [];
   for (const { source, spec } of specs) {
-    await controller.register(spec);
-    notifier.route(spec.name, spec.notify);
-    scheduler.add(spec.name, spec.tick);
     if (options.watchSpecs ?? options.specs === undefined) {
       watchers.push(
         watchSpecFile(source, {
@@ -203,6 +270,8 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
             return parsed.value;
           },
           apply: async (next) => {
+            latest.set(spec.name, next);
+            if (!leadership.isLeader()) return { status: 'unchanged' };
             const result = await controller.reloadSpec(spec.name, next);
             if (result.status === 'applied') {
               notifier.route(spec.name, next.notify);
@@ -214,8 +283,20 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
       );
     }
   }
+  metrics.leader.set(0);
+  await leadership.start(events);
   metricSource.start();
 
+  const commands = new ReplicaCommandGateway({
+    leadership,
+    local: scheduler,
+    controller,
+    notify: async (rollout) => {
+      if (shared) await sql`select pg_notify(${COMMANDS_CHANNEL}, ${rollout})`.execute(shared.db);
+    },
+    clock,
+    ticker,
+  });
   const readiness: ReadinessCheck[] = [
     { name: 'store', check: async () => Array.isArray(await store.listRollouts()) },
     ...[...backends].map(([name, b]) => ({ name: `flagBackend:${name}`, check: () => b.isOnline() })),
@@ -227,12 +308,18 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
   const app = createApp({
     controller,
     scheduler,
+    commands,
     store,
     flagBackend,
     tickLog,
     registry,
     metrics,
     tokens: runtime.apiTokens,
+    info: () => ({
+      replica,
+      role: leadership.isLeader() ? 'leader' : 'follower',
+      leader: leadership.leader(),
+    }),
     logger,
     clock,
     version: RAMPART_VERSION,
@@ -244,6 +331,7 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
           registry,
         })
       : undefined,
+    statusPage: options.statusPage,
   });
   const server = await listen(app, runtime.listen.host, runtime.listen.port);
   const address = server.address();
@@ -260,6 +348,8 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
     controller,
     scheduler,
     store,
+    leadership,
+    commands,
     metricSource,
     tickLog,
     registry,
@@ -268,6 +358,7 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
         for (const w of watchers) w.close();
         scheduler.stop();
         await scheduler.idle();
+        await leadership.stop();
         metricSource.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();

@@ -7,6 +7,7 @@ import type { Controller } from '../controller/controller.js';
 import type { Scheduler } from '../controller/scheduler.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import type { FlagBackend } from '../flag-backends/flag-backend.js';
+import type { CommandGateway } from '../leader/command-gateway.js';
 import type { FlagRef } from '../spec/rollout-spec-schema.js';
 import type { Store } from '../store/store.js';
 import type { RampartMetrics } from '../telemetry/rampart-metrics.js';
@@ -22,6 +23,8 @@ import type { TickLog } from './tick-log.js';
 export interface AppDeps {
   controller: Controller;
   scheduler: Scheduler;
+  /** Where commands and alerts go (several replicas: a follower queues them for the leader); default the scheduler. */
+  commands?: CommandGateway;
   store: Store;
   flagBackend: (flag: FlagRef) => FlagBackend;
   tickLog: TickLog;
@@ -81,8 +84,9 @@ export function createApp(deps: AppDeps): Express {
     jsonOnly,
     express.json({ limit: deps.bodyLimit ?? '256kb', strict: true }),
   );
-  app.use(rolloutRoutes(deps));
-  app.use(alertRoutes(deps));
+  const routeDeps = { ...deps, commands: deps.commands ?? deps.scheduler };
+  app.use(rolloutRoutes(routeDeps));
+  app.use(alertRoutes(routeDeps));
   if (deps.statusPage) app.use(deps.statusPage);
   app.use((req, _res, next) => {
     next(new NotFoundError(`no route ${req.method} ${req.path}`));

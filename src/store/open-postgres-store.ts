@@ -30,7 +30,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       cause: error,
     });
   }
-  const pool = new pg.Pool({ ...config, max: options.poolSize ?? 5 });
+  // A transaction left open by a stalled replica would hold the epoch row and block the next leader.
+  const pool = new pg.Pool({
+    ...config,
+    max: options.poolSize ?? 5,
+    idle_in_transaction_session_timeout: 5_000,
+  });
   // An idle pooled connection that the server drops must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -101,6 +101,18 @@ export class SqlStore implements Store {
     return getCommand(this.db, id);
   }
 
+  /** Rollouts with commands still queued (the leader's fallback when a notification is lost). */
+  async queuedRollouts(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('commands')
+      .select('rollout')
+      .distinct()
+      .where('status', '=', 'queued')
+      .orderBy('rollout')
+      .execute();
+    return rows.map((r) => r.rollout);
+  }
+
   /** The stored leadership epoch and who took it (0 and null before any leader). */
   async leadership(): Promise<{ epoch: number; holder: string | null; acquiredAt: Date | null }> {
     const row = await this.db.selectFrom('leadership').selectAll().where('id', '=', 1).executeTakeFirst();

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Controller } from '../../controller/controller.js';
-import type { Scheduler } from '../../controller/scheduler.js';
+import type { CommandGateway } from '../../leader/command-gateway.js';
 import type { Store } from '../../store/store.js';
 import type { RampartMetrics } from '../../telemetry/rampart-metrics.js';
 import type { Clock } from '../../time/clock.js';
@@ -12,7 +12,8 @@ import { parseBody } from '../parse-body.js';
 
 export interface AlertRoutesDeps {
   controller: Controller;
-  scheduler: Scheduler;
+  /** Applies commands at once (leader) or queues them for the leader (follower). */
+  commands: CommandGateway;
   store: Store;
   metrics: RampartMetrics;
   clock: Clock;
@@ -67,7 +68,7 @@ export function alertRoutes(deps: AlertRoutesDeps): Router {
     const results = await Promise.all(
       fresh.map(async (m) => {
         deps.metrics.alertsReceivedTotal.inc({ status: 'firing', matched: 'true' });
-        const applied = await deps.scheduler.submitCommand({
+        const applied = await deps.commands.submitCommand({
           rollout: m.rollout,
           kind: 'alert',
           actor,

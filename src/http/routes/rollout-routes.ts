@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { Controller } from '../../controller/controller.js';
-import type { Scheduler } from '../../controller/scheduler.js';
 import { ValidationError } from '../../errors/validation-error.js';
 import type { FlagBackend } from '../../flag-backends/flag-backend.js';
+import type { CommandGateway } from '../../leader/command-gateway.js';
 import type { FlagRef } from '../../spec/rollout-spec-schema.js';
 import type { RampartMetrics } from '../../telemetry/rampart-metrics.js';
 import type { Clock } from '../../time/clock.js';
@@ -14,7 +14,8 @@ import type { TickLog } from '../tick-log.js';
 
 export interface RolloutRoutesDeps {
   controller: Controller;
-  scheduler: Scheduler;
+  /** Applies commands at once (leader) or queues them for the leader (follower). */
+  commands: CommandGateway;
   flagBackend: (flag: FlagRef) => FlagBackend;
   tickLog: TickLog;
   metrics: RampartMetrics;
@@ -77,7 +78,7 @@ export function rolloutRoutes(deps: RolloutRoutesDeps): Router {
         ]);
       }
       const rollout = req.params.name as string;
-      const applied = await deps.scheduler.submitCommand({
+      const applied = await deps.commands.submitCommand({
         rollout,
         kind,
         actor: req.principal?.name ?? 'unknown',

@@ -1,0 +1,37 @@
+import { FencedError } from '../errors/fenced-error.js';
+import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
+import type { Leadership } from './leadership.js';
+
+/**
+ * Flag writes only while leading. The embedded backend is fenced by the store itself; a remote
+ * backend (Unleash) is not, so a deposed leader's late write is stopped here, before the request.
+ */
+export class LeaderGatedFlagBackend implements FlagBackend {
+  constructor(
+    private readonly inner: FlagBackend,
+    private readonly leadership: Leadership,
+  ) {}
+
+  getRollout(...args: Parameters<FlagBackend['getRollout']>): Promise<FlagState> {
+    return this.inner.getRollout(...args);
+  }
+
+  setRollout(...args: Parameters<FlagBackend['setRollout']>): Promise<FlagState> {
+    this.check('set a rollout');
+    return this.inner.setRollout(...args);
+  }
+
+  disable(...args: Parameters<FlagBackend['disable']>): Promise<FlagState> {
+    this.check('disable a flag');
+    return this.inner.disable(...args);
+  }
+
+  isOnline(): Promise<boolean> {
+    return this.inner.isOnline();
+  }
+
+  private check(what: string): void {
+    if (!this.leadership.isLeader())
+      throw new FencedError(`replica ${this.leadership.replica} is not the leader; it may not ${what}`);
+  }
+}
