@@ -3,8 +3,9 @@ import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { ForbiddenError } from '../../errors/forbidden-error.js';
 import { UnauthorizedError } from '../../errors/unauthorized-error.js';
+import { parseBody } from '../../http/parse-body.js';
 import { type FaultSwitches, parseFaultName } from './fault-switches.js';
-import { bearerToken, parseBody } from './request-helpers.js';
+import { bearerToken } from './request-helpers.js';
 
 const faultBody = z.strictObject({ name: z.string(), on: z.boolean() });
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();

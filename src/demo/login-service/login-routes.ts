@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConflictError } from '../../errors/conflict-error.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
 import { UnauthorizedError } from '../../errors/unauthorized-error.js';
+import { parseBody } from '../../http/parse-body.js';
 import type { Clock } from '../../time/clock.js';
 import type { Challenges } from './challenges.js';
 import type { FaultSwitches } from './fault-switches.js';
@@ -10,7 +11,7 @@ import { type LoginMetrics, type Variant, variantOf } from './login-metrics.js';
 import { type MfaEnrollments, totpFor } from './mfa-enrollments.js';
 import type { MfaInterceptor } from './mfa-interceptor.js';
 import type { MfaPolicy } from './mfa-policy.js';
-import { isServerError, parseBody, setVariant } from './request-helpers.js';
+import { isServerError, setVariant } from './request-helpers.js';
 import type { TokenStore } from './token-store.js';
 import type { UserDirectory } from './user-directory.js';
 
@@ -54,7 +55,7 @@ export function loginRoutes(d: LoginRouteDeps): Router {
   router.post('/login', async (req, res) => {
     const body = parseBody(loginBody, req);
     const variant = variantOf(d.policy.isEnforced(body.user));
-    setVariant(res, variant);
+    setVariant(res, variant, body.user);
     try {
       if (!(await d.users.verify(body.user, body.password))) {
         d.metrics.loginAttempts.inc({ variant, result: 'failure' });
@@ -77,7 +78,7 @@ export function loginRoutes(d: LoginRouteDeps): Router {
     const body = parseBody(challengeBody, req);
     const challenge = d.challenges.peek(body.challenge);
     if (!challenge) throw new NotFoundError('unknown or expired challenge');
-    setVariant(res, challenge.variant);
+    setVariant(res, challenge.variant, challenge.userId);
     if (d.interceptor.method('totp').isEnrolled(challenge.userId)) {
       throw new ConflictError(`${challenge.userId} already has a TOTP secret`);
     }
@@ -99,7 +100,7 @@ export function loginRoutes(d: LoginRouteDeps): Router {
     const challenge = d.challenges.take(body.challenge);
     if (!challenge) throw new NotFoundError('unknown or expired challenge');
     const { userId, variant } = challenge;
-    setVariant(res, variant);
+    setVariant(res, variant, userId);
     try {
       if (!d.interceptor.method('totp').verify(userId, body.code)) {
         d.metrics.mfaChallenges.inc({ variant, result: 'failure' });

@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { type Request, type RequestHandler, type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import { Counter, type Registry } from 'prom-client';
 import { z } from 'zod';
 import { UnauthorizedError } from '../../errors/unauthorized-error.js';
-import { ValidationError } from '../../errors/validation-error.js';
 import type { ClientFeatureSource, ClientFlag } from '../../flag-backends/client-feature-source.js';
+import { parseBody } from '../parse-body.js';
 
 export interface ClientApiDeps {
   source: ClientFeatureSource;
@@ -53,18 +53,6 @@ const metricsBody = z.object({
       .default({}),
   }),
 });
-
-function parseBody<T>(schema: z.ZodType<T>, req: Request): T {
-  const result = schema.safeParse(req.body);
-  if (result.success) return result.data;
-  throw new ValidationError(
-    result.error.issues.map((i) => ({
-      source: `${req.method} ${req.path} body`,
-      path: i.path.join('.'),
-      message: i.message,
-    })),
-  );
-}
 
 /** The feature list in the shape Unleash's client API (v2) answers and unleash-client 6 parses. */
 function toFeature(flag: ClientFlag) {
