@@ -122,7 +122,7 @@ export async function startFullStack(stops: (() => Promise<unknown>)[]): Promise
     100,
   );
 
-  return {
+  const stack: FullStack = {
     dir,
     postgres,
     unleash,
@@ -140,6 +140,19 @@ export async function startFullStack(stops: (() => Promise<unknown>)[]): Promise
       rampart: rampartProcess.pid,
     }),
   };
+  // Should the test worker itself be killed, afterAll never runs: take the children down with it.
+  const killAll = () => {
+    for (const pid of Object.values(stack.pids())) {
+      try {
+        if (pid !== undefined) process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once('exit', killAll);
+  stops.push(async () => process.off('exit', killAll));
+  return stack;
 }
 
 /** Runs the stop functions in reverse start order; one failing does not keep the others from running. */
