@@ -53,6 +53,26 @@ const requestId: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** One JSON log line per request with its id; reads at debug level, so a busy dashboard does not flood. */
+function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      const fields = {
+        requestId: req.headers['x-request-id'],
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        actor: req.principal?.name,
+      };
+      if (req.method === 'GET' && res.statusCode < 400) logger.debug(fields, 'request');
+      else logger.info(fields, 'request');
+    });
+    next();
+  };
+}
+
 /** Commands and alerts are JSON only; anything else is refused before it is parsed. */
 const jsonOnly: RequestHandler = (req, res, next) => {
   if (req.method === 'POST' && !req.is('application/json')) {
@@ -68,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestId);
+  app.use(requestLog(deps.logger));
   app.use(helmet());
 
   app.use(healthRoutes({ registry: deps.registry, checks: deps.readiness, info: deps.info }));
@@ -75,8 +96,9 @@ export function createApp(deps: AppDeps): Express {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });
-  // The client API parses its own bodies (SDK metrics can be large); mount it before the API limits.
-  if (deps.clientApi) app.use('/api/client', deps.clientApi);
+  // The client API (its routes carry their full /api/client/... paths) parses its own bodies (SDK
+  // metrics can be large); mount it before the API limits.
+  if (deps.clientApi) app.use(deps.clientApi);
   // Authenticate before reading the body: an unauthenticated request gets 401 whatever it sends.
   app.use(
     '/api',

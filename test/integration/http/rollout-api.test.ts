@@ -243,3 +243,16 @@ describe('health, metrics and OpenAPI', () => {
     expect(Object.keys(openapi.body.paths)).toContain('/api/rollouts/{name}/rollback');
   });
 });
+
+describe('request logs', () => {
+  it('logs each command with its request id, status and actor, and never the token', async () => {
+    await request(h.app)
+      .post('/api/rollouts/mfa-staff/pause')
+      .set(bearer(TOKENS.operator))
+      .set('X-Request-Id', 'req-42')
+      .send({ reason: 'x' });
+    const line = h.logLines.map((l) => JSON.parse(l)).find((l) => l.requestId === 'req-42');
+    expect(line).toMatchObject({ msg: 'request', method: 'POST', status: 202, actor: 'operator-user' });
+    expect(h.logLines.join('')).not.toContain(TOKENS.operator);
+  });
+});
