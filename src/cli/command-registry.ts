@@ -1,5 +1,6 @@
 import { auditCommand } from './audit.js';
 import type { Command } from './command.js';
+import { demoCommand } from './demo.js';
 import { helpCommand } from './help.js';
 import { planCommand } from './plan.js';
 import {
@@ -26,6 +27,7 @@ export const commands: readonly Command[] = [
   promoteCommand,
   rollbackCommand,
   auditCommand,
+  demoCommand,
   simulateCommand,
   helpCommand,
 ];

@@ -30,6 +30,19 @@ export interface LoginServiceOptions {
   adminToken?: string;
   clock?: Clock;
   logger?: Logger;
+  /** Sees every answered request with the user it concerned (the demo counts the users a fault hit). */
+  onResponse?: (answer: AnsweredRequest) => void;
+}
+
+/** One answered request, as `onResponse` sees it. */
+export interface AnsweredRequest {
+  /** The route pattern, e.g. `/login`, or `unmatched`. */
+  route: string;
+  status: number;
+  /** The user the request concerned, when the route could tell. */
+  userId: string | undefined;
+  variant: string;
+  at: number;
 }
 
 /** A login service, not listening: mount `app` or pass it to `startLoginService`. */
@@ -67,10 +80,14 @@ export async function createLoginService(options: LoginServiceOptions): Promise<
     if (req.path === '/metrics') return next();
     res.on('finish', () => {
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      metrics.httpRequests.inc({
-        variant: res.locals.variant ?? 'none',
+      const variant = res.locals.variant ?? 'none';
+      metrics.httpRequests.inc({ variant, route, code: String(res.statusCode) });
+      options.onResponse?.({
         route,
-        code: String(res.statusCode),
+        status: res.statusCode,
+        userId: typeof res.locals.userId === 'string' ? res.locals.userId : undefined,
+        variant,
+        at: clock.now().getTime(),
       });
     });
     next();

@@ -13,7 +13,7 @@ export function sessionRoutes(tokens: TokenStore, faults: FaultSwitches, metrics
   router.get('/session', (req, res) => {
     const session = tokens.find(bearerToken(req));
     if (!session) throw new UnauthorizedError('unknown session token');
-    setVariant(res, session.variant);
+    setVariant(res, session.variant, session.userId);
     if (!sessionAccepted(session, faults.isOn('logout-loop'))) {
       res
         .status(401)
@@ -26,7 +26,7 @@ export function sessionRoutes(tokens: TokenStore, faults: FaultSwitches, metrics
   router.post('/logout', (req, res) => {
     const session = tokens.revoke(bearerToken(req));
     if (!session) throw new UnauthorizedError('unknown session token');
-    setVariant(res, session.variant);
+    setVariant(res, session.variant, session.userId);
     metrics.logouts.inc({ variant: session.variant });
     res.status(204).end();
   });

@@ -1,0 +1,57 @@
+import type { Verdict, VerdictStatus } from '../analysis/verdict.js';
+import type { AuditEntry } from '../store/store.js';
+
+/** `[  12.3s]`: seconds since the demo started, so lines line up. */
+export function stamp(elapsedMs: number): string {
+  return `[${(elapsedMs / 1000).toFixed(1).padStart(6)}s]`;
+}
+
+/** One line of the live view for an audit entry worth showing; undefined for the others. */
+export function auditLine(entry: AuditEntry, steps: readonly number[]): string | undefined {
+  const to = entry.toPercentage ?? 0;
+  const stepNo = steps.indexOf(to) + 1;
+  switch (entry.action) {
+    case 'started':
+    case 'advanced':
+      return `step ${stepNo}/${steps.length}: ${to} % of staff must pass MFA (${entry.reason})`;
+    case 'completed':
+      return `step ${stepNo}/${steps.length}: ${to} % — rollout COMPLETED (${entry.reason})`;
+    case 'awaiting_approval':
+      return `waiting for approval: ${entry.reason}`;
+    case 'approved':
+      return `approved by ${entry.actor}: ${entry.reason}`;
+    case 'paused':
+      return `PAUSED at ${entry.fromPercentage ?? 0} % by ${entry.actor}: ${entry.reason}`;
+    case 'resumed':
+      return `resumed by ${entry.actor}: ${entry.reason}`;
+    case 'rolled_back':
+      return `ROLLBACK at ${entry.fromPercentage ?? 0} % decided by ${entry.actor}: ${entry.reason}`;
+    case 'rollback_confirmed':
+      return `rollback confirmed: the flag read back from the backend is off (${entry.reason})`;
+    case 'external_change':
+    case 'command_rejected':
+      return `${entry.action.replace('_', ' ')}: ${entry.reason}`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Tracks each guardrail's last status and describes what changed since the previous tick, so
+ * the live view prints one line per change instead of one per tick. A `fail` gets its reason.
+ */
+export class VerdictChanges {
+  private readonly last = new Map<string, VerdictStatus>();
+
+  /** The line for the changes in `verdicts`, or undefined when nothing changed. */
+  update(verdicts: readonly Verdict[]): string | undefined {
+    const parts: string[] = [];
+    for (const v of verdicts) {
+      const before = this.last.get(v.guardrail);
+      if (before === v.status) continue;
+      this.last.set(v.guardrail, v.status);
+      parts.push(v.status === 'fail' ? `${v.guardrail} FAIL: ${v.reason}` : `${v.guardrail} ${v.status}`);
+    }
+    return parts.length > 0 ? `  guardrails: ${parts.join(' · ')}` : undefined;
+  }
+}
