@@ -10,7 +10,7 @@ function esc(text: string): string {
 
 /**
  * One run as an SVG: the percentage the SDKs see (left axis), login success per arm over the last
- * minute (right axis, 0.5..1), the fault windows shaded and the rollback marked. Hand-written SVG.
+ * five minutes (right axis, 0.5..1), the fault windows shaded and the rollback marked. Hand-written SVG.
  */
 export function plotSvg(
   result: SimResult,
@@ -87,17 +87,19 @@ export function plotSvg(
     );
   }
   const legend = [
-    ['#1a73e8', 'percentage (left axis)'],
-    ['#ea4335', 'treatment login success, last minute (right axis)'],
-    ['#34a853', 'control login success, last minute (right axis)'],
+    ['#1a73e8', 'percentage (left)'],
+    ['#ea4335', 'treatment login success, last 5 min (right)'],
+    ['#34a853', 'control login success, last 5 min (right)'],
   ] as const;
-  legend.forEach(([color, label], i) => {
-    const lx = M.left + i * 270;
+  let lx = M.left;
+  for (const [color, label] of legend) {
     parts.push(
       `<line x1="${lx}" x2="${lx + 20}" y1="${H - 12}" y2="${H - 12}" stroke="${color}" stroke-width="2"/>`,
     );
     parts.push(`<text x="${lx + 26}" y="${H - 8}">${esc(label)}</text>`);
-  });
+    // About 6.5 px per character at 12 px sans-serif.
+    lx += 26 + Math.ceil(label.length * 6.5) + 24;
+  }
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }

@@ -257,7 +257,7 @@ function sample(
     cs: count(variant.control, 'success'),
     ct: count(variant.control),
   });
-  while (window.length > 1 && (window[0]?.t ?? now) < now - 60_000) window.shift();
+  while (window.length > 1 && (window[0]?.t ?? now) < now - 300_000) window.shift();
   const first = window[0];
   const last = window[window.length - 1];
   if (!first || !last) return;

@@ -35,7 +35,7 @@ export interface TimelinePoint {
   t: number;
   /** Percentage the SDKs see. */
   percentage: number;
-  /** Login success share over the last minute per arm (null without logins). */
+  /** Login success share over the last five minutes per arm (null without logins). */
   treatment: number | null;
   control: number | null;
 }
