@@ -55,6 +55,21 @@ export function detailView(d: RolloutDetail): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** What /readyz says about leadership (absent on a server that predates it). */
+interface LeaderFacts {
+  replica?: string;
+  role?: 'leader' | 'follower';
+  leader?: { replica: string; epoch: number } | null;
+}
+
+/** The leader line, or '' when the server reports no leadership facts. */
+export function leaderLine(facts: LeaderFacts): string {
+  if (facts.role === undefined) return '';
+  const via = facts.role === 'follower' && facts.replica ? `; answered by follower ${facts.replica}` : '';
+  const leader = facts.leader ? `${facts.leader.replica} (epoch ${facts.leader.epoch})` : 'none elected';
+  return `leader: ${leader}${via}\n`;
+}
+
 export const statusCommand: Command = {
   name: 'status',
   summary: 'Show rollouts (or one rollout in detail) from a running rampart.',
@@ -84,7 +99,11 @@ ${REMOTE_HELP}`,
       return usageError(io, statusCommand, `--count "${values.count}" is not a positive integer`);
     const client = clientFor(values, io.env);
     const name = positionals[0];
+    // /readyz answers 503 while a dependency is down; the leader line is a nicety, never an error.
+    const leader = async () =>
+      values.json ? '' : leaderLine(await client.get<LeaderFacts>('/readyz').catch(() => ({})));
     const show = async () => {
+      io.out(await leader());
       if (name) {
         const detail = await client.get<RolloutDetail>(`/api/rollouts/${encodeURIComponent(name)}`);
         io.out(values.json ? `${JSON.stringify(detail)}\n` : detailView(detail));

@@ -1,8 +1,18 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../src/cli/cli-io.js';
+import { statusCommand } from '../../../src/cli/status.js';
 import { openPostgresStore } from '../../../src/store/open-postgres-store.js';
 import type { SqlStore } from '../../../src/store/sql-store.js';
-import { ALERT_TOKEN, HA_STEPS, HaCluster, type LogLine, ROLLOUT, sleep } from '../../support/ha-cluster.js';
+import {
+  ALERT_TOKEN,
+  HA_STEPS,
+  HaCluster,
+  type LogLine,
+  OPERATOR_TOKEN,
+  ROLLOUT,
+  sleep,
+} from '../../support/ha-cluster.js';
 import { expectHaInvariants, readOutcome } from '../../support/ha-invariants.js';
 import { type PostgresServer, startPostgres } from '../../support/postgres.js';
 import { TestMetricsApp } from '../../support/test-metrics-app.js';
@@ -58,6 +68,23 @@ async function waitForRollout(
   throw new Error(`rollout not there in ${timeoutMs} ms: ${state?.phase} at ${state?.percentage} %`);
 }
 
+/** `rampart status` (in-process) against replica `url`: its stdout. */
+async function statusOutput(url: string): Promise<string> {
+  let out = '';
+  const io: CliIo = {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      out += t;
+    },
+    env: { RAMPART_URL: url, RAMPART_TOKEN: OPERATOR_TOKEN },
+    now: () => new Date(),
+  };
+  await statusCommand.run({ values: {}, positionals: [] }, { io, commands: [statusCommand] });
+  return out;
+}
+
 function logOf(logs: LogLine[], msg: string): LogLine | undefined {
   return logs.find((l) => l.msg === msg);
 }
@@ -101,6 +128,9 @@ describe('several replicas on one PostgreSQL', () => {
     ).toMatchObject({ enabled: true, percentage: 100 });
     const status = await c.readyz(survivor);
     expect(status?.leader).toEqual({ replica: survivor, epoch: 2 });
+    expect(await statusOutput(c.replicas.get(survivor)?.url ?? '')).toMatch(
+      new RegExp(`^leader: ${survivor} \\(epoch 2\\)\n`),
+    );
   }, 90_000);
 
   it("cutting the leader's lock session: it stops acting before the other replica acts", async () => {
@@ -152,6 +182,9 @@ describe('several replicas on one PostgreSQL', () => {
       role: 'follower',
       leader: { replica: other, epoch: 2 },
     });
+    expect(await statusOutput(c.replicas.get(first.id)?.url ?? '')).toContain(
+      `leader: ${other} (epoch 2); answered by follower ${first.id}\n`,
+    );
   }, 90_000);
 
   it('an alert posted to a follower is applied by the leader at once', async () => {
