@@ -8,6 +8,7 @@ import {
   loginStatus,
   pollUntil,
   prometheusAlerts,
+  prometheusValue,
   RampartApi,
   readUnleashFlag,
   setDemoFault,
@@ -21,6 +22,7 @@ import { DRILL_ALERT, REPO_ROOT, ROLLOUT } from './support/stack-files.js';
  * flag back from Unleash's Admin API, not from rampart. Timings go to test-artifacts/e2e-timings.json.
  */
 
+const MISMATCHES = 'mfa_enrollment_owner_mismatch_total{job="login"}';
 const stops: (() => Promise<unknown>)[] = [];
 let stack: FullStack;
 let api: RampartApi;
@@ -120,12 +122,16 @@ describe('full stack: Unleash, demo login service, Prometheus, Alertmanager, ram
     expect(entry.reason).toContain('enrollment-integrity');
     firstRollbackSeq = entry.seq;
     const decidedAt = Date.parse(entry.at);
+    // The rollback came from the real bug: the demo counted enrollments bound to another account.
+    const mismatches = await prometheusValue(stack.prometheus.url, `sum(${MISMATCHES})`);
+    expect(mismatches).toBeGreaterThan(0);
     timings.fault = {
       fault: 'enrollment-crossbind',
       atPercentage: entry.fromPercentage,
       faultToRollbackDecidedMs: decidedAt - faultAt,
       faultToDisabledInUnleashMs: disabledAt - faultAt,
       faultToSdkStopsEnforcingMs: sdkOffAt - faultAt,
+      enrollmentMismatches: mismatches,
     };
     expect(disabledAt - faultAt).toBeLessThan(60_000);
     expect((await api.rollout(ROLLOUT)).phase).toBe('rolled_back');
@@ -159,6 +165,16 @@ describe('full stack: Unleash, demo login service, Prometheus, Alertmanager, ram
 
   it('rolls a ramping rollout back when a rollout-labelled Prometheus alert fires through Alertmanager', async () => {
     await setFault('enrollment-crossbind', false);
+    // Resume only once the mismatch counter is still, so the new first step starts on a quiet counter.
+    await pollUntil(
+      'the enrollment mismatch counter unchanged for 5 s',
+      async () =>
+        (await prometheusValue(stack.prometheus.url, `sum(changes(${MISMATCHES}[5s]))`)) === 0
+          ? true
+          : undefined,
+      30_000,
+      250,
+    );
     expect((await api.command(ROLLOUT, 'resume', 'e2e: crossbind fixed, ramp again')).status).toBe('applied');
     const resumedAt = Date.now();
     // Ramping again, and past its first step: the guardrails pass on fresh counts.

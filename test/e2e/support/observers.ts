@@ -138,6 +138,17 @@ export async function prometheusAlerts(prometheusUrl: string): Promise<PromAlert
   return ((await res.json()) as { data: { alerts: PromAlert[] } }).data.alerts;
 }
 
+/** Value of a PromQL expression that yields one sample (summed if several); undefined when empty. */
+export async function prometheusValue(prometheusUrl: string, query: string): Promise<number | undefined> {
+  const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`, {
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!res.ok) throw new Error(`Prometheus query ${query} answered ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
+  if (body.data.result.length === 0) return undefined;
+  return body.data.result.reduce((sum, r) => sum + Number(r.value[1]), 0);
+}
+
 /** Alerts Alertmanager has received (GET /api/v2/alerts). */
 export async function alertmanagerAlerts(
   alertmanagerUrl: string,
