@@ -16,12 +16,12 @@ export class LeaderGatedFlagBackend implements FlagBackend {
     return this.inner.getRollout(...args);
   }
 
-  setRollout(...args: Parameters<FlagBackend['setRollout']>): Promise<FlagState> {
+  async setRollout(...args: Parameters<FlagBackend['setRollout']>): Promise<FlagState> {
     this.check('set a rollout');
     return this.inner.setRollout(...args);
   }
 
-  disable(...args: Parameters<FlagBackend['disable']>): Promise<FlagState> {
+  async disable(...args: Parameters<FlagBackend['disable']>): Promise<FlagState> {
     this.check('disable a flag');
     return this.inner.disable(...args);
   }
