@@ -27,7 +27,7 @@ export function auditLine(entry: AuditEntry, steps: readonly number[]): string |
     case 'rolled_back':
       return `ROLLBACK at ${entry.fromPercentage ?? 0} % decided by ${entry.actor}: ${entry.reason}`;
     case 'rollback_confirmed':
-      return `rollback confirmed: the flag read back from the backend is off (${entry.reason})`;
+      return `rollback confirmed: ${entry.reason}`;
     case 'external_change':
     case 'command_rejected':
       return `${entry.action.replace('_', ' ')}: ${entry.reason}`;
@@ -38,7 +38,7 @@ export function auditLine(entry: AuditEntry, steps: readonly number[]): string |
 
 /**
  * Tracks each guardrail's last status and describes what changed since the previous tick, so
- * the live view prints one line per change instead of one per tick. A `fail` gets its reason.
+ * the live view prints one line per change instead of one per tick.
  */
 export class VerdictChanges {
   private readonly last = new Map<string, VerdictStatus>();
@@ -50,7 +50,8 @@ export class VerdictChanges {
       const before = this.last.get(v.guardrail);
       if (before === v.status) continue;
       this.last.set(v.guardrail, v.status);
-      parts.push(v.status === 'fail' ? `${v.guardrail} FAIL: ${v.reason}` : `${v.guardrail} ${v.status}`);
+      // The reason of a fail is printed with the rollback or pause it causes.
+      parts.push(`${v.guardrail} ${v.status === 'fail' ? 'FAIL' : v.status}`);
     }
     return parts.length > 0 ? `  guardrails: ${parts.join(' · ')}` : undefined;
   }

@@ -196,13 +196,14 @@
     const t0 = points.length ? points[0].t : now - 60_000;
     const span = Math.max(now - t0, 1000);
     const x = (t) => L + ((t - t0) / span) * (W - L - R);
-    const y = (p) => T + (1 - p / 100) * (H - T - B);
+    // Square-root scale: the 1 % and 5 % steps stay visible next to 100 %.
+    const y = (p) => T + (1 - Math.sqrt(Math.max(p, 0) / 100)) * (H - T - B);
     const root = svg('svg', {
       viewBox: `0 0 ${W} ${H}`,
       role: 'img',
       'aria-label': `Percentage of ${d.name} over time, now ${d.percentage} %`,
     });
-    for (const p of [0, 25, 50, 100]) {
+    for (const p of [0, 1, 5, 25, 50, 100]) {
       root.append(svg('line', { x1: L, x2: W - R, y1: y(p), y2: y(p), class: 'grid' }));
       root.append(svg('text', { x: L - 6, y: y(p) + 4, 'text-anchor': 'end', class: 'axis' }, `${p}%`));
     }
@@ -227,17 +228,35 @@
     section.parts.chart.replaceChildren(root);
   }
 
+  /** Verdicts of the last tick; when a stopped rollout has none, those its last decision recorded. */
+  function latestVerdicts(section, d) {
+    if (d.verdicts.length)
+      return { verdicts: d.verdicts, caption: d.verdictsAt ? `as of ${time(d.verdictsAt)}` : '' };
+    for (let i = section.audit.length - 1; i >= 0; i--) {
+      const entry = section.audit[i];
+      const verdicts = entry.evidence?.verdicts;
+      if (Array.isArray(verdicts) && verdicts.length) {
+        return {
+          verdicts,
+          caption: `as recorded with "${entry.action}" at ${time(entry.at)} (audit #${entry.seq})`,
+        };
+      }
+    }
+    return { verdicts: [], caption: '' };
+  }
+
   function renderGuardrails(section, d) {
-    if (!d.verdicts.length) {
+    const { verdicts, caption } = latestVerdicts(section, d);
+    if (!verdicts.length) {
       section.parts.guardrails.replaceChildren(el('p', { text: 'No verdicts yet.' }));
       return;
     }
-    const rows = d.verdicts.map((v) =>
+    const rows = verdicts.map((v) =>
       el(
         'tr',
         { 'data-guardrail': v.guardrail },
         el('th', { scope: 'row', text: v.guardrail }),
-        el('td', { text: v.kind }),
+        el('td', { text: v.kind || '—' }),
         el('td', {}, el('span', { class: `verdict verdict-${v.status}`, text: v.status })),
         el('td', { class: 'evidence', text: evidenceText(v.evidence) }),
         el('td', { text: v.reason }),
@@ -250,9 +269,8 @@
         el('th', { scope: 'col', text: h }),
       ),
     );
-    const caption = el('caption', { text: d.verdictsAt ? `as of ${time(d.verdictsAt)}` : '' });
     section.parts.guardrails.replaceChildren(
-      el('table', {}, caption, el('thead', {}, head), el('tbody', {}, ...rows)),
+      el('table', {}, el('caption', { text: caption }), el('thead', {}, head), el('tbody', {}, ...rows)),
     );
   }
 
