@@ -51,15 +51,19 @@ beforeAll(async () => {
 
 afterAll(async () => {
   timings.suiteMs = Date.now() - suiteStart;
+  const dir = join(REPO_ROOT, 'test-artifacts');
   try {
-    if (stack) timings.rampartLogTail = stack.rampart.process.stderr().split('\n').slice(-5);
     await stopAll(stops);
   } finally {
-    const dir = join(REPO_ROOT, 'test-artifacts');
     mkdirSync(dir, { recursive: true });
-    const { rampartLogTail: _, ...printable } = timings;
-    writeFileSync(join(dir, 'e2e-timings.json'), `${JSON.stringify(printable, null, 2)}\n`);
-    console.log(`e2e timings: ${JSON.stringify(printable, null, 2)}`);
+    writeFileSync(join(dir, 'e2e-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
+    console.log(`e2e timings: ${JSON.stringify(timings, null, 2)}`);
+    // The children's stderr (tails), to read after a failure; the stack's own temp dir is gone by now.
+    if (stack) {
+      const rampart = stack.rampart.process;
+      writeFileSync(join(dir, 'e2e-rampart.log'), `${rampart.stderr()}\n${rampart.stdout()}`);
+      writeFileSync(join(dir, 'e2e-demo.log'), stack.demo.process.stderr());
+    }
   }
 });
 

@@ -5,8 +5,10 @@ import { REPO_ROOT } from './stack-files.js';
 export interface NodeProcess {
   readonly pid: number;
   readonly child: ChildProcess;
-  /** Last 8 kB of stderr, for failure messages. */
+  /** Last 64 kB of stderr, for failure messages and the logs kept in test-artifacts/. */
   stderr(): string;
+  /** Last 64 kB of stdout (rampart's pino log goes there). */
+  stdout(): string;
   /** Resolves with the first stdout line that parses as JSON and satisfies `accept`. */
   jsonLine<T>(accept: (value: unknown) => value is T, timeoutMs: number): Promise<T>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. Safe to call twice. */
@@ -24,12 +26,14 @@ export function spawnTsx(entry: string, args: string[], env: Record<string, stri
   const pid = child.pid;
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {
-    err = (err + d.toString()).slice(-8_000);
+    err = (err + d.toString()).slice(-64_000);
   });
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   let partial = '';
+  let out = '';
   child.stdout?.on('data', (d: Buffer) => {
+    out = (out + d.toString()).slice(-64_000);
     partial += d.toString();
     const parts = partial.split('\n');
     partial = parts.pop() ?? '';
@@ -45,6 +49,7 @@ export function spawnTsx(entry: string, args: string[], env: Record<string, stri
     pid,
     child,
     stderr: () => err,
+    stdout: () => out,
     jsonLine<T>(accept: (value: unknown) => value is T, timeoutMs: number): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         let seen = 0;
