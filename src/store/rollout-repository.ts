@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Phase, RolloutState } from '../controller/rollout-state.js';
+import type { Phase, RolloutState, StepStart } from '../controller/rollout-state.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { StaleStateError } from '../errors/stale-state-error.js';
 import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
@@ -29,6 +29,7 @@ function toRow(state: RolloutState, createdAt: string): Row {
 function fromRow(row: Row): RolloutState {
   const rest = JSON.parse(row.state) as Record<string, unknown>;
   for (const field of DATE_FIELDS) rest[field] = new Date(rest[field] as string);
+  rest.stepStarts = stepStartsOf(rest, row);
   const pending = rest.pendingWrite as Record<string, unknown> | null;
   if (pending) {
     pending.decidedAt = new Date(pending.decidedAt as string);
@@ -44,6 +45,18 @@ function fromRow(row: Row): RolloutState {
     version: row.version,
     epoch: row.epoch,
   };
+}
+
+/**
+ * The run's step starts. The state is a JSON column, so the field needs no schema migration; a row
+ * written before it existed gets its current step as the run's only stratum (the cumulative tests
+ * then start at that step, as the per-step tests did).
+ */
+function stepStartsOf(rest: Record<string, unknown>, row: Row): StepStart[] {
+  const stored = rest.stepStarts as { stepIndex: number; percentage: number; at: string }[] | undefined;
+  if (Array.isArray(stored)) return stored.map((s) => ({ ...s, at: new Date(s.at) }));
+  if (row.step_index < 0) return [];
+  return [{ stepIndex: row.step_index, percentage: row.percentage, at: rest.stepStartedAt as Date }];
 }
 
 export async function getRollout(db: Kysely<Database>, name: string): Promise<RolloutState | undefined> {

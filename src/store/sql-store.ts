@@ -76,11 +76,15 @@ export class SqlStore implements Store {
     });
   }
 
-  /** Not fenced: a follower records what it received (e.g. a resolved alert); it changes no state. */
+  /**
+   * Not fenced: a follower records what it received (e.g. a resolved alert); it changes no state.
+   * Entries carry the writer's epoch, or on a follower the epoch current when they were written.
+   */
   appendAudit(entries: AuditDraft[]): Promise<AuditEntry[]> {
     return this.db.transaction().execute(async (trx) => {
       await this.locks.exclusive(trx, 'audit');
-      return appendAudit(trx, entries, this.options.fence?.current() ?? 0);
+      const epoch = this.options.fence?.current() ?? (await this.storedEpoch(trx));
+      return appendAudit(trx, entries, epoch);
     });
   }
 
@@ -121,6 +125,11 @@ export class SqlStore implements Store {
       holder: row?.holder ?? null,
       acquiredAt: row?.acquired_at ? new Date(row.acquired_at) : null,
     };
+  }
+
+  private async storedEpoch(trx: Kysely<Database>): Promise<number> {
+    const row = await trx.selectFrom('leadership').select('epoch').where('id', '=', 1).executeTakeFirst();
+    return Number(row?.epoch ?? 0);
   }
 
   close(): Promise<void> {

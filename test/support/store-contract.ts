@@ -18,6 +18,7 @@ export function state(overrides: Partial<RolloutState> = {}): RolloutState {
     stepIndex: 0,
     percentage: 1,
     stepStartedAt: at,
+    stepStarts: [{ stepIndex: 0, percentage: 1, at }],
     lastDataAt: at,
     approvedStep: null,
     reason: null,
@@ -177,8 +178,10 @@ export function storeContract(open: OpenStore): void {
       [2, 4],
     ]);
     expect(await store.leadership()).toMatchObject({ epoch: 4, holder: 'b' });
-    // Commands are accepted by any replica, leader or not.
+    // Commands and received-alert audit entries are accepted by any replica, leader or not.
     fence.revoke();
+    const [resolved] = await store.appendAudit([draft('alert_resolved')]);
+    expect(resolved).toMatchObject({ seq: 3, epoch: 4 });
     const queued = await store.enqueueCommand(
       { rollout: 'mfa-staff', kind: 'pause', actor: 'a', reason: 'r' },
       at,

@@ -182,6 +182,9 @@ describe('several replicas on one PostgreSQL', () => {
       role: 'follower',
       leader: { replica: other, epoch: 2 },
     });
+    const gauge = async (id: string) =>
+      (await (await fetch(`${c.replicas.get(id)?.url}/metrics`)).text()).match(/^rampart_leader (\d)$/m)?.[1];
+    expect([await gauge(first.id), await gauge(other)]).toEqual(['0', '1']);
     expect(await statusOutput(c.replicas.get(first.id)?.url ?? '')).toContain(
       `leader: ${other} (epoch 2); answered by follower ${first.id}\n`,
     );
