@@ -3,19 +3,23 @@ import type { GuardrailKind, RolloutSpec } from '../spec/rollout-spec-schema.js'
 /**
  * How the spec's `alpha` (the false-rollback budget of the whole rollout) is spent.
  *
- * Rule (Bonferroni): every statistical treatment-vs-control test (`compare`, `rate`) at every step
- * that has a control arm (percentage < 100) gets an equal share
- *   alpha_test = alpha / (statistical guardrails x steps below 100 %).
- * Each such test is a confidence sequence, valid under looks at every tick, and restarts at each
- * step, so by the union bound the chance that any of them rolls a healthy rollout back is <= alpha.
- * Deterministic rules spend none: `zero` (any increase is a real event), `threshold` and `promql`
- * (a fixed limit the author chose, judged on everyone), and `srm` (it pauses, it never rolls back,
- * and it has its own `pValue`). At 100 % there is no control arm, so no test runs there.
+ * Rule (Bonferroni over guardrails): every statistical treatment-vs-control test (`compare`,
+ * `rate`) gets an equal share
+ *   alpha_test = alpha / (statistical guardrails).
+ * Each such test is ONE confidence sequence over the whole rollout run (from its first step until a
+ * person resumes or restarts it): every step is a stratum of a stratified estimate (see
+ * stratified.ts), and the sequence is valid under looks at every tick of every step. So the chance
+ * that a given test ever rolls a healthy run back is <= alpha_test, and by the union bound the
+ * chance that any of them does is <= alpha. No split over steps is needed because the test no
+ * longer restarts at each step. Deterministic rules spend none: `zero` (any increase is a real
+ * event), `threshold` and `promql` (a fixed limit the author chose, judged on everyone), and `srm`
+ * (it pauses, it never rolls back, and it has its own `pValue`). At 100 % there is no control arm,
+ * so no test judges there.
  */
 export const ALPHA_RULE =
-  'alpha is split equally (Bonferroni) over every compare/rate guardrail at every step below 100 %; ' +
-  'each gets alpha / (statistical guardrails x steps below 100 %) and is an always-valid confidence ' +
-  'sequence that restarts at each step; zero, threshold, promql and srm spend none.';
+  'alpha is split equally (Bonferroni) over the compare/rate guardrails; each gets alpha / (statistical ' +
+  'guardrails) for one always-valid confidence sequence over the whole rollout run (one stratum per ' +
+  'step, restarted only when a person resumes or restarts); zero, threshold, promql and srm spend none.';
 
 const STATISTICAL: ReadonlySet<GuardrailKind> = new Set<GuardrailKind>(['compare', 'rate']);
 
@@ -24,15 +28,15 @@ export function spendsAlpha(kind: GuardrailKind): boolean {
   return STATISTICAL.has(kind);
 }
 
-/** Steps that compare treatment with control (below 100 %). */
+/** Steps that compare treatment with control (below 100 %): the strata of the cumulative tests. */
 export function comparativeSteps(spec: Pick<RolloutSpec, 'steps'>): number {
   return spec.steps.filter((p) => p < 100).length;
 }
 
-/** The alpha of one statistical test at one step under ALPHA_RULE. */
+/** The alpha of one statistical test (over the whole run) under ALPHA_RULE. */
 export function alphaPerTest(spec: Pick<RolloutSpec, 'alpha' | 'steps' | 'guardrails'>): number {
   const tests = spec.guardrails.filter((g) => spendsAlpha(g.kind)).length;
-  return spec.alpha / (Math.max(1, tests) * Math.max(1, comparativeSteps(spec)));
+  return spec.alpha / Math.max(1, tests);
 }
 
 /** The rule applied to one spec, in one line (for `rampart plan` and the status page). */
@@ -40,8 +44,8 @@ export function describeAlphaSplit(spec: Pick<RolloutSpec, 'alpha' | 'steps' | '
   const tests = spec.guardrails.filter((g) => spendsAlpha(g.kind)).length;
   const steps = comparativeSteps(spec);
   return (
-    `alpha ${spec.alpha} over ${tests} statistical guardrail(s) x ${steps} step(s) below 100 %: ` +
-    `${formatAlpha(alphaPerTest(spec))} per test per step`
+    `alpha ${spec.alpha} over ${tests} statistical guardrail(s): ${formatAlpha(alphaPerTest(spec))} per test, ` +
+    `each one confidence sequence over the run's ${steps} step(s) below 100 %`
   );
 }
 

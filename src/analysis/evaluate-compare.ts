@@ -1,16 +1,19 @@
 import type { GuardrailOf } from '../spec/rollout-spec-schema.js';
-import { checkAlpha, checkArmCounts, checkSubset } from './checked-input.js';
-import { compareUpperBound } from './compare-test.js';
+import { type Checked, checkAlpha, checkArmCounts, checkSubset } from './checked-input.js';
+import { type CompareCounts, stratifiedCompareUpper } from './compare-test.js';
 import { fmtCount, fmtShare } from './format.js';
-import type { GuardrailInput } from './guardrail-input.js';
+import type { ArmCounts, GuardrailInput, Measured } from './guardrail-input.js';
 import { makeVerdict, notJudged } from './make-verdict.js';
 import type { StepContext } from './step-context.js';
 import type { Verdict } from './verdict.js';
 
 /**
  * `compare`: one-sided sequential non-inferiority test of p_treatment - p_control against -maxDrop
- * (see compare-test.ts for the bound and its tiny-sample regularisation). Counts are since the
- * step started, so the test restarts at every step. `pass` means "no evidence of harm yet".
+ * (see compare-test.ts for the bound and its tiny-sample regularisation). The test spans the
+ * rollout run: each step is a stratum (its own window, its own split), the per-step differences are
+ * combined by inverse-variance weights and the confidence sequence runs over the combined estimate,
+ * so a moderate harm accumulates evidence across steps instead of restarting at every step.
+ * `pass` means "no evidence of harm yet"; the evidence's treatment/control are the current step's.
  */
 export function evaluateCompare(
   g: GuardrailOf<'compare'>,
@@ -20,22 +23,20 @@ export function evaluateCompare(
 ): Verdict {
   const a = checkAlpha(alpha);
   if (!a.ok) return notJudged(g, a);
-  const good = checkArmCounts(input.good, `good ${g.compare.metric}`);
-  if (!good.ok) return notJudged(g, good);
-  const total = checkArmCounts(input.total, `total ${g.compare.metric}`);
-  if (!total.ok) return notJudged(g, total);
-  const nT = total.value.treatment;
-  const nC = total.value.control;
-  const gT = checkSubset(good.value.treatment, nT, 'treatment');
-  if (!gT.ok) return notJudged(g, gT);
-  const gC = checkSubset(good.value.control, nC, 'control');
-  if (!gC.ok) return notJudged(g, gC);
-
-  const pT = nT > 0 ? gT.value / nT : undefined;
-  const pC = nC > 0 ? gC.value / nC : undefined;
+  const current = checkStratum(g, input.good, input.total);
+  if (!current.ok) return notJudged(g, current);
+  const earlier: CompareCounts[] = [];
+  for (const [i, s] of (input.earlier ?? []).entries()) {
+    const c = checkStratum(g, s.good, s.total, ` (earlier step ${i + 1})`);
+    if (!c.ok) return notJudged(g, c);
+    earlier.push(c.value);
+  }
+  const { goodTreatment: gT, totalTreatment: nT, goodControl: gC, totalControl: nC } = current.value;
+  const pT = nT > 0 ? gT / nT : undefined;
+  const pC = nC > 0 ? gC / nC : undefined;
   const evidence = {
-    treatment: { n: nT, events: gT.value, estimate: pT },
-    control: { n: nC, events: gC.value, estimate: pC },
+    treatment: { n: nT, events: gT, estimate: pT },
+    control: { n: nC, events: gC, estimate: pC },
     limit: -g.compare.maxDrop,
     alpha,
   };
@@ -47,18 +48,51 @@ export function evaluateCompare(
       evidence,
     );
   }
-  if (pT === undefined)
-    return makeVerdict(g, 'inconclusive', 'no treatment events since step start', evidence);
-  if (pC === undefined) return makeVerdict(g, 'inconclusive', 'no control events since step start', evidence);
-
-  const b = compareUpperBound(
-    { goodTreatment: gT.value, totalTreatment: nT, goodControl: gC.value, totalControl: nC },
-    step.plannedSamples,
-    alpha,
-  );
+  const b = stratifiedCompareUpper([...earlier, current.value], step.plannedSamples, alpha);
+  if (b === undefined) {
+    const what = pT === undefined ? 'treatment' : 'control';
+    return makeVerdict(g, 'inconclusive', `no ${what} events since step start`, evidence);
+  }
   const failed = b.upper < -g.compare.maxDrop;
+  const limit = `upper bound ${fmtShare(b.upper)} ${failed ? '<' : '>='} ${fmtShare(-g.compare.maxDrop)}`;
+  const here =
+    pT !== undefined && pC !== undefined
+      ? `treatment ${fmtShare(pT)} (n=${fmtCount(nT)}) vs control ${fmtShare(pC)} (n=${fmtCount(nC)})`
+      : `no ${pT === undefined ? 'treatment' : 'control'} events`;
   const reason =
-    `treatment ${fmtShare(pT)} (n=${fmtCount(nT)}) vs control ${fmtShare(pC)} (n=${fmtCount(nC)}), ` +
-    `upper bound ${fmtShare(b.upper)} ${failed ? '<' : '>='} ${fmtShare(-g.compare.maxDrop)}`;
-  return makeVerdict(g, failed ? 'fail' : 'pass', reason, { ...evidence, estimate: pT - pC, bound: b.upper });
+    earlier.length === 0
+      ? `${here}, ${limit}`
+      : `${here} this step; over ${b.strata} step(s) (treatment n=${fmtCount(b.n)}): ` +
+        `difference ${fmtShare(b.estimate)}, ${limit}`;
+  return makeVerdict(g, failed ? 'fail' : 'pass', reason, {
+    ...evidence,
+    estimate: b.estimate,
+    bound: b.upper,
+    strata: b.strata,
+  });
+}
+
+function checkStratum(
+  g: GuardrailOf<'compare'>,
+  goodM: Measured<ArmCounts>,
+  totalM: Measured<ArmCounts>,
+  where = '',
+): Checked<CompareCounts> {
+  const good = checkArmCounts(goodM, `good ${g.compare.metric}${where}`);
+  if (!good.ok) return good;
+  const total = checkArmCounts(totalM, `total ${g.compare.metric}${where}`);
+  if (!total.ok) return total;
+  const gT = checkSubset(good.value.treatment, total.value.treatment, `treatment${where}`);
+  if (!gT.ok) return gT;
+  const gC = checkSubset(good.value.control, total.value.control, `control${where}`);
+  if (!gC.ok) return gC;
+  return {
+    ok: true,
+    value: {
+      goodTreatment: gT.value,
+      totalTreatment: total.value.treatment,
+      goodControl: gC.value,
+      totalControl: total.value.control,
+    },
+  };
 }

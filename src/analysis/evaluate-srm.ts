@@ -20,6 +20,10 @@ import type { Verdict } from './verdict.js';
  * pValue (see confidence-sequence.ts), which keeps the chance of a false pause per step below
  * pValue under continuous monitoring; the fixed-sample p is still reported.
  *
+ * `settle`: the controller counts exposures from `settle` after the step started, because the
+ * first scrape interval and the SDKs' refresh after a step change still carry the old percentage
+ * (a false mismatch right after every step); before that the verdict is inconclusive.
+ *
  * `minPerArm` is applied to the EXPECTED count per arm (the validity condition of the chi-square
  * approximation): applied to the observed count it would wave through the worst mismatch of all,
  * a treatment arm that gets no exposures.
@@ -29,11 +33,14 @@ export function evaluateSrm(
   input: Extract<GuardrailInput, { kind: 'srm' }>,
   step: StepContext,
 ): Verdict {
+  const share = step.percentage / 100;
+  if (step.sinceStepStartMs !== undefined && step.sinceStepStartMs < g.srm.settle && share > 0 && share < 1) {
+    return makeVerdict(g, 'inconclusive', 'settling after the step change', { limit: share });
+  }
   const c = checkArmCounts(input.exposures, g.srm.metric);
   if (!c.ok) return notJudged(g, c);
   const { treatment: t, control: k } = c.value;
   const total = t + k;
-  const share = step.percentage / 100;
   const evidence = {
     treatment: { n: t, estimate: total > 0 ? t / total : undefined },
     control: { n: k, estimate: total > 0 ? k / total : undefined },

@@ -10,10 +10,30 @@ export interface ArmCounts {
   control: number;
 }
 
-/** The data one guardrail needs at one tick, gathered from the metric source by the controller. */
+/** Counts of one earlier step of the rollout run (a closed stratum), for the cumulative tests. */
+export interface CompareStratumInput {
+  good: Measured<ArmCounts>;
+  total: Measured<ArmCounts>;
+}
+
+export interface RateStratumInput {
+  events: Measured<ArmCounts>;
+  per: Measured<ArmCounts>;
+}
+
+/**
+ * The data one guardrail needs at one tick, gathered from the metric source by the controller.
+ * `compare` and `rate`: the counts since the current step started, plus (optional) `earlier`, the
+ * counts of each earlier step of the same rollout run, oldest first; each step is one stratum.
+ */
 export type GuardrailInput =
-  | { kind: 'compare'; good: Measured<ArmCounts>; total: Measured<ArmCounts> }
-  | { kind: 'rate'; events: Measured<ArmCounts>; per: Measured<ArmCounts> }
+  | {
+      kind: 'compare';
+      good: Measured<ArmCounts>;
+      total: Measured<ArmCounts>;
+      earlier?: CompareStratumInput[];
+    }
+  | { kind: 'rate'; events: Measured<ArmCounts>; per: Measured<ArmCounts>; earlier?: RateStratumInput[] }
   | { kind: 'threshold'; value: Measured<number>; events: Measured<number | undefined> }
   | { kind: 'zero'; increase: Measured<number> }
   | { kind: 'srm'; exposures: Measured<ArmCounts> }

@@ -1,6 +1,6 @@
 import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
 import { alphaPerTest } from './alpha.js';
-import { compareUpperBound } from './compare-test.js';
+import { type CompareCounts, compareUpperBound, stratifiedCompareUpper } from './compare-test.js';
 import { plannedSamples } from './planned-sample.js';
 
 /** What one step of a rollout can see with the given traffic (output of `rampart plan --traffic`). */
@@ -9,7 +9,10 @@ export interface StepPower {
   percentage: number;
   /** Expected treatment events during the bake time. */
   treatmentSamplesInBake: number;
-  /** Smallest true drop (control - treatment share) `compare` fails within the bake with 80 % power. */
+  /**
+   * Smallest true drop (control - treatment share), present since the first step, that the
+   * cumulative `compare` test fails by the end of this step's bake with 80 % power.
+   */
   minDetectableDrop: number | undefined;
   /** Expected seconds from step start until `compare` fails a total outage (treatment 0 % success). */
   expectedSecondsToDetectOutage: number | undefined;
@@ -28,14 +31,16 @@ const MAX_OUTAGE_EVENTS = 100_000;
 /**
  * Power of the `compare` test per step at `loginsPerMinute` (all users, both arms).
  *
- * Detectable drop: the smallest d such that at the end of the bake, with treatment share
- * baseline - d, the expected bound plus 0.84 SE is below -maxDrop (80 % power for the last look; the
- * looks before it only add power, so this is conservative). The test uses the step's alpha share
- * (see ALPHA_RULE) and N* of plannedSamples. A drop of exactly maxDrop is by construction allowed,
+ * Detectable drop: the smallest d such that at the end of the step's bake, with treatment share
+ * baseline - d in this and every earlier step (one stratum each, a bake's traffic at its split), the
+ * expected stratified bound plus 0.84 SE is below -maxDrop (80 % power for the last look; the looks
+ * before it only add power, so this is conservative). The test is the cumulative one of
+ * evaluate-compare.ts with the alpha share of ALPHA_RULE and N* of plannedSamples. A drop of exactly maxDrop is by construction allowed,
  * so a step is flagged under-powered when a drop of twice maxDrop would likely pass its bake
  * unnoticed. The strictest (smallest) maxDrop among the spec's compare guardrails is planned for.
  * Outage: treatment events needed until 0 of n fails against the baseline, at the expected arrival
- * rate, plus half a tick until the next look.
+ * rate, plus half a tick until the next look (a fresh failure at this step: the earlier, healthy
+ * strata only dilute it, so this assumes the step is the first of its run, e.g. right after a resume).
  */
 export function planPower(
   spec: RolloutSpec,
@@ -67,17 +72,23 @@ export function planPower(
         warning: 'no traffic or invalid alpha: nothing detectable',
       };
     }
-    const controlInBake = treatmentSamplesInBake * ((1 - share) / share);
-    const mdd = minDetectableDrop(treatmentSamplesInBake, controlInBake, baseline, maxDrop, plannedN, alpha);
+    const strata: { nT: number; nC: number }[] = [];
+    for (const p of spec.steps.slice(0, stepIndex + 1)) {
+      const nT = Math.max(0, loginsPerMinute) * (p / 100) * bakeMinutes;
+      if (p > 0 && p < 100) strata.push({ nT, nC: nT * ((100 - p) / p) });
+    }
+    const mdd = minDetectableDrop(strata, baseline, maxDrop, plannedN, alpha);
     const n = outageEvents((1 - share) / share, baseline, maxDrop, plannedN, alpha);
     const expectedSecondsToDetectOutage =
       n === undefined ? undefined : (n / perMinute) * 60 + spec.tick / 2000;
     const underpowered = mdd === undefined || mdd > 2 * maxDrop;
     const step: StepPower = { ...base, minDetectableDrop: mdd, expectedSecondsToDetectOutage, underpowered };
     if (underpowered) {
+      const before = strata.slice(0, -1).reduce((sum, x) => sum + x.nT, 0);
+      const earlier = before > 0 ? ` (+${Math.round(before)} in earlier steps)` : '';
       const what = mdd === undefined ? 'not even a total outage' : `only drops >= ${mdd.toFixed(3)}`;
       step.warning =
-        `under-powered: ${Math.round(treatmentSamplesInBake)} treatment logins in the bake detect ${what}; ` +
+        `under-powered: ${Math.round(treatmentSamplesInBake)} treatment logins in the bake${earlier} detect ${what}; ` +
         `a drop of 2 x maxDrop (${(2 * maxDrop).toFixed(3)}) would likely pass. Lengthen bake or raise minSamples.`;
     }
     return step;
@@ -88,40 +99,35 @@ const none = { minDetectableDrop: undefined, expectedSecondsToDetectOutage: unde
 
 function detects(
   drop: number,
-  nT: number,
-  nC: number,
+  strata: readonly { nT: number; nC: number }[],
   baseline: number,
   maxDrop: number,
   plannedN: number,
   alpha: number,
 ): boolean {
-  const b = compareUpperBound(
-    {
-      goodTreatment: (baseline - drop) * nT,
-      totalTreatment: nT,
-      goodControl: baseline * nC,
-      totalControl: nC,
-    },
-    plannedN,
-    alpha,
-  );
-  return b.upper + Z_POWER_80 * b.se < -maxDrop;
+  const counts: CompareCounts[] = strata.map(({ nT, nC }) => ({
+    goodTreatment: (baseline - drop) * nT,
+    totalTreatment: nT,
+    goodControl: baseline * nC,
+    totalControl: nC,
+  }));
+  const b = stratifiedCompareUpper(counts, plannedN, alpha);
+  return b !== undefined && b.upper + Z_POWER_80 * b.se < -maxDrop;
 }
 
 function minDetectableDrop(
-  nT: number,
-  nC: number,
+  strata: readonly { nT: number; nC: number }[],
   baseline: number,
   maxDrop: number,
   plannedN: number,
   alpha: number,
 ): number | undefined {
-  if (nT <= 0 || nC <= 0 || !detects(baseline, nT, nC, baseline, maxDrop, plannedN, alpha)) return undefined;
+  if (strata.length === 0 || !detects(baseline, strata, baseline, maxDrop, plannedN, alpha)) return undefined;
   let lo = 0;
   let hi = baseline;
   for (let i = 0; i < 50; i++) {
     const mid = (lo + hi) / 2;
-    if (detects(mid, nT, nC, baseline, maxDrop, plannedN, alpha)) hi = mid;
+    if (detects(mid, strata, baseline, maxDrop, plannedN, alpha)) hi = mid;
     else lo = mid;
   }
   return hi;

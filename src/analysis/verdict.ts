@@ -28,6 +28,8 @@ export interface Evidence {
   pValue?: number;
   /** Alpha spent on this test at this look. */
   alpha?: number;
+  /** Steps (strata) of the rollout run behind a cumulative estimate (compare, rate). */
+  strata?: number;
 }
 
 export interface Verdict {

@@ -102,16 +102,27 @@ function resume(state: RolloutState, command: CommandInput, now: Date): Transiti
         pauseKind: null,
         hold: null,
         stepStartedAt: now,
+        stepStarts: [],
         lastDataAt: now,
       },
       { ...by, action: 'restarted' },
     );
   }
   const phase: Phase = state.stepIndex < 0 ? 'pending' : 'ramping';
-  const patch = { phase, reason: null, pauseKind: null, hold: null, stepStartedAt: now, lastDataAt: now };
+  const percentage = stepPercentage(state.spec, state.stepIndex);
+  // A person's resume starts a new run of the cumulative tests at the current step.
+  const stepStarts = state.stepIndex < 0 ? [] : [{ stepIndex: state.stepIndex, percentage, at: now }];
+  const patch = {
+    phase,
+    reason: null,
+    pauseKind: null,
+    hold: null,
+    stepStartedAt: now,
+    stepStarts,
+    lastDataAt: now,
+  };
   // After a hand change the person asked to go on: rampart re-asserts its step, once.
   const reassert = state.pauseKind === 'external_change' && state.stepIndex >= 0;
-  const percentage = stepPercentage(state.spec, state.stepIndex);
   return change(state, now, patch, {
     ...by,
     action: 'resumed',

@@ -87,6 +87,7 @@ export function moveToStep(
       stepIndex: index,
       percentage,
       stepStartedAt: now,
+      stepStarts: [...state.stepStarts, { stepIndex: index, percentage, at: now }],
       lastDataAt: now,
       reason: null,
       pauseKind: null,

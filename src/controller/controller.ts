@@ -192,6 +192,7 @@ export class Controller {
         stepIndex: state.stepIndex,
         percentage: read?.enabled ? read.percentage : state.percentage,
         stepStartedAt: state.stepStartedAt,
+        stepStarts: state.stepStarts,
         now,
       });
     } catch (error) {

@@ -16,6 +16,7 @@ export function newRollout(
       stepIndex: -1,
       percentage: 0,
       stepStartedAt: now,
+      stepStarts: [],
       lastDataAt: now,
       approvedStep: null,
       reason: null,

@@ -36,6 +36,13 @@ export interface PendingWrite {
   lastError: string | null;
 }
 
+/** When one step of the current rollout run started (a stratum of the cumulative tests). */
+export interface StepStart {
+  stepIndex: number;
+  percentage: number;
+  at: Date;
+}
+
 /** Why a rollout is paused; decides which signals may re-alert. */
 export type PauseKind = 'manual' | 'guardrail' | 'no_data' | 'external_change';
 
@@ -50,6 +57,12 @@ export interface RolloutState {
   /** The percentage rampart decided is live (0 after a rollback). */
   percentage: number;
   stepStartedAt: Date;
+  /**
+   * Step starts of the current run, oldest first (the last one is the current step): the strata of
+   * the cumulative compare/rate tests. Appended on every step move; a person's resume starts a new
+   * run at the current step, a restart from rolled_back clears it.
+   */
+  stepStarts: StepStart[];
   /** Last tick at which no guardrail reported `error` (no data). */
   lastDataAt: Date;
   /** The step index a person approved (approval is per step). */

@@ -1,5 +1,6 @@
 import type { Verdict } from '../analysis/verdict.js';
 import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { StepStart } from './rollout-state.js';
 
 /** What the controller knows when it asks for verdicts at one tick. */
 export interface VerdictRequest {
@@ -8,8 +9,14 @@ export interface VerdictRequest {
   stepIndex: number;
   /** Percentage currently live (as read back from the flag backend). */
   percentage: number;
-  /** When the current step started: counts are taken from here, so each step's test restarts. */
+  /** When the current step started: the current step's counts are taken from here. */
   stepStartedAt: Date;
+  /**
+   * Step starts of the current rollout run, oldest first (RolloutState.stepStarts). The compare and
+   * rate tests use each earlier step's window [start_k, start_k+1) as a stratum; absent or empty,
+   * the run is the current step alone.
+   */
+  stepStarts?: readonly StepStart[];
   now: Date;
 }
 

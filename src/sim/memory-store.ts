@@ -27,6 +27,7 @@ function copyState(s: RolloutState): RolloutState {
   return {
     ...s,
     stepStartedAt: new Date(s.stepStartedAt),
+    stepStarts: s.stepStarts.map((x) => ({ ...x, at: new Date(x.at) })),
     lastDataAt: new Date(s.lastDataAt),
     updatedAt: new Date(s.updatedAt),
     pendingWrite: s.pendingWrite && {

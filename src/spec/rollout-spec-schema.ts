@@ -67,6 +67,12 @@ const srm = z.strictObject({
   matchers: labelMatchersSchema.default({}),
   pValue: z.number().gt(0).lt(0.5).default(0.001),
   minPerArm: z.number().int().min(1).default(8),
+  /**
+   * Counting starts this long after the step started: until then traffic served at the previous
+   * percentage (one scrape interval, the SDKs' refresh) is still in the window and the test is
+   * inconclusive.
+   */
+  settle: durationSchema.prefault('1m'),
 });
 
 /** Raw PromQL (prometheus source only): `$window` and `$rollout` are substituted; must yield one scalar. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from './seeded-random.js';
 import { simSpec } from './sim-spec.js';
-import { simulateStep, type Traffic } from './simulate-rollout.js';
+import { type Counts, simulateStep, type Traffic } from './simulate-rollout.js';
 
 const HEALTHY: Traffic = {
   loginsPerMinute: 300,
@@ -21,6 +21,8 @@ describe('A/A: healthy rollouts', () => {
     const rand = mulberry32(20260426);
     for (let r = 0; r < runs; r++) {
       let paused = false;
+      // compare and rate accumulate evidence over the run: each finished step is a stratum.
+      const strata: Counts[] = [];
       for (let step = 0; step < spec.steps.length; step++) {
         // A step lasts until the bake has passed and minSamples treatment logins were seen, as the
         // controller advances; every tick is a look.
@@ -31,7 +33,9 @@ describe('A/A: healthy rollouts', () => {
           rand,
           6 * 3600,
           (s, nT) => s >= bakeSeconds && nT >= spec.minSamples,
+          strata,
         );
+        strata.push(out.counts);
         paused ||= out.paused;
         if (out.rollback) {
           rollbacks++;

@@ -28,10 +28,10 @@ const spec = rolloutSpecSchema.parse({
 });
 
 describe('alpha split', () => {
-  it('gives each compare/rate test at each step below 100 % an equal Bonferroni share', () => {
-    expect(alphaPerTest(spec)).toBeCloseTo(0.01 / (2 * 4), 15);
+  it('gives each compare/rate test (one sequence over the whole run) an equal Bonferroni share', () => {
+    expect(alphaPerTest(spec)).toBeCloseTo(0.01 / 2, 15);
     expect(describeAlphaSplit(spec)).toBe(
-      'alpha 0.01 over 2 statistical guardrail(s) x 4 step(s) below 100 %: 0.0013 per test per step',
+      "alpha 0.01 over 2 statistical guardrail(s): 0.005 per test, each one confidence sequence over the run's 4 step(s) below 100 %",
     );
     expect(ALPHA_RULE).toContain('Bonferroni');
     expect(['zero', 'threshold', 'promql', 'srm'].some((k) => spendsAlpha(k as never))).toBe(false);
@@ -39,7 +39,7 @@ describe('alpha split', () => {
 
   it('does not divide by zero for a spec without statistical guardrails or comparative steps', () => {
     expect(alphaPerTest({ ...spec, steps: [100] })).toBeCloseTo(0.005, 15);
-    expect(alphaPerTest({ ...spec, guardrails: [] })).toBeCloseTo(0.0025, 15);
+    expect(alphaPerTest({ ...spec, guardrails: [] })).toBeCloseTo(0.01, 15);
   });
 
   it('plans N* from minSamples with a floor', () => {
@@ -66,7 +66,7 @@ describe('evaluateGuardrails', () => {
       ['enrollment-integrity', 'pass'],
       ['exposure-balance', 'pass'],
     ]);
-    expect(verdicts[0]?.evidence.alpha).toBeCloseTo(0.00125, 15);
+    expect(verdicts[0]?.evidence.alpha).toBeCloseTo(0.005, 15);
   });
 
   it('reports a missing input as an error verdict instead of throwing', () => {

@@ -40,7 +40,7 @@ export function step(percentage: number): StepContext {
   return { stepIndex: 0, percentage, plannedSamples: 200 };
 }
 
-/** The flagship alpha share: 0.01 over 2 statistical guardrails x 4 steps. */
+/** A stringent alpha share (the flagship's former per-step share, 0.01 over 2 guardrails x 4 steps). */
 export const ALPHA = 0.00125;
 
 export function ok<T>(value: T): Measured<T> {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { alphaPerTest } from '../../../src/analysis/alpha.js';
-import { compareUpperBound } from '../../../src/analysis/compare-test.js';
+import { stratifiedCompareUpper } from '../../../src/analysis/compare-test.js';
 import { planPower } from '../../../src/analysis/power-plan.js';
 import { mulberry32 } from './seeded-random.js';
 import { simSpec } from './sim-spec.js';
-import { simulateStep } from './simulate-rollout.js';
+import { type Counts, simulateStep } from './simulate-rollout.js';
 
 describe('planPower', () => {
   const spec = simSpec();
@@ -32,24 +32,27 @@ describe('planPower', () => {
   it('detectable drops shrink as the step grows and sit on the 80 % power boundary', () => {
     const mdd = plan.slice(0, 4).map((s) => s.minDetectableDrop ?? Number.NaN);
     for (let i = 1; i < mdd.length; i++) expect(mdd[i]).toBeLessThan(mdd[i - 1] ?? 0);
-    // At the detectable drop, the expected bound + 0.84 SE sits on -maxDrop (by construction of the search).
+    // At the detectable drop, the expected cumulative bound over the bakes of steps 1, 5 and 25 %
+    // (one stratum each) + 0.84 SE sits on -maxDrop (by construction of the search).
     const s = plan[2];
-    if (s?.minDetectableDrop === undefined) throw new Error('25 % step should be planned');
-    const nT = s.treatmentSamplesInBake;
-    const b = compareUpperBound(
-      {
-        goodTreatment: (0.985 - s.minDetectableDrop) * nT,
+    const drop = s?.minDetectableDrop;
+    if (drop === undefined) throw new Error('25 % step should be planned');
+    const strata = plan.slice(0, 3).map((p) => {
+      const nT = p.treatmentSamplesInBake;
+      const nC = nT * ((100 - p.percentage) / p.percentage);
+      return {
+        goodTreatment: (0.985 - drop) * nT,
         totalTreatment: nT,
-        goodControl: 0.985 * 3 * nT,
-        totalControl: 3 * nT,
-      },
-      200,
-      alphaPerTest(spec),
-    );
-    expect(b.upper + 0.8416 * b.se).toBeCloseTo(-0.05, 4);
+        goodControl: 0.985 * nC,
+        totalControl: nC,
+      };
+    });
+    const b = stratifiedCompareUpper(strata, 200, alphaPerTest(spec));
+    expect(b?.strata).toBe(3);
+    expect((b?.upper ?? 0) + 0.8416 * (b?.se ?? 0)).toBeCloseTo(-0.05, 4);
   });
 
-  it('detects the planned drop in at least 80 % of simulated bakes (the plan is not optimistic)', () => {
+  it('detects the planned drop in at least 80 % of simulated runs through three bakes (the plan is not optimistic)', () => {
     const s = plan[2];
     if (s?.minDetectableDrop === undefined) throw new Error('25 % step should be planned');
     const rand = mulberry32(99);
@@ -61,8 +64,18 @@ describe('planPower', () => {
       treatmentLogoutRate: 0.2,
     };
     let caught = 0;
-    for (let r = 0; r < 300; r++)
-      if (simulateStep(spec, 2, traffic, rand, spec.bake / 1000).rollback) caught++;
+    for (let r = 0; r < 300; r++) {
+      // The drop is there from the first step; each bake is a stratum of the cumulative test.
+      const strata: Counts[] = [];
+      for (let step = 0; step <= 2; step++) {
+        const out = simulateStep(spec, step, traffic, rand, spec.bake / 1000, () => false, strata);
+        strata.push(out.counts);
+        if (out.rollback) {
+          caught++;
+          break;
+        }
+      }
+    }
     expect(caught / 300).toBeGreaterThanOrEqual(0.8);
   });
 

@@ -1,7 +1,7 @@
 import { alphaPerTest } from '../../../src/analysis/alpha.js';
-import { compareUpperBound } from '../../../src/analysis/compare-test.js';
+import { stratifiedCompareUpper } from '../../../src/analysis/compare-test.js';
 import { evaluateGuardrails } from '../../../src/analysis/evaluate-guardrails.js';
-import { rateLowerBound } from '../../../src/analysis/evaluate-rate.js';
+import { stratifiedRateLower } from '../../../src/analysis/evaluate-rate.js';
 import { srmStatistic } from '../../../src/analysis/evaluate-srm.js';
 import type { GuardrailInput } from '../../../src/analysis/guardrail-input.js';
 import { plannedSamples } from '../../../src/analysis/planned-sample.js';
@@ -24,9 +24,12 @@ export interface StepOutcome {
   rollback?: { verdict: Verdict; seconds: number; treatmentEvents: number };
   /** Whether any srm verdict failed (a pause) during the step. */
   paused: boolean;
+  /** The step's counts at its end: an earlier stratum for the next step of the run. */
+  counts: Counts;
 }
 
-interface Counts {
+/** Counts of one step (one stratum): logins, successes and logouts per arm. */
+export interface Counts {
   nT: number;
   nC: number;
   gT: number;
@@ -41,7 +44,7 @@ const CROSS_CHECK_EVERY = 37;
 /**
  * Simulates one step tick by tick: Poisson logins, split by the step's percentage, successes and
  * logouts drawn per arm; the guardrails (compare, rate, srm) are judged at every tick on the counts
- * since step start. The per-tick decision uses the same exported bound functions the evaluators
+ * since step start, compare and rate together with the `earlier` steps of the run as strata. The per-tick decision uses the same exported bound functions the evaluators
  * use (string formatting of millions of verdicts would dominate the run time); the full
  * evaluateGuardrails runs at every failure and every 37th tick and must agree, or the run throws.
  */
@@ -52,12 +55,13 @@ export function simulateStep(
   rand: () => number,
   maxSeconds: number,
   stopWhen: (seconds: number, treatmentEvents: number) => boolean = () => false,
+  earlier: readonly Counts[] = [],
 ): StepOutcome {
   const percentage = spec.steps[stepIndex] ?? 100;
   const share = percentage / 100;
   const tickSeconds = spec.tick / 1000;
   const perTick = (traffic.loginsPerMinute * tickSeconds) / 60;
-  const decide = fastDecider(spec, share);
+  const decide = fastDecider(spec, share, earlier);
   const c: Counts = { nT: 0, nC: 0, gT: 0, gC: 0, lT: 0, lC: 0 };
   let paused = false;
   let tick = 0;
@@ -73,7 +77,7 @@ export function simulateStep(
     c.lC += binomial(rand, n - t, traffic.controlLogoutRate);
     const fails = decide(c);
     if (fails.some((f) => f) || tick % CROSS_CHECK_EVERY === 0) {
-      const verdicts = evaluateGuardrails(spec, inputsOf(spec, c), { stepIndex, percentage });
+      const verdicts = evaluateGuardrails(spec, inputsOf(spec, c, earlier), { stepIndex, percentage });
       verdicts.forEach((v, i) => {
         if ((v.status === 'fail') !== fails[i])
           throw new Error(`fast path disagrees with evaluator: ${v.reason}`);
@@ -81,37 +85,52 @@ export function simulateStep(
       for (const v of verdicts) {
         if (v.status !== 'fail') continue;
         if (v.onFail === 'pause') paused = true;
-        else return { rollback: { verdict: v, seconds: s, treatmentEvents: c.nT }, paused };
+        else return { rollback: { verdict: v, seconds: s, treatmentEvents: c.nT }, paused, counts: c };
       }
     }
     if (stopWhen(s, c.nT)) break;
   }
-  return { paused };
+  return { paused, counts: c };
 }
 
-function fastDecider(spec: RolloutSpec, share: number): (c: Counts) => boolean[] {
+function fastDecider(spec: RolloutSpec, share: number, earlier: readonly Counts[]): (c: Counts) => boolean[] {
   const alpha = alphaPerTest(spec);
   const plannedN = plannedSamples(spec);
-  const rules = spec.guardrails.map((g): ((c: Counts) => boolean) => fastRule(g, share, alpha, plannedN));
+  const rules = spec.guardrails.map((g): ((c: Counts) => boolean) =>
+    fastRule(g, share, alpha, plannedN, earlier),
+  );
   return (c) => rules.map((r) => r(c));
 }
 
-function fastRule(g: Guardrail, share: number, alpha: number, plannedN: number): (c: Counts) => boolean {
+function fastRule(
+  g: Guardrail,
+  share: number,
+  alpha: number,
+  plannedN: number,
+  earlier: readonly Counts[],
+): (c: Counts) => boolean {
+  const compare = (c: Counts) => ({
+    goodTreatment: c.gT,
+    totalTreatment: c.nT,
+    goodControl: c.gC,
+    totalControl: c.nC,
+  });
+  const rate = (c: Counts) => ({ eventsT: c.lT, perT: c.nT, eventsC: c.lC, perC: c.nC });
+  const pastCompare = earlier.map(compare);
+  const pastRate = earlier.map(rate);
   switch (g.kind) {
     case 'compare':
-      return (c) =>
-        c.nT > 0 &&
-        c.nC > 0 &&
-        compareUpperBound(
-          { goodTreatment: c.gT, totalTreatment: c.nT, goodControl: c.gC, totalControl: c.nC },
-          plannedN,
-          alpha,
-        ).upper < -g.compare.maxDrop;
+      return (c) => {
+        if (share >= 1 && c.nC === 0) return false;
+        const b = stratifiedCompareUpper([...pastCompare, compare(c)], plannedN, alpha);
+        return b !== undefined && b.upper < -g.compare.maxDrop;
+      };
     case 'rate':
-      return (c) =>
-        c.nT > 0 &&
-        c.nC > 0 &&
-        rateLowerBound(c.lT, c.nT, c.lC, c.nC, plannedN, alpha).lower > Math.log(g.rate.maxRatio);
+      return (c) => {
+        if (share >= 1 && c.nC === 0) return false;
+        const b = stratifiedRateLower([...pastRate, rate(c)], plannedN, alpha);
+        return b !== undefined && b.lower > Math.log(g.rate.maxRatio);
+      };
     case 'srm':
       return (c) =>
         share > 0 &&
@@ -127,14 +146,25 @@ function ok<T>(value: T) {
   return { status: 'ok' as const, value };
 }
 
-function inputsOf(spec: RolloutSpec, c: Counts): GuardrailInput[] {
+function inputsOf(spec: RolloutSpec, c: Counts, earlier: readonly Counts[]): GuardrailInput[] {
   const total = ok({ treatment: c.nT, control: c.nC });
+  const arms = (t: number, k: number) => ok({ treatment: t, control: k });
   return spec.guardrails.map((g): GuardrailInput => {
     switch (g.kind) {
       case 'compare':
-        return { kind: 'compare', good: ok({ treatment: c.gT, control: c.gC }), total };
+        return {
+          kind: 'compare',
+          good: ok({ treatment: c.gT, control: c.gC }),
+          total,
+          earlier: earlier.map((e) => ({ good: arms(e.gT, e.gC), total: arms(e.nT, e.nC) })),
+        };
       case 'rate':
-        return { kind: 'rate', events: ok({ treatment: c.lT, control: c.lC }), per: total };
+        return {
+          kind: 'rate',
+          events: ok({ treatment: c.lT, control: c.lC }),
+          per: total,
+          earlier: earlier.map((e) => ({ events: arms(e.lT, e.lC), per: arms(e.nT, e.nC) })),
+        };
       case 'srm':
         return { kind: 'srm', exposures: total };
       default:

@@ -140,7 +140,9 @@ describe('MetricVerdictSource', () => {
       ['p99', 'pass'],
     ]);
     for (const c of source.countCalls) {
-      expect(c.since).toEqual(req.stepStartedAt);
+      // srm counts from its settle time (default 1m) after the step start, the others from the start.
+      const settle = c.q.metric === 'flag_exposures_total' ? 60_000 : 0;
+      expect(c.since).toEqual(new Date(req.stepStartedAt.getTime() + settle));
       expect(c.until).toEqual(req.now);
       expect(c.q.variant).toEqual({ label: 'mfa', treatment: 'on', control: 'off' });
     }
@@ -238,5 +240,93 @@ describe('MetricVerdictSource', () => {
     expect(source.pending).toBe(8);
     source.release();
     expect(await pending).toHaveLength(6);
+  });
+
+  describe('cumulative tests over the run', () => {
+    const t = (m: number) => new Date(req.stepStartedAt.getTime() + m * 60_000);
+    // Steps 1 % and 5 % before the current 25 % step, which started at req.stepStartedAt.
+    const runReq: VerdictRequest = {
+      ...req,
+      stepIndex: 2,
+      percentage: 25,
+      stepStarts: [
+        { stepIndex: 0, percentage: 1, at: t(-30) },
+        { stepIndex: 1, percentage: 5, at: t(-15) },
+        { stepIndex: 2, percentage: 25, at: t(0) },
+      ],
+    };
+    const windows = (source: FakeMetricSource, metric: string) =>
+      source.countCalls
+        .filter((c) => c.q.metric === metric && !('result' in c.q.matchers))
+        .map((c) => [c.since.toISOString(), c.until.toISOString()]);
+
+    it('asks compare and rate for every earlier step window, srm per step, zero since the run start', async () => {
+      const source = new FakeMetricSource(healthy, scalars);
+      const verdicts = await new MetricVerdictSource(source).verdicts(runReq);
+      expect(verdicts[0]?.evidence.strata).toBe(3);
+      expect(verdicts[0]?.reason).toContain('over 3 step(s)');
+      expect(verdicts[1]?.evidence.strata).toBe(3);
+      const iso = (m: number) => t(m).toISOString();
+      const now = runReq.now.toISOString();
+      // compare's total and rate's per share the metric; each asks the current step and both earlier windows.
+      expect(windows(source, 'login_attempts_total').sort()).toEqual(
+        [
+          [iso(0), now],
+          [iso(0), now],
+          [iso(-30), iso(-15)],
+          [iso(-30), iso(-15)],
+          [iso(-15), iso(0)],
+          [iso(-15), iso(0)],
+        ].sort(),
+      );
+      expect(windows(source, 'flag_exposures_total')).toEqual([[iso(1), now]]);
+      expect(windows(source, 'mfa_enrollment_owner_mismatch_total')).toEqual([[iso(-30), now]]);
+    });
+
+    it('caches closed windows, so later ticks ask only for the current step', async () => {
+      const source = new FakeMetricSource(healthy, scalars);
+      const verdictSource = new MetricVerdictSource(source);
+      await verdictSource.verdicts(runReq);
+      const first = source.countCalls.length;
+      const cached = await verdictSource.verdicts({
+        ...runReq,
+        now: new Date(runReq.now.getTime() + 10_000),
+      });
+      // compare 2 + rate 2 + zero 1 + srm 1 for the current window only.
+      expect(source.countCalls.length - first).toBe(6);
+      // compare's total and rate's per are the same query: each still gets its cached strata.
+      expect(cached.slice(0, 2).map((v) => [v.status, v.evidence.strata])).toEqual([
+        ['pass', 3],
+        ['pass', 3],
+      ]);
+      // A new run (a person resumed) drops the cache and asks again.
+      const resumed = { ...runReq, stepStarts: [{ stepIndex: 2, percentage: 25, at: runReq.stepStartedAt }] };
+      const before = source.countCalls.length;
+      const v = await verdictSource.verdicts(resumed);
+      expect(source.countCalls.length - before).toBe(6);
+      expect(v[0]?.evidence.strata).toBe(1);
+    });
+
+    it('does not cache a window that could not be measured', async () => {
+      const source = new FakeMetricSource(
+        { ...healthy, [K('logouts_total', { app: 'login' })]: { kind: 'no-data', reason: 'gap' } as NoData },
+        scalars,
+      );
+      const verdictSource = new MetricVerdictSource(source);
+      await verdictSource.verdicts(runReq);
+      const first = source.countCalls.length;
+      await verdictSource.verdicts(runReq);
+      const logouts = source.countCalls.slice(first).filter((c) => c.q.metric === 'logouts_total');
+      expect(logouts).toHaveLength(3);
+    });
+
+    it('does not judge srm during its settle time', async () => {
+      const source = new FakeMetricSource(healthy, scalars);
+      const early = { ...runReq, now: new Date(runReq.stepStartedAt.getTime() + 30_000) };
+      const verdicts = await new MetricVerdictSource(source).verdicts(early);
+      expect(verdicts[4]?.status).toBe('inconclusive');
+      expect(verdicts[4]?.reason).toBe('exposure-balance: settling after the step change');
+      expect(source.countCalls.some((c) => c.q.metric === 'flag_exposures_total')).toBe(false);
+    });
   });
 });

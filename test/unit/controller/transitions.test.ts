@@ -17,6 +17,10 @@ function running(overrides: Partial<RolloutState> = {}): RolloutState {
     stepIndex: 1,
     percentage: 5,
     stepStartedAt: STARTED,
+    stepStarts: [
+      { stepIndex: 0, percentage: 1, at: new Date('2026-11-30T11:40:00Z') },
+      { stepIndex: 1, percentage: 5, at: STARTED },
+    ],
     lastDataAt: STARTED,
     approvedStep: null,
     reason: null,

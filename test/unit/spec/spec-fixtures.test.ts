@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseRolloutSpec } from '../../../src/spec/parse-rollout-spec.js';
+import { guardrailSchema } from '../../../src/spec/rollout-spec-schema.js';
 
 const dir = 'test/fixtures/specs';
 const url = new URL('../../fixtures/specs/', import.meta.url);
@@ -67,6 +68,15 @@ describe('parseRolloutSpec', () => {
       'srm',
       'promql',
     ]);
+  });
+
+  it('parses the srm settle time, 1m by default', () => {
+    const result = parseFixture('valid-full.yaml');
+    if (!result.ok) throw result.error;
+    const srm = result.value.guardrails.find((g) => g.kind === 'srm');
+    expect(srm?.kind === 'srm' && srm.srm.settle).toBe(120_000);
+    const minimal = guardrailSchema.parse({ name: 'balance', srm: { metric: 'flag_exposures_total' } });
+    expect(minimal.kind === 'srm' && minimal.srm.settle).toBe(60_000);
   });
 
   it('resolves YAML anchors', () => {

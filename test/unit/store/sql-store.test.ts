@@ -30,6 +30,20 @@ describe('SQLite store', () => {
     await again.close();
   });
 
+  it('reads a row saved before stepStarts existed with its current step as the run', async () => {
+    const store = await openSqliteStore({ path: ':memory:' });
+    await store.createRollout(state(), []);
+    const row = await store.db.selectFrom('rollouts').select('state').executeTakeFirstOrThrow();
+    const { stepStarts: _dropped, ...old } = JSON.parse(row.state) as Record<string, unknown>;
+    await store.db
+      .updateTable('rollouts')
+      .set({ state: JSON.stringify(old) })
+      .execute();
+    const read = await store.getRollout('mfa-staff');
+    expect(read?.stepStarts).toEqual([{ stepIndex: 0, percentage: 1, at: state().stepStartedAt }]);
+    await store.close();
+  });
+
   storeContract(async (fence) => {
     const store = await openSqliteStore({ path: ':memory:' });
     return fence ? new SqlStore(store.db, { fence }) : store;

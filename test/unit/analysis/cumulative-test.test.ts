@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateCompare } from '../../../src/analysis/evaluate-compare.js';
+import { evaluateRate } from '../../../src/analysis/evaluate-rate.js';
+import { evaluateSrm } from '../../../src/analysis/evaluate-srm.js';
+import { rolloutSpecSchema } from '../../../src/spec/rollout-spec-schema.js';
+import { arms, compareG, rateG, srmG, step } from './guardrail-fixtures.js';
+import { mulberry32 } from './seeded-random.js';
+import { simSpec } from './sim-spec.js';
+import { type Counts, simulateStep, type Traffic } from './simulate-rollout.js';
+
+/** The flagship share under the run-wide rule: 0.01 over 2 statistical guardrails. */
+const ALPHA = 0.005;
+
+function stratum(pT: number, nT: number, pC: number, nC: number) {
+  return { good: arms(Math.round(pT * nT), Math.round(pC * nC)), total: arms(nT, nC) };
+}
+
+describe('compare over the run (one stratum per step)', () => {
+  // mfa-drop-5pp: treatment 0.905 vs control 0.985, a drop of 0.08 where 0.05 is allowed.
+  const s1 = stratum(0.905, 45, 0.985, 4455);
+  const s5 = stratum(0.905, 225, 0.985, 4275);
+  const s25 = stratum(0.905, 1200, 0.985, 3600);
+
+  it('fails a moderate harm that no single step shows, and says over how many steps', () => {
+    for (const s of [s1, s5, s25]) {
+      const alone = evaluateCompare(compareG, { kind: 'compare', ...s }, step(25), ALPHA);
+      expect(alone.status).toBe('pass');
+    }
+    const v = evaluateCompare(compareG, { kind: 'compare', ...s25, earlier: [s1, s5] }, step(25), ALPHA);
+    expect(v.status).toBe('fail');
+    expect(v.evidence.strata).toBe(3);
+    expect(v.evidence.treatment?.n).toBe(1200);
+    expect(v.evidence.estimate).toBeCloseTo(-0.08, 2);
+    expect(v.reason).toMatch(
+      /^login-success: treatment 0\.905 \(n=1200\) vs control 0\.985 \(n=3600\) this step; over 3 step\(s\) \(treatment n=1470\): difference -0\.0\d{2}, upper bound -0\.\d{3} < -0\.050$/,
+    );
+  });
+
+  it('does not pool raw counts: a base rate that drifts with the split is no harm (Simpson)', () => {
+    // 1 % at night with base rate 0.99, 50 % by day with base rate 0.90, both arms equal in each.
+    // Pooled, treatment 0.902 (mostly day) vs control 0.960 (mostly night) would look like -0.058.
+    const night = stratum(0.99, 100, 0.99, 9900);
+    const day = stratum(0.9, 5000, 0.9, 5000);
+    const v = evaluateCompare(compareG, { kind: 'compare', ...day, earlier: [night] }, step(50), ALPHA);
+    expect(v.status).toBe('pass');
+    expect(v.evidence.estimate).toBeCloseTo(0, 2);
+  });
+
+  it('judges on earlier steps when the current one has no treatment event yet', () => {
+    const bad = stratum(0, 20, 0.985, 1980);
+    const v = evaluateCompare(
+      compareG,
+      { kind: 'compare', good: arms(0, 0), total: arms(0, 0), earlier: [bad] },
+      step(5),
+      ALPHA,
+    );
+    expect(v.status).toBe('fail');
+    expect(v.reason).toContain('no treatment events this step; over 1 step(s)');
+  });
+
+  it('holds when an earlier step cannot be measured', () => {
+    const v = evaluateCompare(
+      compareG,
+      {
+        kind: 'compare',
+        ...s25,
+        earlier: [{ good: { status: 'no-data', reason: 'target down' }, total: arms(45, 4455) }],
+      },
+      step(25),
+      ALPHA,
+    );
+    expect(v.status).toBe('inconclusive');
+    expect(v.reason).toContain('(earlier step 1): target down');
+  });
+});
+
+describe('rate over the run', () => {
+  it('combines per-step log rate ratios', () => {
+    // Logouts per login 0.4 vs 0.2 (ratio 2, maxRatio 1.5) in three small steps.
+    const s = { events: arms(16, 200), per: arms(40, 1000) };
+    const alone = evaluateRate(rateG, { kind: 'rate', ...s }, step(5), ALPHA);
+    const v = evaluateRate(rateG, { kind: 'rate', ...s, earlier: [s, s, s, s] }, step(5), ALPHA);
+    // Same ratio, five times the evidence: the lower bound moves up towards it.
+    expect(v.evidence.bound).toBeGreaterThan((alone.evidence.bound ?? 0) + 0.3);
+    expect(v.evidence.strata).toBe(5);
+    expect(v.evidence.estimate).toBeCloseTo(2.06, 2);
+    expect(v.reason).toContain(
+      'this step; over 5 step(s) (treatment n=200): ratio 2.057, lower bound 1.366 <= 1.5',
+    );
+  });
+});
+
+describe('srm settle', () => {
+  it('is inconclusive until `settle` after the step change, then judges', () => {
+    const input = { kind: 'srm' as const, exposures: arms(10, 1000) };
+    const early = evaluateSrm(srmG, input, { ...step(5), sinceStepStartMs: 30_000 });
+    expect(early.status).toBe('inconclusive');
+    expect(early.reason).toBe('exposure-balance: settling after the step change');
+    const later = evaluateSrm(srmG, input, { ...step(5), sinceStepStartMs: 61_000 });
+    expect(later.status).toBe('fail');
+  });
+});
+
+function traffic(controlSuccess: number, treatmentSuccess: number): Traffic {
+  return {
+    loginsPerMinute: 300,
+    controlSuccess,
+    treatmentSuccess,
+    controlLogoutRate: 0.2,
+    treatmentLogoutRate: 0.2,
+  };
+}
+
+/** Runs steps 0..last of `spec`, each for its bake, carrying the strata; returns whether it rolled back. */
+function runThrough(
+  spec: ReturnType<typeof simSpec>,
+  last: number,
+  trafficAt: (step: number) => Traffic,
+  rand: () => number,
+): boolean {
+  const strata: Counts[] = [];
+  for (let s = 0; s <= last; s++) {
+    const out = simulateStep(spec, s, trafficAt(s), rand, spec.bake / 1000, () => false, strata);
+    if (out.rollback) return true;
+    strata.push(out.counts);
+  }
+  return false;
+}
+
+describe('the cumulative test in simulated runs', () => {
+  it('keeps alpha at the margin while the base rate drifts from step to step', { timeout: 60_000 }, () => {
+    const spec = rolloutSpecSchema.parse({
+      apiVersion: 'rampart/v1',
+      kind: 'Rollout',
+      name: 'margin',
+      flag: { backend: 'embedded', name: 'f' },
+      steps: [5, 25, 50, 100],
+      alpha: 0.1,
+      guardrails: [{ name: 'login-success', compare: { metric: 'm', good: { r: 's' }, maxDrop: 0.05 } }],
+    });
+    const base = [0.985, 0.93, 0.96];
+    const rand = mulberry32(5005);
+    let failed = 0;
+    for (let r = 0; r < 1000; r++) {
+      const at = (s: number) => traffic(base[s] ?? 0.985, (base[s] ?? 0.985) - 0.05);
+      if (runThrough(spec, 2, at, rand)) failed++;
+    }
+    // A drop of exactly maxDrop in every step: Binomial(1000, 0.1) has 99.9 % quantile 130.
+    console.log(`drop of exactly maxDrop over 3 drifting steps: ${failed}/1000 failed (alpha 0.1)`);
+    expect(failed).toBeLessThanOrEqual(130);
+  });
+
+  it('catches a drop of 8 points through the 1-5-25-50 ramp in >= 95 % of 200 runs', {
+    timeout: 60_000,
+  }, () => {
+    const spec = simSpec();
+    const rand = mulberry32(6006);
+    let caught = 0;
+    for (let r = 0; r < 200; r++) if (runThrough(spec, 3, () => traffic(0.985, 0.905), rand)) caught++;
+    console.log(`8-point drop through 1-5-25-50: ${caught}/200 rolled back`);
+    expect(caught).toBeGreaterThanOrEqual(190);
+  });
+});
