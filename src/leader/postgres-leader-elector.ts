@@ -31,6 +31,12 @@ export interface PostgresLeaderOptions {
    * refused from the epoch bump on anyway. Default heartbeatMs + heartbeatTimeoutMs.
    */
   takeoverDelayMs?: number;
+  /**
+   * The server ends the lock session when it hears nothing for this long (idle_session_timeout,
+   * PostgreSQL 14+), which frees the lock when this replica is cut off without the connection
+   * closing (default 3000 ms; heartbeats keep it alive).
+   */
+  sessionTimeoutMs?: number;
   /** After losing leadership, wait this long before campaigning again, so a healthier replica takes over (default 1000 ms). */
   rejoinDelayMs?: number;
 }
@@ -142,6 +148,10 @@ export class PostgresLeaderElector implements Leadership {
       client.end().catch(() => undefined);
       throw error;
     }
+    // Older servers lack the setting; they free the lock when TCP keepalive gives the session up.
+    await client
+      .query(`set idle_session_timeout = ${Math.round(this.options.sessionTimeoutMs ?? 3_000)}`)
+      .catch(() => undefined);
     this.client = client;
     return client;
   }
