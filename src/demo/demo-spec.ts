@@ -22,6 +22,8 @@ export interface DemoSchedule {
   thresholdMinEvents: number;
   /** Expected exposures per arm before SRM judges; default 3 (1 % of a small sample). */
   srmMinPerArm: number;
+  /** SRM counts from this long after a step started; default 3 s (scrape 1 s + SDK refresh 0.5 s). */
+  srmSettleMs: number;
 }
 
 export const DEFAULT_DEMO_SCHEDULE: DemoSchedule = {
@@ -32,6 +34,7 @@ export const DEFAULT_DEMO_SCHEDULE: DemoSchedule = {
   thresholdWindowMs: 30_000,
   thresholdMinEvents: 20,
   srmMinPerArm: 3,
+  srmSettleMs: 3_000,
 };
 
 /**
@@ -58,7 +61,9 @@ export function compressSpec(spec: RolloutSpec, schedule: DemoSchedule): Rollout
           },
         };
       }
-      if (g.kind === 'srm') return { ...g, srm: { ...g.srm, minPerArm: schedule.srmMinPerArm } };
+      if (g.kind === 'srm') {
+        return { ...g, srm: { ...g.srm, minPerArm: schedule.srmMinPerArm, settle: schedule.srmSettleMs } };
+      }
       return g;
     }),
   };
