@@ -333,7 +333,18 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
       : undefined,
     statusPage: options.statusPage,
   });
-  const server = await listen(app, runtime.listen.host, runtime.listen.port);
+  let server: Server;
+  try {
+    server = await listen(app, runtime.listen.host, runtime.listen.port);
+  } catch (error) {
+    // Give the lock and the connections back, or the process (and the lock) would outlive the failure.
+    for (const w of watchers) w.close();
+    scheduler.stop();
+    await leadership.stop();
+    metricSource.stop();
+    await store.close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : runtime.listen.port;
   logger.info(

@@ -151,6 +151,15 @@ apiTokens:
     return at;
   }
 
+  /** SIGTERMs replica `id` (a clean shutdown) and resolves with its exit code. */
+  async terminate(id: string): Promise<number | null> {
+    const replica = this.replicas.get(id);
+    if (!replica) throw new Error(`no replica ${id}`);
+    replica.child.kill('SIGTERM');
+    await replica.exited;
+    return replica.child.exitCode;
+  }
+
   running(): Replica[] {
     return [...this.replicas.values()].filter(
       (r) => r.child.exitCode === null && r.child.signalCode === null,
