@@ -1,5 +1,5 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { StoreError } from '../errors/store-error.js';
 
 // Migrations use only the portable schema builder: integer/text columns, no autoincrement
@@ -87,10 +87,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('holder', 'text')
         .addColumn('acquired_at', 'text')
         .execute();
-      await db
-        .insertInto('leadership' as never)
-        .values({ id: 1, epoch: 0, holder: null, acquired_at: null } as never)
-        .execute();
+      await sql`insert into leadership (id, epoch) values (1, 0)`.execute(db);
       await db.schema
         .alterTable('audit_log')
         .addColumn('epoch', 'integer', (c) => c.notNull().defaultTo(0))

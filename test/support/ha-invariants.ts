@@ -23,7 +23,8 @@ export async function readOutcome(store: SqlStore): Promise<HaOutcome> {
 /**
  * The invariants of several replicas: the audit log is gap-free; every step was entered once, in
  * order (none skipped, none repeated); epochs never go back along the log (a deposed leader never
- * wrote after a newer one); every command accepted was applied, rejected or ignored, none lost.
+ * wrote after a newer one); every command accepted was applied, rejected or ignored, none lost, and
+ * each applied pause/resume is in the audit log once.
  */
 export function expectHaInvariants(
   outcome: HaOutcome,
@@ -43,6 +44,13 @@ export function expectHaInvariants(
   expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
   expect(commands.map((c) => c.id)).toEqual(commands.map((_, i) => i + 1));
   expect(commands.filter((c) => c.status === 'queued')).toEqual([]);
+  // Each applied pause/resume left exactly one audit entry (reasons are unique in these tests).
+  const ACTION = { pause: 'paused', resume: 'resumed' } as const;
+  for (const c of commands) {
+    if (c.status !== 'applied' || (c.kind !== 'pause' && c.kind !== 'resume')) continue;
+    const entries = audit.filter((e) => e.reason === c.reason && e.actor === c.actor);
+    expect(entries.map((e) => e.action)).toEqual([ACTION[c.kind]]);
+  }
   const known = new Set(commands.map((c) => c.id));
   for (const id of acceptedCommandIds) expect(known.has(id)).toBe(true);
 }
