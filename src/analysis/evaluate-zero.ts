@@ -7,7 +7,8 @@ import type { Verdict } from './verdict.js';
 
 /**
  * `zero`: the counter (all variants together) must not increase. Any increase is a real event,
- * not noise, so it fails at once and spends no alpha. A decrease is a reset: inconclusive.
+ * not noise, so it fails at once and spends no alpha. A decrease is a reset: inconclusive. The
+ * increase is counted since the rollout run's first step (see MetricVerdictSource).
  */
 export function evaluateZero(
   g: GuardrailOf<'zero'>,
@@ -22,9 +23,9 @@ export function evaluateZero(
     return makeVerdict(
       g,
       'fail',
-      `${g.zero.metric} increased by ${fmtCount(c.value)} since step start (must stay 0)`,
+      `${g.zero.metric} increased by ${fmtCount(c.value)} since the rollout run started (must stay 0)`,
       evidence,
     );
   }
-  return makeVerdict(g, 'pass', `${g.zero.metric} unchanged since step start`, evidence);
+  return makeVerdict(g, 'pass', `${g.zero.metric} unchanged since the rollout run started`, evidence);
 }

@@ -4,7 +4,7 @@ export type Measured<T> =
   | { status: 'no-data'; reason: string }
   | { status: 'error'; reason: string };
 
-/** Event counts per arm since the step started. */
+/** Event counts per arm over one window (the current step since its start, or one earlier step). */
 export interface ArmCounts {
   treatment: number;
   control: number;

@@ -128,7 +128,8 @@ export const planCommand: Command = {
 Options:
   --start ISO       When the rollout starts, e.g. 2026-11-30T09:00:00Z (default: now).
   --traffic N/min   Logins per minute across both arms: adds treatment events per bake, the
-                    smallest detectable drop of the compare guardrail (80 % power) and the
+                    smallest detectable drop of the compare guardrail (80 % power by the end of
+                    the step's bake, evidence accumulated since the first step) and the
                     expected time to catch a total outage, with warnings for under-powered steps.
   --json            Print the plan as JSON (times as ISO 8601 UTC).
   -h, --help

@@ -192,7 +192,7 @@ describe('zero', () => {
     expect(v.status).toBe('fail');
     expect(v.onFail).toBe('rollback');
     expect(v.reason).toBe(
-      'enrollment-integrity: mfa_enrollment_owner_mismatch_total increased by 1 since step start (must stay 0)',
+      'enrollment-integrity: mfa_enrollment_owner_mismatch_total increased by 1 since the rollout run started (must stay 0)',
     );
     expect(evaluateZero(zeroG, { kind: 'zero', increase: ok(0) }).status).toBe('pass');
   });
