@@ -1,4 +1,6 @@
-import { notifyAll } from './create-notifier.js';
+import axios from 'axios';
+import type { Logger } from 'pino';
+import { createNotifier, notifyAll, type ResolvedNotifierConfig } from './create-notifier.js';
 import type { Notification, Notifier } from './notifier.js';
 
 /**
@@ -12,6 +14,19 @@ export class RolloutNotifier implements Notifier {
     private readonly notifiers: ReadonlyMap<string, Notifier>,
     private readonly publicUrl: string,
   ) {}
+
+  /** One channel per configured notifier (secrets already resolved). */
+  static fromConfig(
+    configs: Readonly<Record<string, ResolvedNotifierConfig>>,
+    publicUrl: string,
+    logger: Logger,
+  ): RolloutNotifier {
+    const http = axios.create();
+    const channels = new Map<string, Notifier>();
+    for (const [name, config] of Object.entries(configs))
+      channels.set(name, createNotifier(name, config, { http, logger }));
+    return new RolloutNotifier(channels, publicUrl);
+  }
 
   /** Records (or updates, on spec reload) which channels a rollout notifies. */
   route(rollout: string, channels: readonly string[]): void {

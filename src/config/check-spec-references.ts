@@ -1,0 +1,37 @@
+import type { Issue } from '../errors/validation-error.js';
+import type { LoadedSpec } from '../spec/load-spec-files.js';
+import type { RuntimeConfig } from './resolve-config.js';
+
+/** Spec references that the configuration cannot satisfy, each naming the valid values. */
+export function checkSpecReferences(specs: readonly LoadedSpec[], runtime: RuntimeConfig): Issue[] {
+  const backends = Object.keys(runtime.flagBackends);
+  const notifiers = Object.keys(runtime.notifiers);
+  const issues: Issue[] = [];
+  for (const { source, spec } of specs) {
+    if (!backends.includes(spec.flag.backend)) {
+      issues.push({
+        source,
+        path: 'flag.backend',
+        message: `"${spec.flag.backend}" is not a flag backend of this rampart; configured: ${backends.join(', ') || 'none'}`,
+      });
+    }
+    for (const [i, channel] of spec.notify.entries()) {
+      if (!notifiers.includes(channel)) {
+        issues.push({
+          source,
+          path: `notify[${i}]`,
+          message: `"${channel}" is not a notifier of this rampart; configured: ${notifiers.join(', ') || 'none'}`,
+        });
+      }
+    }
+    const promql = spec.guardrails.find((g) => g.kind === 'promql');
+    if (promql && runtime.metricSource.type !== 'prometheus') {
+      issues.push({
+        source,
+        path: `guardrails.${promql.name}`,
+        message: `raw promql guardrails need the prometheus metric source; this rampart uses ${runtime.metricSource.type}`,
+      });
+    }
+  }
+  return issues;
+}
