@@ -3,23 +3,32 @@ import type { GuardrailKind, RolloutSpec } from '../spec/rollout-spec-schema.js'
 /**
  * How the spec's `alpha` (the false-rollback budget of the whole rollout) is spent.
  *
- * Rule (Bonferroni over guardrails): every statistical treatment-vs-control test (`compare`,
- * `rate`) gets an equal share
- *   alpha_test = alpha / (statistical guardrails).
- * Each such test is ONE confidence sequence over the whole rollout run (from its first step until a
- * person resumes or restarts it): every step is a stratum of a stratified estimate (see
- * stratified.ts), and the sequence is valid under looks at every tick of every step. So the chance
- * that a given test ever rolls a healthy run back is <= alpha_test, and by the union bound the
- * chance that any of them does is <= alpha. No split over steps is needed because the test no
- * longer restarts at each step. Deterministic rules spend none: `zero` (any increase is a real
- * event), `threshold` and `promql` (a fixed limit the author chose, judged on everyone), and `srm`
- * (it pauses, it never rolls back, and it has its own `pValue`). At 100 % there is no control arm,
- * so no test judges there.
+ * Rule (Bonferroni over guardrails, then over looks): every statistical treatment-vs-control
+ * guardrail (`compare`, `rate`) gets an equal share
+ *   alpha_g = alpha / (statistical guardrails),
+ * spent on two kinds of always-valid confidence sequences, and the guardrail fails when either crosses:
+ * - the whole-run test, alpha_g / 2: ONE sequence over the rollout run (from its first step until a
+ *   person resumes or restarts it), every step a stratum (see stratified.ts), so a moderate harm
+ *   present from early on accumulates evidence across steps;
+ * - the current-step test, alpha_g / (2 K) for each of the K steps below 100 %: the latest stratum
+ *   alone, so a fault that starts at a later step is not diluted by the healthy earlier strata.
+ * Each sequence is valid under looks at every tick, so by the union bound (1 + K halves of halves)
+ * the chance that the guardrail ever rolls a healthy run back is <= alpha_g, and that any does is
+ * <= alpha. Deterministic rules spend none: `zero` (any increase is a real event), `threshold` and
+ * `promql` (a fixed limit the author chose, judged on everyone), and `srm` (it pauses, it never rolls
+ * back, and it has its own `pValue`). At 100 % there is no control arm, so no test judges there.
+ *
+ * The non-inferiority gate before the control arm disappears (evaluate-compare.ts, evaluate-rate.ts)
+ * spends none of this budget: it never rolls back, it only holds. Its error is a different one (moving
+ * to 100 % although the harm exceeds the margin); it uses the whole-run sequence at alpha_g, so the
+ * spec's alpha also bounds the chance of passing a guardrail's margin violation on to 100 %.
  */
 export const ALPHA_RULE =
-  'alpha is split equally (Bonferroni) over the compare/rate guardrails; each gets alpha / (statistical ' +
-  'guardrails) for one always-valid confidence sequence over the whole rollout run (one stratum per ' +
-  'step, restarted only when a person resumes or restarts); zero, threshold, promql and srm spend none.';
+  'alpha is split equally (Bonferroni) over the compare/rate guardrails; each guardrail spends half of its ' +
+  'share on one always-valid confidence sequence over the whole rollout run (one stratum per step, ' +
+  'restarted only when a person resumes or restarts) and the other half, split equally over the steps ' +
+  'below 100 %, on a sequence over the current step alone; either crossing fails. zero, threshold, ' +
+  'promql and srm spend none; the non-inferiority gate before 100 % only holds and spends none.';
 
 const STATISTICAL: ReadonlySet<GuardrailKind> = new Set<GuardrailKind>(['compare', 'rate']);
 
@@ -33,19 +42,35 @@ export function comparativeSteps(spec: Pick<RolloutSpec, 'steps'>): number {
   return spec.steps.filter((p) => p < 100).length;
 }
 
-/** The alpha of one statistical test (over the whole run) under ALPHA_RULE. */
+/** The alpha share of one statistical guardrail (both of its tests together) under ALPHA_RULE. */
 export function alphaPerTest(spec: Pick<RolloutSpec, 'alpha' | 'steps' | 'guardrails'>): number {
   const tests = spec.guardrails.filter((g) => spendsAlpha(g.kind)).length;
   return spec.alpha / Math.max(1, tests);
+}
+
+/** How one guardrail's share is split between its whole-run and current-step sequences. */
+export interface TestAlphas {
+  /** The whole-run (stratified) sequence: half of the guardrail's share. */
+  wholeRun: number;
+  /** The current-step sequence at any one step: the other half over the steps below 100 %. */
+  currentStep: number;
+}
+
+/** ALPHA_RULE's split of a guardrail's share `alpha` over `comparativeSteps` steps below 100 %. */
+export function splitTestAlpha(alpha: number, comparativeSteps: number): TestAlphas {
+  return { wholeRun: alpha / 2, currentStep: alpha / (2 * Math.max(1, comparativeSteps)) };
 }
 
 /** The rule applied to one spec, in one line (for `rampart plan` and the status page). */
 export function describeAlphaSplit(spec: Pick<RolloutSpec, 'alpha' | 'steps' | 'guardrails'>): string {
   const tests = spec.guardrails.filter((g) => spendsAlpha(g.kind)).length;
   const steps = comparativeSteps(spec);
+  const share = alphaPerTest(spec);
+  const split = splitTestAlpha(share, steps);
   return (
-    `alpha ${spec.alpha} over ${tests} statistical guardrail(s): ${formatAlpha(alphaPerTest(spec))} per test, ` +
-    `each one confidence sequence over the run's ${steps} step(s) below 100 %`
+    `alpha ${spec.alpha} over ${tests} statistical guardrail(s): ${formatAlpha(share)} per guardrail, ` +
+    `${formatAlpha(split.wholeRun)} for one confidence sequence over the run's ${steps} step(s) below 100 % ` +
+    `and ${formatAlpha(split.currentStep)} for each step's own sequence`
   );
 }
 

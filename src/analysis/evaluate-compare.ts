@@ -1,4 +1,5 @@
 import type { GuardrailOf } from '../spec/rollout-spec-schema.js';
+import { splitTestAlpha } from './alpha.js';
 import { type Checked, checkAlpha, checkArmCounts, checkSubset } from './checked-input.js';
 import { type CompareCounts, stratifiedCompareUpper } from './compare-test.js';
 import { fmtCount, fmtShare } from './format.js';
@@ -9,11 +10,16 @@ import type { Verdict } from './verdict.js';
 
 /**
  * `compare`: one-sided sequential non-inferiority test of p_treatment - p_control against -maxDrop
- * (see compare-test.ts for the bound and its tiny-sample regularisation). The test spans the
- * rollout run: each step is a stratum (its own window, its own split), the per-step differences are
- * combined by inverse-variance weights and the confidence sequence runs over the combined estimate,
- * so a moderate harm accumulates evidence across steps instead of restarting at every step.
- * `pass` means "no evidence of harm yet"; the evidence's treatment/control are the current step's.
+ * (see compare-test.ts for the bound and its tiny-sample regularisation). Two confidence sequences,
+ * alpha split as ALPHA_RULE says; `fail` (rollback) when the upper bound of either is below -maxDrop:
+ * - whole run: each step is a stratum (its own window, its own split), the per-step differences are
+ *   combined by inverse-variance weights, so a moderate harm accumulates evidence across steps;
+ * - current step alone: a fault that starts at a later step is not diluted by healthy earlier strata.
+ * Gate: at the step before 100 % (StepContext.nextStepRemovesControl) nothing can detect a harm
+ * after the move, so the verdict is `inconclusive` (holds, never rolls back) until non-inferiority is
+ * shown: the LOWER bound of the whole-run sequence, at the guardrail's full alpha share, above
+ * -maxDrop. `pass` means "no evidence of harm yet" (and, before 100 %, "shown not to harm by more
+ * than maxDrop"); the evidence's treatment/control are the current step's.
  */
 export function evaluateCompare(
   g: GuardrailOf<'compare'>,
@@ -48,28 +54,57 @@ export function evaluateCompare(
       evidence,
     );
   }
-  const b = stratifiedCompareUpper([...earlier, current.value], step.plannedSamples, alpha);
+  const all = [...earlier, current.value];
+  const split = splitTestAlpha(alpha, step.comparativeSteps);
+  const b = stratifiedCompareUpper(all, step.plannedSamples, split.wholeRun);
   if (b === undefined) {
     const what = pT === undefined ? 'treatment' : 'control';
     return makeVerdict(g, 'inconclusive', `no ${what} events since step start`, evidence);
   }
-  const failed = b.upper < -g.compare.maxDrop;
-  const limit = `upper bound ${fmtShare(b.upper)} ${failed ? '<' : '>='} ${fmtShare(-g.compare.maxDrop)}`;
+  const margin = -g.compare.maxDrop;
+  // With one stratum the current-step sequence sees the same data at a smaller alpha: never first.
+  const latest =
+    earlier.length > 0
+      ? stratifiedCompareUpper([current.value], step.plannedSamples, split.currentStep)
+      : undefined;
+  const wholeFailed = b.upper < margin;
+  const latestFailed = latest !== undefined && latest.upper < margin;
   const here =
     pT !== undefined && pC !== undefined
       ? `treatment ${fmtShare(pT)} (n=${fmtCount(nT)}) vs control ${fmtShare(pC)} (n=${fmtCount(nC)})`
       : `no ${pT === undefined ? 'treatment' : 'control'} events`;
-  const reason =
+  const upper = (x: number) => `upper bound ${fmtShare(x)} ${x < margin ? '<' : '>='} ${fmtShare(margin)}`;
+  const whole =
     earlier.length === 0
-      ? `${here}, ${limit}`
+      ? `${here}, ${upper(b.upper)}`
       : `${here} this step; over ${b.strata} step(s) (treatment n=${fmtCount(b.n)}): ` +
-        `difference ${fmtShare(b.estimate)}, ${limit}`;
-  return makeVerdict(g, failed ? 'fail' : 'pass', reason, {
-    ...evidence,
-    estimate: b.estimate,
-    bound: b.upper,
-    strata: b.strata,
-  });
+        `difference ${fmtShare(b.estimate)}, ${upper(b.upper)}`;
+  const reason =
+    latest === undefined
+      ? whole
+      : `${whole}; this step alone: difference ${fmtShare(latest.estimate)}, ${upper(latest.upper)}`;
+  const shown = latestFailed && !wholeFailed && latest !== undefined ? latest : b;
+  const judged = { ...evidence, estimate: shown.estimate, bound: shown.upper, strata: shown.strata };
+  if (wholeFailed || latestFailed) return makeVerdict(g, 'fail', reason, judged);
+  if (!step.nextStepRemovesControl) return makeVerdict(g, 'pass', reason, judged);
+  // Non-inferiority gate: the last look with a control arm. Spends no rollback alpha (it only holds).
+  const gate = stratifiedCompareUpper(all, step.plannedSamples, alpha);
+  const lower = gate === undefined ? Number.NEGATIVE_INFINITY : gate.estimate - gate.halfWidth;
+  if (!(lower > margin)) {
+    return makeVerdict(
+      g,
+      'inconclusive',
+      `non-inferiority not shown yet before 100 % (lower bound ${fmtShare(lower)} < ${fmtShare(margin)}); ` +
+        `holding; ${reason}`,
+      { ...judged, bound: lower },
+    );
+  }
+  return makeVerdict(
+    g,
+    'pass',
+    `${reason}; non-inferiority shown before 100 % (lower bound ${fmtShare(lower)} > ${fmtShare(margin)})`,
+    judged,
+  );
 }
 
 function checkStratum(

@@ -1,4 +1,5 @@
 import type { GuardrailOf } from '../spec/rollout-spec-schema.js';
+import { splitTestAlpha } from './alpha.js';
 import { type Checked, checkAlpha, checkArmCounts } from './checked-input.js';
 import { csHalfWidth } from './confidence-sequence.js';
 import { fmtCount, fmtNumber } from './format.js';
@@ -73,7 +74,10 @@ export function rateLowerBound(
  * `rate`: fail when the confidence sequence of (treatment events per exposure) / (control events per
  * exposure) lies wholly above maxRatio, i.e. treatment is proven worse by more than the factor.
  * This catches a logout loop (many logouts per login) that a success share cannot see. Like
- * `compare`, the test spans the rollout run with one stratum per step.
+ * `compare`: a whole-run sequence (one stratum per step) and a current-step sequence, either
+ * crossing fails (alpha split of ALPHA_RULE); at the step before 100 % the verdict is `inconclusive`
+ * (holds, never rolls back) until the UPPER bound of the whole-run ratio, at the guardrail's full
+ * alpha share, is below maxRatio (non-inferiority shown).
  */
 export function evaluateRate(
   g: GuardrailOf<'rate'>,
@@ -108,31 +112,61 @@ export function evaluateRate(
       evidence,
     );
   }
-  const b = stratifiedRateLower([...earlier, current.value], step.plannedSamples, alpha);
+  const all = [...earlier, current.value];
+  const split = splitTestAlpha(alpha, step.comparativeSteps);
+  const b = stratifiedRateLower(all, step.plannedSamples, split.wholeRun);
   if (b === undefined) {
     const what = rT === undefined ? 'treatment' : 'control';
     return makeVerdict(g, 'inconclusive', `no ${what} ${g.rate.per} since step start`, evidence);
   }
-  const ratio = Math.exp(b.logRatio);
-  const lower = Math.exp(b.lower);
-  const failed = lower > g.rate.maxRatio;
-  const limit = `lower bound ${fmtNumber(lower)} ${failed ? '>' : '<='} ${fmtNumber(g.rate.maxRatio)}`;
+  const max = g.rate.maxRatio;
+  // With one stratum the current-step sequence sees the same data at a smaller alpha: never first.
+  const latest =
+    earlier.length > 0
+      ? stratifiedRateLower([current.value], step.plannedSamples, split.currentStep)
+      : undefined;
+  const wholeFailed = Math.exp(b.lower) > max;
+  const latestFailed = latest !== undefined && Math.exp(latest.lower) > max;
   const here =
     rT !== undefined && rC !== undefined
       ? `treatment ${fmtNumber(rT)} ${g.rate.events}/${g.rate.per} (n=${fmtCount(xT)}) vs control ` +
         `${fmtNumber(rC)} (n=${fmtCount(xC)})`
       : `no ${rT === undefined ? 'treatment' : 'control'} ${g.rate.per}`;
-  const reason =
+  const bound = (x: RateBound) =>
+    `ratio ${fmtNumber(Math.exp(x.logRatio))}, lower bound ${fmtNumber(Math.exp(x.lower))} ` +
+    `${Math.exp(x.lower) > max ? '>' : '<='} ${fmtNumber(max)}`;
+  const whole =
     earlier.length === 0
-      ? `${here}, ratio ${fmtNumber(ratio)}, ${limit}`
-      : `${here} this step; over ${b.strata} step(s) (treatment n=${fmtCount(b.n)}): ` +
-        `ratio ${fmtNumber(ratio)}, ${limit}`;
-  return makeVerdict(g, failed ? 'fail' : 'pass', reason, {
+      ? `${here}, ${bound(b)}`
+      : `${here} this step; over ${b.strata} step(s) (treatment n=${fmtCount(b.n)}): ${bound(b)}`;
+  const reason = latest === undefined ? whole : `${whole}; this step alone: ${bound(latest)}`;
+  const shown = latestFailed && !wholeFailed && latest !== undefined ? latest : b;
+  const judged = {
     ...evidence,
-    estimate: ratio,
-    bound: lower,
-    strata: b.strata,
-  });
+    estimate: Math.exp(shown.logRatio),
+    bound: Math.exp(shown.lower),
+    strata: shown.strata,
+  };
+  if (wholeFailed || latestFailed) return makeVerdict(g, 'fail', reason, judged);
+  if (!step.nextStepRemovesControl) return makeVerdict(g, 'pass', reason, judged);
+  // Non-inferiority gate: the last look with a control arm. Spends no rollback alpha (it only holds).
+  const gate = stratifiedRateLower(all, step.plannedSamples, alpha);
+  const upper = gate === undefined ? Number.POSITIVE_INFINITY : Math.exp(2 * gate.logRatio - gate.lower);
+  if (!(upper < max)) {
+    return makeVerdict(
+      g,
+      'inconclusive',
+      `non-inferiority not shown yet before 100 % (upper bound ${fmtNumber(upper)} >= ${fmtNumber(max)}); ` +
+        `holding; ${reason}`,
+      { ...judged, bound: upper },
+    );
+  }
+  return makeVerdict(
+    g,
+    'pass',
+    `${reason}; non-inferiority shown before 100 % (upper bound ${fmtNumber(upper)} < ${fmtNumber(max)})`,
+    judged,
+  );
 }
 
 function checkStratum(

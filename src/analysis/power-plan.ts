@@ -1,6 +1,7 @@
 import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
-import { alphaPerTest } from './alpha.js';
+import { alphaPerTest, comparativeSteps, splitTestAlpha } from './alpha.js';
 import { type CompareCounts, compareUpperBound, stratifiedCompareUpper } from './compare-test.js';
+import { nextStepRemovesControl } from './evaluate-guardrails.js';
 import { plannedSamples } from './planned-sample.js';
 
 /** What one step of a rollout can see with the given traffic (output of `rampart plan --traffic`). */
@@ -16,6 +17,12 @@ export interface StepPower {
   minDetectableDrop: number | undefined;
   /** Expected seconds from step start until `compare` fails a total outage (treatment 0 % success). */
   expectedSecondsToDetectOutage: number | undefined;
+  /**
+   * Only at the step before 100 %: expected seconds from step start until `compare` has shown
+   * non-inferiority (the step holds until then, however long the bake), with treatment at
+   * baseline - expectedDrop. Undefined elsewhere, or when not reached within a week.
+   */
+  expectedSecondsToShowNonInferiority?: number;
   underpowered: boolean;
   warning?: string;
 }
@@ -23,10 +30,16 @@ export interface StepPower {
 export interface PowerPlanOptions {
   /** Success share of control the plan assumes (default 0.985, a healthy login service). */
   baseline?: number;
+  /**
+   * True drop of treatment the plan assumes on a healthy rollout, for the non-inferiority gate before
+   * 100 % (default 0; a known friction, e.g. MFA's 0.03, brings it closer to maxDrop and slower).
+   */
+  expectedDrop?: number;
 }
 
 const Z_POWER_80 = 0.8416212335729143;
 const MAX_OUTAGE_EVENTS = 100_000;
+const MAX_GATE_MINUTES = 7 * 24 * 60;
 
 /**
  * Power of the `compare` test per step at `loginsPerMinute` (all users, both arms).
@@ -40,7 +53,12 @@ const MAX_OUTAGE_EVENTS = 100_000;
  * unnoticed. The strictest (smallest) maxDrop among the spec's compare guardrails is planned for.
  * Outage: treatment events needed until 0 of n fails against the baseline, at the expected arrival
  * rate, plus half a tick until the next look (a fresh failure at this step: the earlier, healthy
- * strata only dilute it, so this assumes the step is the first of its run, e.g. right after a resume).
+ * strata only dilute it in the whole-run test; the current-step test at its own alpha share catches it
+ * alone, and that is what is planned after the first step).
+ * Gate: the step before 100 % holds until non-inferiority is shown (evaluate-compare.ts): the
+ * expected lower bound of the whole-run test, at the guardrail's full alpha share, with treatment at
+ * baseline - expectedDrop in every step, above -maxDrop. The plan gives the expected time from the
+ * step's start and warns when it is longer than the bake.
  */
 export function planPower(
   spec: RolloutSpec,
@@ -51,7 +69,9 @@ export function planPower(
   const drops = spec.guardrails.flatMap((g) => (g.kind === 'compare' ? [g.compare.maxDrop] : []));
   const maxDrop = drops.length > 0 ? Math.min(...drops) : undefined;
   const alpha = alphaPerTest(spec);
+  const split = splitTestAlpha(alpha, comparativeSteps(spec));
   const plannedN = plannedSamples(spec);
+  const expectedDrop = options.expectedDrop ?? 0;
   const bakeMinutes = spec.bake / 60_000;
   return spec.steps.map((percentage, stepIndex) => {
     const share = percentage / 100;
@@ -77,8 +97,9 @@ export function planPower(
       const nT = Math.max(0, loginsPerMinute) * (p / 100) * bakeMinutes;
       if (p > 0 && p < 100) strata.push({ nT, nC: nT * ((100 - p) / p) });
     }
-    const mdd = minDetectableDrop(strata, baseline, maxDrop, plannedN, alpha);
-    const n = outageEvents((1 - share) / share, baseline, maxDrop, plannedN, alpha);
+    const mdd = minDetectableDrop(strata, baseline, maxDrop, plannedN, split.wholeRun);
+    const outageAlpha = strata.length > 1 ? split.currentStep : split.wholeRun;
+    const n = outageEvents((1 - share) / share, baseline, maxDrop, plannedN, outageAlpha);
     const expectedSecondsToDetectOutage =
       n === undefined ? undefined : (n / perMinute) * 60 + spec.tick / 2000;
     const underpowered = mdd === undefined || mdd > 2 * maxDrop;
@@ -91,8 +112,67 @@ export function planPower(
         `under-powered: ${Math.round(treatmentSamplesInBake)} treatment logins in the bake${earlier} detect ${what}; ` +
         `a drop of 2 x maxDrop (${(2 * maxDrop).toFixed(3)}) would likely pass. Lengthen bake or raise minSamples.`;
     }
+    if (nextStepRemovesControl(spec.steps, stepIndex)) {
+      const earlier = strata.slice(0, -1);
+      const minutes = gateMinutes(
+        earlier,
+        perMinute,
+        share,
+        baseline,
+        expectedDrop,
+        maxDrop,
+        plannedN,
+        alpha,
+      );
+      const bake = Math.round(bakeMinutes);
+      const note =
+        minutes === undefined
+          ? `holds before 100 % until non-inferiority is shown; not expected within a week at this traffic ` +
+            `with a true drop of ${expectedDrop}`
+          : `holds before 100 % until non-inferiority is shown (lower bound of treatment - control above ` +
+            `-${maxDrop}): expected (median) ${minutes === 0 ? 'from the earlier steps alone' : `after ~${Math.ceil(minutes)} min`} at this traffic with a true drop of ` +
+            `${expectedDrop} (bake ${bake} min${minutes > bakeMinutes ? `, +${Math.ceil(minutes - bakeMinutes)} min` : ''})`;
+      if (minutes !== undefined) step.expectedSecondsToShowNonInferiority = minutes * 60;
+      step.warning = step.warning === undefined ? note : `${step.warning}; ${note}`;
+    }
     return step;
   });
+}
+
+/** Minutes at the gated step until the expected lower bound clears -maxDrop (bisection on a monotone bound). */
+function gateMinutes(
+  earlier: readonly { nT: number; nC: number }[],
+  perMinute: number,
+  share: number,
+  baseline: number,
+  drop: number,
+  maxDrop: number,
+  plannedN: number,
+  alpha: number,
+): number | undefined {
+  const shown = (m: number) => {
+    const nT = perMinute * m;
+    const counts: CompareCounts[] = [...earlier, { nT, nC: (nT * (1 - share)) / share }]
+      .filter((x) => x.nT > 0 && x.nC > 0)
+      .map(({ nT: t, nC: c }) => ({
+        goodTreatment: (baseline - drop) * t,
+        totalTreatment: t,
+        goodControl: baseline * c,
+        totalControl: c,
+      }));
+    const b = stratifiedCompareUpper(counts, plannedN, alpha);
+    return b !== undefined && b.estimate - b.halfWidth > -maxDrop;
+  };
+  if (!shown(MAX_GATE_MINUTES)) return undefined;
+  if (shown(0)) return 0;
+  let lo = 0;
+  let hi = MAX_GATE_MINUTES;
+  for (let i = 0; i < 40; i++) {
+    const mid = (lo + hi) / 2;
+    if (shown(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 const none = { minDetectableDrop: undefined, expectedSecondsToDetectOutage: undefined, underpowered: false };

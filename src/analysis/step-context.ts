@@ -15,4 +15,11 @@ export interface RolloutStep {
 export interface StepContext extends RolloutStep {
   /** N*: treatment sample at which the confidence sequences are tightest (see plannedSamples). */
   plannedSamples: number;
+  /** Steps below 100 % in the spec: the current-step test's alpha is split over them (ALPHA_RULE). */
+  comparativeSteps: number;
+  /**
+   * The next step has no control arm (it is the last step, 100 %): `compare` and `rate` hold this
+   * step until they have shown non-inferiority, because after it nothing can detect a harm any more.
+   */
+  nextStepRemovesControl: boolean;
 }

@@ -32,7 +32,7 @@ describe('compare over the run (one stratum per step)', () => {
     expect(v.evidence.treatment?.n).toBe(1200);
     expect(v.evidence.estimate).toBeCloseTo(-0.08, 2);
     expect(v.reason).toMatch(
-      /^login-success: treatment 0\.905 \(n=1200\) vs control 0\.985 \(n=3600\) this step; over 3 step\(s\) \(treatment n=1470\): difference -0\.0\d{2}, upper bound -0\.\d{3} < -0\.050$/,
+      /^login-success: treatment 0\.905 \(n=1200\) vs control 0\.985 \(n=3600\) this step; over 3 step\(s\) \(treatment n=1470\): difference -0\.0\d{2}, upper bound -0\.\d{3} < -0\.050; this step alone: difference -0\.080, upper bound -0\.0\d{2} >= -0\.050$/,
     );
   });
 
@@ -85,7 +85,8 @@ describe('rate over the run', () => {
     expect(v.evidence.strata).toBe(5);
     expect(v.evidence.estimate).toBeCloseTo(2.06, 2);
     expect(v.reason).toContain(
-      'this step; over 5 step(s) (treatment n=200): ratio 2.057, lower bound 1.366 <= 1.5',
+      'this step; over 5 step(s) (treatment n=200): ratio 2.057, lower bound 1.335 <= 1.5; ' +
+        'this step alone: ratio 2.057, lower bound 0.6654 <= 1.5',
     );
   });
 });
@@ -159,5 +160,35 @@ describe('the cumulative test in simulated runs', () => {
     for (let r = 0; r < 200; r++) if (runThrough(spec, 3, () => traffic(0.985, 0.905), rand)) caught++;
     console.log(`8-point drop through 1-5-25-50: ${caught}/200 rolled back`);
     expect(caught).toBeGreaterThanOrEqual(190);
+  });
+});
+
+describe('current-step test beside the whole-run test', () => {
+  // late-crash shape: healthy 1 %, 5 % and 25 % steps, then login success collapses at 50 %.
+  const healthy = [
+    stratum(0.955, 200, 0.985, 19800),
+    stratum(0.955, 750, 0.985, 14250),
+    stratum(0.955, 3750, 0.985, 11250),
+  ];
+  const late = stratum(0.5, 300, 0.985, 300);
+
+  it('fails a fault that starts at a later step although the whole-run estimate is still diluted', () => {
+    const v = evaluateCompare(compareG, { kind: 'compare', ...late, earlier: healthy }, step(50), ALPHA);
+    expect(v.status).toBe('fail');
+    expect(v.reason).toMatch(
+      /upper bound -0\.0\d{2} >= -0\.050; this step alone: difference -0\.4\d{2}, upper bound -0\.\d{3} < -0\.050$/,
+    );
+    expect(v.evidence.strata).toBe(1);
+  });
+
+  it('spends half the share on the run and the rest over the steps: healthy strata never fail', () => {
+    const v = evaluateCompare(
+      compareG,
+      { kind: 'compare', ...stratum(0.955, 3000, 0.985, 3000), earlier: healthy },
+      step(50),
+      ALPHA,
+    );
+    expect(v.status).toBe('pass');
+    expect(v.reason).toContain('; this step alone: difference -0.030');
   });
 });

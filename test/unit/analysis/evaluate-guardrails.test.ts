@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ALPHA_RULE, alphaPerTest, describeAlphaSplit, spendsAlpha } from '../../../src/analysis/alpha.js';
-import { evaluateGuardrails } from '../../../src/analysis/evaluate-guardrails.js';
+import {
+  ALPHA_RULE,
+  alphaPerTest,
+  comparativeSteps,
+  describeAlphaSplit,
+  spendsAlpha,
+  splitTestAlpha,
+} from '../../../src/analysis/alpha.js';
+import { evaluateGuardrails, nextStepRemovesControl } from '../../../src/analysis/evaluate-guardrails.js';
 import type { GuardrailInput } from '../../../src/analysis/guardrail-input.js';
 import { plannedSamples } from '../../../src/analysis/planned-sample.js';
 import { rolloutSpecSchema } from '../../../src/spec/rollout-spec-schema.js';
@@ -28,10 +35,15 @@ const spec = rolloutSpecSchema.parse({
 });
 
 describe('alpha split', () => {
-  it('gives each compare/rate test (one sequence over the whole run) an equal Bonferroni share', () => {
+  it('gives each compare/rate guardrail an equal Bonferroni share, half for the run, half over the steps', () => {
     expect(alphaPerTest(spec)).toBeCloseTo(0.01 / 2, 15);
+    const split = splitTestAlpha(alphaPerTest(spec), comparativeSteps(spec));
+    expect(split.wholeRun).toBeCloseTo(0.0025, 15);
+    expect(split.currentStep).toBeCloseTo(0.0025 / 4, 15);
+    // Whole-run sequence plus one current-step sequence per step below 100 %: the guardrail's share.
+    expect(split.wholeRun + comparativeSteps(spec) * split.currentStep).toBeCloseTo(alphaPerTest(spec), 15);
     expect(describeAlphaSplit(spec)).toBe(
-      "alpha 0.01 over 2 statistical guardrail(s): 0.005 per test, each one confidence sequence over the run's 4 step(s) below 100 %",
+      "alpha 0.01 over 2 statistical guardrail(s): 0.005 per guardrail, 0.0025 for one confidence sequence over the run's 4 step(s) below 100 % and 6.25e-4 for each step's own sequence",
     );
     expect(ALPHA_RULE).toContain('Bonferroni');
     expect(['zero', 'threshold', 'promql', 'srm'].some((k) => spendsAlpha(k as never))).toBe(false);
@@ -73,5 +85,77 @@ describe('evaluateGuardrails', () => {
     const verdicts = evaluateGuardrails(spec, [], { stepIndex: 1, percentage: 5 });
     expect(verdicts).toHaveLength(5);
     expect(verdicts.every((v) => v.status === 'error')).toBe(true);
+  });
+});
+
+describe('non-inferiority gate before the control arm disappears', () => {
+  it('applies only at the step whose successor is the last (100 %) step', () => {
+    expect([0, 1, 2, 3, 4].map((i) => nextStepRemovesControl(spec.steps, i))).toEqual([
+      false,
+      false,
+      false,
+      true,
+      false,
+    ]);
+    expect(nextStepRemovesControl([10, 100], 0)).toBe(true);
+    expect(nextStepRemovesControl([100], 0)).toBe(false);
+  });
+
+  // Healthy MFA friction: treatment 0.955 vs control 0.985, 0.03 below where 0.05 is allowed.
+  const compareAt50 = (n: number): GuardrailInput => ({
+    kind: 'compare',
+    good: arms(Math.round(0.955 * n), Math.round(0.985 * n)),
+    total: arms(n, n),
+  });
+  const rateAt50 = (n: number): GuardrailInput => ({
+    kind: 'rate',
+    events: arms(Math.round(0.3 * n), Math.round(0.3 * n)),
+    per: arms(n, n),
+  });
+  const judge = (stepIndex: number, n: number) =>
+    evaluateGuardrails(spec, [compareAt50(n), rateAt50(n)], {
+      stepIndex,
+      percentage: spec.steps[stepIndex] ?? 0,
+    });
+
+  it('holds the 50 % step (inconclusive, never fail) until the lower bound clears -maxDrop', () => {
+    const [compare, rate] = judge(3, 400);
+    expect(compare?.status).toBe('inconclusive');
+    expect(compare?.reason).toMatch(
+      /^login-success: non-inferiority not shown yet before 100 % \(lower bound -0\.\d{3} < -0\.050\); holding; /,
+    );
+    expect(compare?.evidence.bound).toBeLessThan(-0.05);
+    expect(rate?.status).toBe('inconclusive');
+    expect(rate?.reason).toMatch(
+      /^logout-loop: non-inferiority not shown yet before 100 % \(upper bound [\d.]+ >= 1\.5\)/,
+    );
+    // The same counts at the 25 % step: no gate, the usual pass.
+    expect(
+      judge(2, 400)
+        .slice(0, 2)
+        .map((v) => v.status),
+    ).toEqual(['pass', 'pass']);
+  });
+
+  it('lets the step pass once non-inferiority is shown', () => {
+    const [compare, rate] = judge(3, 20_000);
+    expect(compare?.status).toBe('pass');
+    expect(compare?.reason).toMatch(
+      /non-inferiority shown before 100 % \(lower bound -0\.0[34]\d > -0\.050\)$/,
+    );
+    expect(rate?.status).toBe('pass');
+    expect(rate?.reason).toMatch(/non-inferiority shown before 100 % \(upper bound 1\.\d+ < 1\.5\)$/);
+  });
+
+  it('leaves the fail rule as it is: a proven harm still fails at the gated step', () => {
+    const n = 2000;
+    const harm: GuardrailInput = {
+      kind: 'compare',
+      good: arms(Math.round(0.85 * n), Math.round(0.985 * n)),
+      total: arms(n, n),
+    };
+    const [compare] = evaluateGuardrails(spec, [harm, rateAt50(n)], { stepIndex: 3, percentage: 50 });
+    expect(compare?.status).toBe('fail');
+    expect(compare?.reason).toContain('upper bound');
   });
 });

@@ -54,7 +54,13 @@ describe('compare', () => {
           const v = evaluateCompare(
             compareG,
             { kind: 'compare', good: arms(0, 100_000), total: arms(n, 100_000) },
-            { stepIndex: 0, percentage: 1, plannedSamples },
+            {
+              stepIndex: 0,
+              percentage: 1,
+              plannedSamples,
+              comparativeSteps: 4,
+              nextStepRemovesControl: false,
+            },
             alpha,
           );
           expect(v.status, `n=${n} alpha=${alpha} N*=${plannedSamples}`).toBe('pass');

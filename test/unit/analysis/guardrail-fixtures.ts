@@ -36,8 +36,8 @@ export const promqlG = guardrailSchema.parse({
   promql: { query: 'histogram_quantile(0.99, rate(x[$window]))', max: 0.5 },
 }) as GuardrailOf<'promql'>;
 
-export function step(percentage: number): StepContext {
-  return { stepIndex: 0, percentage, plannedSamples: 200 };
+export function step(percentage: number, nextStepRemovesControl = false): StepContext {
+  return { stepIndex: 0, percentage, plannedSamples: 200, comparativeSteps: 4, nextStepRemovesControl };
 }
 
 /** A stringent alpha share (the flagship's former per-step share, 0.01 over 2 guardrails x 4 steps). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alphaPerTest } from '../../../src/analysis/alpha.js';
+import { alphaPerTest, comparativeSteps, splitTestAlpha } from '../../../src/analysis/alpha.js';
 import { stratifiedCompareUpper } from '../../../src/analysis/compare-test.js';
 import { planPower } from '../../../src/analysis/power-plan.js';
 import { mulberry32 } from './seeded-random.js';
@@ -47,7 +47,12 @@ describe('planPower', () => {
         totalControl: nC,
       };
     });
-    const b = stratifiedCompareUpper(strata, 200, alphaPerTest(spec));
+    // The whole-run sequence at its half of the guardrail's share (ALPHA_RULE).
+    const b = stratifiedCompareUpper(
+      strata,
+      200,
+      splitTestAlpha(alphaPerTest(spec), comparativeSteps(spec)).wholeRun,
+    );
     expect(b?.strata).toBe(3);
     expect((b?.upper ?? 0) + 0.8416 * (b?.se ?? 0)).toBeCloseTo(-0.05, 4);
   });
@@ -93,5 +98,27 @@ describe('planPower', () => {
     ).toBe(true);
     const lower = planPower(spec, 300, { baseline: 0.9 });
     expect(lower[2]?.minDetectableDrop).toBeGreaterThan(plan[2]?.minDetectableDrop ?? 1);
+  });
+
+  it('notes that the step before 100 % holds until non-inferiority is shown, and how long that takes', () => {
+    const friction = planPower(spec, 300, { expectedDrop: 0.03 });
+    expect(friction.map((s) => s.expectedSecondsToShowNonInferiority !== undefined)).toEqual([
+      false,
+      false,
+      false,
+      true,
+      false,
+    ]);
+    expect(friction[3]?.warning).toMatch(
+      /^holds before 100 % until non-inferiority is shown \(lower bound of treatment - control above -0\.05\): expected \(median\) after ~\d+ min at this traffic with a true drop of 0\.03/,
+    );
+    // Closer to the margin and with less traffic, the hold lasts longer.
+    const slow = planPower(spec, 60, { expectedDrop: 0.03 })[3]?.expectedSecondsToShowNonInferiority ?? 0;
+    expect(slow).toBeGreaterThan(
+      friction[3]?.expectedSecondsToShowNonInferiority ?? Number.POSITIVE_INFINITY,
+    );
+    expect(
+      planPower(spec, 300, { expectedDrop: 0.06 })[3]?.expectedSecondsToShowNonInferiority,
+    ).toBeUndefined();
   });
 });

@@ -1,4 +1,9 @@
-import { alphaPerTest } from '../../../src/analysis/alpha.js';
+import {
+  alphaPerTest,
+  comparativeSteps,
+  splitTestAlpha,
+  type TestAlphas,
+} from '../../../src/analysis/alpha.js';
 import { stratifiedCompareUpper } from '../../../src/analysis/compare-test.js';
 import { evaluateGuardrails } from '../../../src/analysis/evaluate-guardrails.js';
 import { stratifiedRateLower } from '../../../src/analysis/evaluate-rate.js';
@@ -94,10 +99,10 @@ export function simulateStep(
 }
 
 function fastDecider(spec: RolloutSpec, share: number, earlier: readonly Counts[]): (c: Counts) => boolean[] {
-  const alpha = alphaPerTest(spec);
+  const split = splitTestAlpha(alphaPerTest(spec), comparativeSteps(spec));
   const plannedN = plannedSamples(spec);
   const rules = spec.guardrails.map((g): ((c: Counts) => boolean) =>
-    fastRule(g, share, alpha, plannedN, earlier),
+    fastRule(g, share, split, plannedN, earlier),
   );
   return (c) => rules.map((r) => r(c));
 }
@@ -105,7 +110,7 @@ function fastDecider(spec: RolloutSpec, share: number, earlier: readonly Counts[
 function fastRule(
   g: Guardrail,
   share: number,
-  alpha: number,
+  split: TestAlphas,
   plannedN: number,
   earlier: readonly Counts[],
 ): (c: Counts) => boolean {
@@ -122,14 +127,20 @@ function fastRule(
     case 'compare':
       return (c) => {
         if (share >= 1 && c.nC === 0) return false;
-        const b = stratifiedCompareUpper([...pastCompare, compare(c)], plannedN, alpha);
-        return b !== undefined && b.upper < -g.compare.maxDrop;
+        const b = stratifiedCompareUpper([...pastCompare, compare(c)], plannedN, split.wholeRun);
+        if (b !== undefined && b.upper < -g.compare.maxDrop) return true;
+        if (earlier.length === 0) return false;
+        const latest = stratifiedCompareUpper([compare(c)], plannedN, split.currentStep);
+        return latest !== undefined && latest.upper < -g.compare.maxDrop;
       };
     case 'rate':
       return (c) => {
         if (share >= 1 && c.nC === 0) return false;
-        const b = stratifiedRateLower([...pastRate, rate(c)], plannedN, alpha);
-        return b !== undefined && b.lower > Math.log(g.rate.maxRatio);
+        const b = stratifiedRateLower([...pastRate, rate(c)], plannedN, split.wholeRun);
+        if (b !== undefined && Math.exp(b.lower) > g.rate.maxRatio) return true;
+        if (earlier.length === 0) return false;
+        const latest = stratifiedRateLower([rate(c)], plannedN, split.currentStep);
+        return latest !== undefined && Math.exp(latest.lower) > g.rate.maxRatio;
       };
     case 'srm':
       return (c) =>
