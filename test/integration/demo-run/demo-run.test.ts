@@ -50,7 +50,9 @@ async function play(fault: FaultName | 'none'): Promise<{ stack: DemoStack; resu
     faultAt: { kind: 'after', ms: 2000 },
     out: (line) => lines.push(line),
     startedAt: started,
-    timeoutMs: 35_000,
+    // The step before 100 % holds until non-inferiority is shown (the analysis gate), which takes
+    // a few hundred logins per arm at this traffic.
+    timeoutMs: 90_000,
     pollMs: 100,
   });
   await stack.traffic.stop({ graceMs: 500 });
