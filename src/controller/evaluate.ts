@@ -26,6 +26,7 @@ function evidenceOf(verdicts: readonly Verdict[]) {
   return {
     verdicts: verdicts.map((v) => ({
       guardrail: v.guardrail,
+      kind: v.kind,
       status: v.status,
       reason: v.reason,
       evidence: v.evidence,
