@@ -2,7 +2,8 @@
  * Benchmark of rampart's HTTP API (issue 7):
  *  1. Alertmanager webhook -> rollback confirmed by read-back in the embedded backend, p50/p99 over
  *     500 alerts (each alert rolls the rollout back; a resume re-arms it, unmeasured).
- *  2. GET /api/rollouts requests per second with autocannon at 50 connections, 10 s.
+ *  2. GET /api/rollouts requests per second with autocannon at 50 connections, 10 s, next to
+ *     GET /healthz on the same server (express alone) as the machine's floor.
  * rampart runs as a real `rampart run` child process on loopback; this process is the client.
  *
  *   npx tsx bench/api-webhook.ts [--alerts 500] [--seconds 10]
@@ -133,6 +134,8 @@ apiTokens:
     flags.close();
     latencies.sort((a, b) => a - b);
 
+    // The same server's /healthz is the floor of this machine (express alone), measured side by side.
+    const floor = await autocannon({ url: `${url}/healthz`, connections: 50, duration: SECONDS });
     const read = await autocannon({
       url: `${url}/api/rollouts`,
       connections: 50,
@@ -154,6 +157,8 @@ apiTokens:
         connections: 50,
         seconds: SECONDS,
         requestsPerSecondMean: read.requests.average,
+        healthzRequestsPerSecondMean: floor.requests.average,
+        ratioToHealthz: Number((read.requests.average / floor.requests.average).toFixed(3)),
         latencyP99Ms: read.latency.p99,
         non2xx: read.non2xx,
         errors: read.errors,

@@ -59,6 +59,7 @@ export class FailedAuthLimiter {
   ) {}
 
   check(client: string): void {
+    if (!this.failures.has(client)) return;
     const recent = this.recent(client);
     if (recent.length >= this.maxPerMinute) {
       const oldest = recent[0] ?? this.clock.now().getTime();

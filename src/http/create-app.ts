@@ -82,6 +82,11 @@ const jsonOnly: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** Runs the body parser for POST only: reads carry no body, and the API is read far more than written. */
+function postBodies(parser: RequestHandler): RequestHandler {
+  return (req, res, next) => (req.method === 'POST' ? parser(req, res, next) : next());
+}
+
 /** Builds rampart's HTTP app. It never listens by itself: the caller (or supertest) does. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -104,7 +109,7 @@ export function createApp(deps: AppDeps): Express {
     '/api',
     authenticate(deps.tokens, new FailedAuthLimiter(deps.clock)),
     jsonOnly,
-    express.json({ limit: deps.bodyLimit ?? '256kb', strict: true }),
+    postBodies(express.json({ limit: deps.bodyLimit ?? '256kb', strict: true })),
   );
   const routeDeps = { ...deps, commands: deps.commands ?? deps.scheduler };
   app.use(rolloutRoutes(routeDeps));

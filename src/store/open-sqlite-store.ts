@@ -6,6 +6,7 @@ import { StoreError } from '../errors/store-error.js';
 import type { Database } from './database.js';
 import { migrateToLatest } from './migrations.js';
 import { SqlStore } from './sql-store.js';
+import { cachingDatabase } from './statement-cache.js';
 
 export const DEFAULT_SQLITE_PATH = './data/rampart.db';
 
@@ -30,7 +31,7 @@ export async function openSqliteStore(options: SqliteStoreOptions = {}): Promise
   } catch (error) {
     throw new StoreError(`cannot open SQLite store at ${path}: ${String(error)}`, { cause: error });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite) }) });
   await migrateToLatest(db as Kysely<unknown>);
   return new SqlStore(db);
 }

@@ -26,6 +26,47 @@ function toRow(state: RolloutState, createdAt: string): Row {
   };
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * The last state parsed from each row, per database: every read of the API would otherwise parse
+ * the same JSON again. A hit needs the row to be identical (texts and columns), so another
+ * replica's write is never hidden. Shared between readers, hence frozen: states are never changed
+ * in place (the controller derives new ones).
+ */
+const parsed = new WeakMap<object, Map<string, { row: Row; state: RolloutState }>>();
+
+function sameRow(a: Row, b: Row): boolean {
+  return (
+    a.version === b.version &&
+    a.epoch === b.epoch &&
+    a.phase === b.phase &&
+    a.step_index === b.step_index &&
+    a.percentage === b.percentage &&
+    a.state === b.state &&
+    a.spec === b.spec
+  );
+}
+
+function cachedFromRow(db: object, row: Row): RolloutState {
+  let rows = parsed.get(db);
+  if (!rows) {
+    rows = new Map();
+    parsed.set(db, rows);
+  }
+  const hit = rows.get(row.name);
+  if (hit && sameRow(hit.row, row)) return hit.state;
+  const state = deepFreeze(fromRow(row));
+  rows.set(row.name, { row, state });
+  return state;
+}
+
 function fromRow(row: Row): RolloutState {
   const rest = JSON.parse(row.state) as Record<string, unknown>;
   for (const field of DATE_FIELDS) rest[field] = new Date(rest[field] as string);
@@ -61,12 +102,12 @@ function stepStartsOf(rest: Record<string, unknown>, row: Row): StepStart[] {
 
 export async function getRollout(db: Kysely<Database>, name: string): Promise<RolloutState | undefined> {
   const row = await db.selectFrom('rollouts').selectAll().where('name', '=', name).executeTakeFirst();
-  return row && fromRow(row);
+  return row && cachedFromRow(db, row);
 }
 
 export async function listRollouts(db: Kysely<Database>): Promise<RolloutState[]> {
   const rows = await db.selectFrom('rollouts').selectAll().orderBy('name').execute();
-  return rows.map(fromRow);
+  return rows.map((row) => cachedFromRow(db, row));
 }
 
 export async function insertRollout(db: Kysely<Database>, state: RolloutState): Promise<void> {
