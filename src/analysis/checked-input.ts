@@ -59,3 +59,20 @@ export function checkAlpha(alpha: number): Checked<number> {
     reason: `alpha share ${alpha} is outside (0, 0.5): check the spec's alpha`,
   };
 }
+
+/** The current step's stratum and each earlier one, checked by one rule; the first problem wins. */
+export function checkStrata<P, T>(
+  current: P,
+  earlier: readonly P[] | undefined,
+  check: (stratum: P, where: string) => Checked<T>,
+): Checked<{ current: T; earlier: T[] }> {
+  const now = check(current, '');
+  if (!now.ok) return now;
+  const before: T[] = [];
+  for (const [i, stratum] of (earlier ?? []).entries()) {
+    const c = check(stratum, ` (earlier step ${i + 1})`);
+    if (!c.ok) return c;
+    before.push(c.value);
+  }
+  return { ok: true, value: { current: now.value, earlier: before } };
+}

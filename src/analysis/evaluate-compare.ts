@@ -1,6 +1,6 @@
 import type { GuardrailOf } from '../spec/rollout-spec-schema.js';
 import { splitTestAlpha } from './alpha.js';
-import { type Checked, checkAlpha, checkArmCounts, checkSubset } from './checked-input.js';
+import { type Checked, checkAlpha, checkArmCounts, checkStrata, checkSubset } from './checked-input.js';
 import { type CompareCounts, stratifiedCompareUpper } from './compare-test.js';
 import { fmtCount, fmtShare } from './format.js';
 import type { ArmCounts, GuardrailInput, Measured } from './guardrail-input.js';
@@ -29,15 +29,12 @@ export function evaluateCompare(
 ): Verdict {
   const a = checkAlpha(alpha);
   if (!a.ok) return notJudged(g, a);
-  const current = checkStratum(g, input.good, input.total);
-  if (!current.ok) return notJudged(g, current);
-  const earlier: CompareCounts[] = [];
-  for (const [i, s] of (input.earlier ?? []).entries()) {
-    const c = checkStratum(g, s.good, s.total, ` (earlier step ${i + 1})`);
-    if (!c.ok) return notJudged(g, c);
-    earlier.push(c.value);
-  }
-  const { goodTreatment: gT, totalTreatment: nT, goodControl: gC, totalControl: nC } = current.value;
+  const strata = checkStrata({ good: input.good, total: input.total }, input.earlier, (s, where) =>
+    checkStratum(g, s.good, s.total, where),
+  );
+  if (!strata.ok) return notJudged(g, strata);
+  const { current, earlier } = strata.value;
+  const { goodTreatment: gT, totalTreatment: nT, goodControl: gC, totalControl: nC } = current;
   const pT = nT > 0 ? gT / nT : undefined;
   const pC = nC > 0 ? gC / nC : undefined;
   const evidence = {
@@ -54,7 +51,7 @@ export function evaluateCompare(
       evidence,
     );
   }
-  const all = [...earlier, current.value];
+  const all = [...earlier, current];
   const split = splitTestAlpha(alpha, step.comparativeSteps);
   const b = stratifiedCompareUpper(all, step.plannedSamples, split.wholeRun);
   if (b === undefined) {
@@ -65,7 +62,7 @@ export function evaluateCompare(
   // With one stratum the current-step sequence sees the same data at a smaller alpha: never first.
   const latest =
     earlier.length > 0
-      ? stratifiedCompareUpper([current.value], step.plannedSamples, split.currentStep)
+      ? stratifiedCompareUpper([current], step.plannedSamples, split.currentStep)
       : undefined;
   const wholeFailed = b.upper < margin;
   const latestFailed = latest !== undefined && latest.upper < margin;

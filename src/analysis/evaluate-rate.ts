@@ -1,6 +1,6 @@
 import type { GuardrailOf } from '../spec/rollout-spec-schema.js';
 import { splitTestAlpha } from './alpha.js';
-import { type Checked, checkAlpha, checkArmCounts } from './checked-input.js';
+import { type Checked, checkAlpha, checkArmCounts, checkStrata } from './checked-input.js';
 import { csHalfWidth } from './confidence-sequence.js';
 import { fmtCount, fmtNumber } from './format.js';
 import type { ArmCounts, GuardrailInput, Measured } from './guardrail-input.js';
@@ -87,15 +87,12 @@ export function evaluateRate(
 ): Verdict {
   const a = checkAlpha(alpha);
   if (!a.ok) return notJudged(g, a);
-  const current = checkStratum(g, input.events, input.per);
-  if (!current.ok) return notJudged(g, current);
-  const earlier: RateCounts[] = [];
-  for (const [i, s] of (input.earlier ?? []).entries()) {
-    const c = checkStratum(g, s.events, s.per, ` (earlier step ${i + 1})`);
-    if (!c.ok) return notJudged(g, c);
-    earlier.push(c.value);
-  }
-  const { eventsT: eT, perT: xT, eventsC: eC, perC: xC } = current.value;
+  const strata = checkStrata({ events: input.events, per: input.per }, input.earlier, (s, where) =>
+    checkStratum(g, s.events, s.per, where),
+  );
+  if (!strata.ok) return notJudged(g, strata);
+  const { current, earlier } = strata.value;
+  const { eventsT: eT, perT: xT, eventsC: eC, perC: xC } = current;
   const rT = xT > 0 ? eT / xT : undefined;
   const rC = xC > 0 ? eC / xC : undefined;
   const evidence = {
@@ -112,7 +109,7 @@ export function evaluateRate(
       evidence,
     );
   }
-  const all = [...earlier, current.value];
+  const all = [...earlier, current];
   const split = splitTestAlpha(alpha, step.comparativeSteps);
   const b = stratifiedRateLower(all, step.plannedSamples, split.wholeRun);
   if (b === undefined) {
@@ -122,9 +119,7 @@ export function evaluateRate(
   const max = g.rate.maxRatio;
   // With one stratum the current-step sequence sees the same data at a smaller alpha: never first.
   const latest =
-    earlier.length > 0
-      ? stratifiedRateLower([current.value], step.plannedSamples, split.currentStep)
-      : undefined;
+    earlier.length > 0 ? stratifiedRateLower([current], step.plannedSamples, split.currentStep) : undefined;
   const wholeFailed = Math.exp(b.lower) > max;
   const latestFailed = latest !== undefined && Math.exp(latest.lower) > max;
   const here =
