@@ -1,8 +1,8 @@
 import { Secret, TOTP } from 'otpauth';
+import type { Random } from '../../sim/prng.js';
 import type { Clock } from '../../time/clock.js';
 import { demoPassword } from '../login-service/user-directory.js';
 import type { ApiResult, LoginApi } from './login-api.js';
-import type { Prng } from './prng.js';
 import type { TrafficStats } from './traffic-stats.js';
 
 export interface VisitBehaviour {
@@ -21,7 +21,7 @@ export interface VisitBehaviour {
 export interface VisitContext {
   api: LoginApi;
   clock: Clock;
-  prng: Prng;
+  prng: Random;
   stats: TrafficStats;
   behaviour: VisitBehaviour;
   /** TOTP secrets the virtual users keep after enrolling (their authenticator apps). */

@@ -1,8 +1,8 @@
+import { exponential, seededRandom } from '../../sim/prng.js';
 import { type Clock, systemClock } from '../../time/clock.js';
 import type { Scheduled, Ticker } from '../../time/ticker.js';
 import { demoUserIds } from '../login-service/user-directory.js';
 import type { LoginApi } from './login-api.js';
-import { createPrng, exponentialDelayMs, pickIndex } from './prng.js';
 import { runStaffVisit, type VisitBehaviour, type VisitContext } from './staff-visit.js';
 import { emptyStats, type TrafficStats } from './traffic-stats.js';
 
@@ -53,7 +53,7 @@ export class TrafficGenerator {
     this.ctx = {
       api: options.api,
       clock: options.clock ?? systemClock,
-      prng: createPrng(options.seed ?? 1),
+      prng: seededRandom(options.seed ?? 1),
       stats: this.stats,
       behaviour: { ...DEFAULT_BEHAVIOUR, ...options.behaviour },
       secrets: this.secrets,
@@ -107,7 +107,7 @@ export class TrafficGenerator {
   private schedule(): void {
     if (this.stopping) return;
     // Timers have millisecond resolution; whole milliseconds keep virtual tickers monotonic too.
-    const wait = Math.round(exponentialDelayMs(this.ctx.prng, this.options.ratePerSecond));
+    const wait = Math.round(exponential(this.ctx.prng.next(), this.options.ratePerSecond) * 1000);
     this.next = this.options.ticker.after(wait, () => {
       this.arrive();
       this.schedule();
@@ -116,7 +116,8 @@ export class TrafficGenerator {
 
   private arrive(): void {
     this.stats.arrivals++;
-    const userId = this.userIds[pickIndex(this.ctx.prng, this.userIds.length)];
+    const n = this.userIds.length;
+    const userId = this.userIds[Math.min(n - 1, Math.floor(this.ctx.prng.next() * n))];
     if (userId === undefined || this.inFlight.size >= this.maxConcurrent) {
       this.stats.dropped++;
       return;

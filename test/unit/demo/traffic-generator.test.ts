@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createPrng, exponentialDelayMs } from '../../../src/demo/traffic/prng.js';
 import { TrafficGenerator } from '../../../src/demo/traffic/traffic-generator.js';
+import { exponential, seededRandom } from '../../../src/sim/prng.js';
 import { ManualClock } from '../../../src/time/manual-clock.js';
 import { ManualTicker, settle } from '../../../src/time/manual-ticker.js';
 import { FakeLoginApi } from './fake-login-api.js';
@@ -16,18 +16,18 @@ function setup(mfaUsers: (u: string) => boolean = () => false) {
 
 describe('PRNG', () => {
   it('replays the same sequence for the same seed', () => {
-    const a = createPrng(42);
-    const b = createPrng(42);
-    const c = createPrng(43);
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    const c = seededRandom(43);
     const seqA = [a.next(), a.next(), a.next()];
     expect([b.next(), b.next(), b.next()]).toEqual(seqA);
     expect(c.next()).not.toBe(seqA[0]);
   });
 
   it('draws exponential gaps with mean 1/rate', () => {
-    const prng = createPrng(7);
+    const prng = seededRandom(7);
     let total = 0;
-    for (let i = 0; i < 20_000; i++) total += exponentialDelayMs(prng, 4);
+    for (let i = 0; i < 20_000; i++) total += exponential(prng.next(), 4) * 1000;
     expect(total / 20_000).toBeGreaterThan(240);
     expect(total / 20_000).toBeLessThan(260);
   });
