@@ -4,23 +4,12 @@ import type { SqlStore } from '../../../src/store/sql-store.js';
 import { HA_STEPS, HaCluster, ROLLOUT, sleep } from '../../support/ha-cluster.js';
 import { expectHaInvariants, readOutcome } from '../../support/ha-invariants.js';
 import { type PostgresServer, startPostgres } from '../../support/postgres.js';
+import { mulberry32 } from '../../support/seeded-random.js';
 import { TestMetricsApp } from '../../support/test-metrics-app.js';
 
 const SEED = Number(process.env.RAMPART_CHAOS_SEED ?? 11);
 const EVENTS = 30;
 const IDS = ['a', 'b', 'c'];
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with RAMPART_CHAOS_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let server: PostgresServer;
 const metricsApp = new TestMetricsApp();
@@ -41,7 +30,7 @@ afterAll(async () => {
 
 describe('chaos', () => {
   it(`${EVENTS} random kills and restarts of three replicas over a ramp keep every invariant`, async () => {
-    const random = prng(SEED);
+    const random = mulberry32(SEED);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const url = await server.createDatabase('chaos');
     cluster = new HaCluster({ storeUrl: url, metricsUrl: metricsApp.url, bake: '3s' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from './seeded-random.js';
+import { mulberry32 } from '../../support/seeded-random.js';
 import { simSpec } from './sim-spec.js';
 import { type Counts, simulateStep, type Traffic } from './simulate-rollout.js';
 

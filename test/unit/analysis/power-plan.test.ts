@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { alphaPerTest, comparativeSteps, splitTestAlpha } from '../../../src/analysis/alpha.js';
 import { stratifiedCompareUpper } from '../../../src/analysis/compare-test.js';
 import { planPower } from '../../../src/analysis/power-plan.js';
-import { mulberry32 } from './seeded-random.js';
+import { mulberry32 } from '../../support/seeded-random.js';
 import { simSpec } from './sim-spec.js';
 import { type Counts, simulateStep } from './simulate-rollout.js';
 

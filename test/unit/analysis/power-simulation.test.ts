@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rolloutSpecSchema } from '../../../src/spec/rollout-spec-schema.js';
-import { mulberry32 } from './seeded-random.js';
+import { mulberry32 } from '../../support/seeded-random.js';
 import { simSpec } from './sim-spec.js';
 import { type StepOutcome, simulateStep, type Traffic } from './simulate-rollout.js';
 

@@ -12,7 +12,7 @@ import type { GuardrailInput } from '../../../src/analysis/guardrail-input.js';
 import { plannedSamples } from '../../../src/analysis/planned-sample.js';
 import type { Verdict } from '../../../src/analysis/verdict.js';
 import type { Guardrail, RolloutSpec } from '../../../src/spec/rollout-spec-schema.js';
-import { binomial, poisson } from './seeded-random.js';
+import { binomial, poisson } from '../../support/seeded-random.js';
 
 /** Traffic and health of one simulated rollout (pure, driven by a seeded PRNG). */
 export interface Traffic {

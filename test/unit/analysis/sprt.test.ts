@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bernoulliKl, sprtExpectedSampleSize } from '../../../src/analysis/sprt.js';
-import { mulberry32 } from './seeded-random.js';
+import { mulberry32 } from '../../support/seeded-random.js';
 
 describe('sprtExpectedSampleSize', () => {
   it('matches a simulated SPRT up to the overshoot Wald ignores', () => {
