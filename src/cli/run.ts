@@ -25,6 +25,9 @@ export const runCommand: Command = {
 
 Loads every rollout spec under specsDir (default flags/), ticks each rollout every spec.tick,
 serves the API, the Alertmanager receiver and /metrics, and re-reads spec files when they change.
+With store.url postgres://..., run any number of replicas on one database: one leads (advisory
+lock, fenced by epoch) and acts; the others serve reads and pass commands on. RAMPART_REPLICA_ID
+names a replica (default hostname:pid).
 SIGTERM or SIGINT: the tick in flight finishes, the server stops, the store is closed.
 
 Exit codes:
