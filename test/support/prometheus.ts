@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './free-port.js';
+import { startDaemon } from './daemon.js';
+import { freePort } from './free-port.js';
 
 /** One scrape job of the throwaway Prometheus. */
 export interface ScrapeJob {
@@ -57,52 +57,19 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   await writeFile(configFile, configYaml(options, options.scrapeInterval ?? '1s'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const bin = options.bin ?? process.env.PROMETHEUS_BIN ?? 'prometheus';
-  const child: ChildProcess = spawn(
-    bin,
-    [
+  const daemon = await startDaemon({
+    name: 'Prometheus',
+    bin: options.bin ?? process.env.PROMETHEUS_BIN ?? 'prometheus',
+    args: [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--storage.tsdb.retention.time=1h',
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    log = (log + d.toString()).slice(-4_000);
+    dir,
+    readyUrl: `${url}/-/ready`,
+    debianPackage: 'prometheus',
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let spawnError: Error | undefined;
-  child.once('error', (e) => {
-    spawnError = e;
-  });
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      process.kill(child.pid, 'SIGTERM');
-      const killer = setTimeout(() => child.pid !== undefined && process.kill(child.pid, 'SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(
-      `Prometheus on port ${port}`,
-      async () => {
-        if (spawnError)
-          throw new Error(`cannot run ${bin} (install the Debian package prometheus): ${spawnError.message}`);
-        if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}: ${log}`);
-        const res = await fetch(`${url}/-/ready`);
-        return res.status === 200;
-      },
-      30_000,
-    );
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  if (child.pid === undefined) throw new Error('prometheus has no PID');
-  return { url, port, pid: child.pid, stop };
+  return { url, port, pid: daemon.pid, stop: daemon.stop };
 }
