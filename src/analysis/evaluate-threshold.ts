@@ -5,9 +5,24 @@ import type { GuardrailInput } from './guardrail-input.js';
 import { makeVerdict, notJudged } from './make-verdict.js';
 import type { Evidence, Verdict } from './verdict.js';
 
+/** One-sided z of the ratio bound: 99.9 % per look. */
+const RATIO_Z = 3.09;
+
+/** Wilson score bounds of k successes in n at `z`: well behaved at 0 and n, unlike the plain interval. */
+export function wilsonBounds(ratio: number, n: number, z = RATIO_Z): { lower: number; upper: number } {
+  const z2 = z * z;
+  const centre = (ratio + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((ratio * (1 - ratio)) / n + z2 / (4 * n * n));
+  return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
+}
+
 /**
- * `threshold`: a ratio or scalar over everyone (both arms) in [min, max]. It spends no alpha: the
- * limit is the author's, not a test. Fewer than `minEvents` events behind a ratio is inconclusive.
+ * `threshold`: a ratio or scalar over everyone (both arms) in [min, max]; the limit is the author's,
+ * and it is not part of the rollout's alpha budget. Fewer than `minEvents` events behind a ratio is
+ * inconclusive. A ratio fails only when its 99.9 % Wilson bound is outside the limit too, so a
+ * handful of unlucky logins in a small window holds the step instead of rolling back, while an
+ * outage (a ratio near 0 over `minEvents` events) fails at once. Scalars have no sample size: the
+ * value itself is judged.
  */
 export function evaluateThreshold(
   g: GuardrailOf<'threshold'>,
@@ -35,7 +50,8 @@ export function evaluateThreshold(
   if (t.ratio && Number.isFinite(value.value) && (value.value < 0 || value.value > 1)) {
     return makeVerdict(g, 'error', `ratio ${value.value} is outside [0, 1]: inconsistent counters`);
   }
-  return judgeRange(g, value.value, t.min, t.max, n === undefined ? '' : ` (n=${fmtCount(n)})`);
+  const bounds = t.ratio && n !== undefined && n > 0 ? wilsonBounds(value.value, n) : undefined;
+  return judgeRange(g, value.value, t.min, t.max, n === undefined ? '' : ` (n=${fmtCount(n)})`, bounds);
 }
 
 /** `promql`: the query's scalar in [min, max]; spends no alpha. */
@@ -54,6 +70,7 @@ function judgeRange(
   min: number | undefined,
   max: number | undefined,
   events: string,
+  bounds?: { lower: number; upper: number },
 ): Verdict {
   if (min === undefined && max === undefined) return makeVerdict(g, 'error', 'neither min nor max is set');
   // A ratio of zero events is 0/0 = NaN: nothing happened, so hold rather than alarm.
@@ -62,14 +79,36 @@ function judgeRange(
     return makeVerdict(g, 'error', `value is ${v} (metric source returned a non-number)`);
   const evidence: Evidence = { estimate: v };
   if (min !== undefined && v < min) {
-    return makeVerdict(g, 'fail', `${fmtNumber(v)}${events} < min ${fmtNumber(min)}`, {
+    const upper = bounds?.upper;
+    if (upper !== undefined && upper >= min) {
+      return makeVerdict(
+        g,
+        'inconclusive',
+        `${fmtNumber(v)}${events} below min ${fmtNumber(min)}, but not with confidence (upper bound ${fmtNumber(upper)}); holding`,
+        { ...evidence, bound: upper, limit: min },
+      );
+    }
+    const bound = upper === undefined ? '' : `, upper bound ${fmtNumber(upper)}`;
+    return makeVerdict(g, 'fail', `${fmtNumber(v)}${events} < min ${fmtNumber(min)}${bound}`, {
       ...evidence,
+      ...(upper === undefined ? {} : { bound: upper }),
       limit: min,
     });
   }
   if (max !== undefined && v > max) {
-    return makeVerdict(g, 'fail', `${fmtNumber(v)}${events} > max ${fmtNumber(max)}`, {
+    const lower = bounds?.lower;
+    if (lower !== undefined && lower <= max) {
+      return makeVerdict(
+        g,
+        'inconclusive',
+        `${fmtNumber(v)}${events} above max ${fmtNumber(max)}, but not with confidence (lower bound ${fmtNumber(lower)}); holding`,
+        { ...evidence, bound: lower, limit: max },
+      );
+    }
+    const bound = lower === undefined ? '' : `, lower bound ${fmtNumber(lower)}`;
+    return makeVerdict(g, 'fail', `${fmtNumber(v)}${events} > max ${fmtNumber(max)}${bound}`, {
       ...evidence,
+      ...(lower === undefined ? {} : { bound: lower }),
       limit: max,
     });
   }

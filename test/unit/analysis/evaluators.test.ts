@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateCompare } from '../../../src/analysis/evaluate-compare.js';
 import { evaluateRate } from '../../../src/analysis/evaluate-rate.js';
 import { evaluateSrm } from '../../../src/analysis/evaluate-srm.js';
-import { evaluatePromql, evaluateThreshold } from '../../../src/analysis/evaluate-threshold.js';
+import { evaluatePromql, evaluateThreshold, wilsonBounds } from '../../../src/analysis/evaluate-threshold.js';
 import { evaluateZero } from '../../../src/analysis/evaluate-zero.js';
 import { guardrailSchema } from '../../../src/spec/rollout-spec-schema.js';
 import {
@@ -157,11 +157,26 @@ describe('threshold and promql', () => {
   it('fails a global success ratio below min, with enough events', () => {
     const v = evaluateThreshold(thresholdG, { kind: 'threshold', value: ok(0.42), events: ok(900) });
     expect(v.status).toBe('fail');
-    expect(v.reason).toBe('global-login-success: 0.42 (n=900) < min 0.9');
-    expect(v.evidence).toEqual({ estimate: 0.42, limit: 0.9 });
+    expect(v.reason).toBe('global-login-success: 0.42 (n=900) < min 0.9, upper bound 0.4714');
+    expect(v.evidence).toMatchObject({ estimate: 0.42, limit: 0.9 });
+    expect(v.evidence.bound).toBeCloseTo(0.4714, 4);
     expect(
       evaluateThreshold(thresholdG, { kind: 'threshold', value: ok(0.97), events: ok(900) }).status,
     ).toBe('pass');
+  });
+
+  it('fails an outage at once: 0 of 50 has a Wilson upper bound of z²/(n+z²) = 0.1603 < 0.9', () => {
+    const v = evaluateThreshold(thresholdG, { kind: 'threshold', value: ok(0), events: ok(50) });
+    expect(v.status).toBe('fail');
+    // Closed form for k = 0 at z = 3.09: 9.5481 / 59.5481.
+    expect(v.evidence.bound).toBeCloseTo(9.5481 / 59.5481, 6);
+  });
+
+  it('holds, never fails, when a ratio is below min by chance (its upper bound still reaches min)', () => {
+    const v = evaluateThreshold(thresholdG, { kind: 'threshold', value: ok(45 / 51), events: ok(51) });
+    expect(v.status).toBe('inconclusive');
+    expect(v.reason).toContain('below min 0.9, but not with confidence (upper bound');
+    expect(wilsonBounds(45 / 51, 51).upper).toBeGreaterThan(0.9);
   });
 
   it('is inconclusive below minEvents', () => {
