@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Registry } from 'prom-client';
+import { serveRegistry } from './serve-registry.js';
 
 export const VARIANTS = ['treatment', 'control'] as const;
 export const RESULTS = ['success', 'failure'] as const;
@@ -41,20 +42,7 @@ export class TestMetricsApp {
 
   /** Listens on `port` (0 = any free port). */
   async start(port = 0): Promise<void> {
-    const server = createServer((req, res) => {
-      if (req.url !== '/metrics') {
-        res.writeHead(404).end();
-        return;
-      }
-      this.registry.metrics().then(
-        (body) => res.writeHead(200, { 'Content-Type': this.registry.contentType }).end(body),
-        () => res.writeHead(500).end(),
-      );
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
+    const server = await serveRegistry(this.registry, port);
     this.server = server;
     this.boundPort = (server.address() as AddressInfo).port;
   }

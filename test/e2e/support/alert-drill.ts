@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Gauge, Registry } from 'prom-client';
+import { serveRegistry } from '../../support/serve-registry.js';
 
 /**
  * The condition the e2e alert rule watches: a gauge `e2e_alert_drill` the test switches to 1,
@@ -27,20 +28,7 @@ export class AlertDrill {
   }
 
   async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      if (req.url !== '/metrics') {
-        res.writeHead(404).end();
-        return;
-      }
-      this.registry.metrics().then(
-        (body) => res.writeHead(200, { 'Content-Type': this.registry.contentType }).end(body),
-        () => res.writeHead(500).end(),
-      );
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    const server = await serveRegistry(this.registry);
     this.server = server;
   }
 
