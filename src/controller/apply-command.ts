@@ -1,3 +1,4 @@
+import { labelsMatch } from '../spec/labels-match.js';
 import type { LabelMatchers, RolloutSpec } from '../spec/rollout-spec-schema.js';
 import { change, moveToStep, pause, rollback } from './change.js';
 import type { CommandInput } from './command.js';
@@ -17,11 +18,9 @@ export const VALID_PHASES: Record<Exclude<CommandInput['kind'], 'alert'>, readon
 /** Phases in which a matching firing alert rolls back; elsewhere it is ignored (nothing to roll back). */
 const ALERT_PHASES: readonly Phase[] = ['ramping', 'awaiting_approval', 'paused'];
 
-/** Whether an alert's labels carry every matcher of the rollout's `alerts.match`. */
+/** Whether an alert's labels carry every matcher of the rollout's `alerts.match` (none: never). */
 export function alertMatches(spec: RolloutSpec, labels: LabelMatchers): boolean {
-  const match = spec.alerts?.match;
-  if (!match) return false;
-  return Object.entries(match).every(([name, value]) => labels[name] === value);
+  return spec.alerts !== undefined && labelsMatch(labels, spec.alerts.match);
 }
 
 /**

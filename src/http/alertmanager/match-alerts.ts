@@ -1,3 +1,4 @@
+import { labelsMatch } from '../../spec/labels-match.js';
 import type { AlertmanagerAlert } from './alertmanager-payload.js';
 
 /** A rollout that listens to alerts: every label in `match` must be present with that value. */
@@ -22,18 +23,7 @@ export interface AlertRouting {
   unmatched: AlertmanagerAlert[];
 }
 
-export function labelsMatch(
-  labels: Readonly<Record<string, string>>,
-  match: Readonly<Record<string, string>>,
-) {
-  const wanted = Object.entries(match);
-  return wanted.length > 0 && wanted.every(([k, v]) => labels[k] === v);
-}
-
-/**
- * Routes alerts to rollouts. Pure. An empty `match` never matches, so a rollout without an
- * `alerts` block cannot be rolled back by every alert in the organisation.
- */
+/** Routes alerts to rollouts (see labelsMatch: an empty matcher never matches). Pure. */
 export function routeAlerts(alerts: readonly AlertmanagerAlert[], subscribers: readonly AlertSubscriber[]) {
   const routing: AlertRouting = { rollbacks: [], resolved: [], unmatched: [] };
   const seen = new Set<string>();
