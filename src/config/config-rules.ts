@@ -1,5 +1,6 @@
 import type { FieldPath } from '../spec/field-path.js';
 import { quote } from '../spec/field-path.js';
+import { duplicateNameIssues } from '../spec/unique-names.js';
 import type { PathIssue } from '../spec/zod-issues.js';
 
 /* Rules of rampart.yaml beyond the schema, run on the raw YAML value (types may be wrong: zod reports that). */
@@ -106,23 +107,13 @@ export function configRules(raw: unknown): PathIssue[] {
   }
   issues.push(...storeRules(raw.store));
   if (Array.isArray(raw.apiTokens)) {
-    const seen = new Map<string, number>();
     raw.apiTokens.forEach((token: unknown, i) => {
       if (!isRecord(token)) return;
       issues.push(
         ...exactlyOne(token, ['sha256', 'tokenEnv', 'tokenFile'], ['apiTokens', i], 'an API token'),
       );
-      if (typeof token.name !== 'string') return;
-      const first = seen.get(token.name);
-      if (first === undefined) seen.set(token.name, i);
-      else {
-        issues.push({
-          path: ['apiTokens', i, 'name'],
-          at: 'value',
-          message: `${quote(token.name)} is not allowed; token names must be unique (apiTokens[${first}] has it)`,
-        });
-      }
     });
+    issues.push(...duplicateNameIssues(raw.apiTokens, 'apiTokens', 'token'));
   }
   for (const [name, notifier] of entries(raw.notifiers)) {
     if (notifier.type === 'slack-webhook') {

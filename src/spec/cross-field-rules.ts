@@ -5,6 +5,7 @@ import type { FieldPath } from './field-path.js';
 import { describeType, quote } from './field-path.js';
 import { checkPromqlSyntax } from './promql-syntax.js';
 import { GUARDRAIL_KINDS, rolloutSpecSchema } from './rollout-spec-schema.js';
+import { duplicateNameIssues } from './unique-names.js';
 import type { PathIssue } from './zod-issues.js';
 
 /*
@@ -218,21 +219,11 @@ function kindRule(guardrail: unknown, index: number): PathIssue[] {
 function guardrailRules(guardrails: unknown): PathIssue[] {
   if (!Array.isArray(guardrails)) return [];
   const issues: PathIssue[] = [];
-  const firstIndexOfName = new Map<string, number>();
+  const duplicates = duplicateNameIssues(guardrails, 'guardrails', 'guardrail');
   guardrails.forEach((guardrail, i) => {
     issues.push(...kindRule(guardrail, i));
+    issues.push(...duplicates.filter((d) => d.path[1] === i));
     if (!isRecord(guardrail)) return;
-    if (typeof guardrail.name === 'string') {
-      const first = firstIndexOfName.get(guardrail.name);
-      if (first === undefined) firstIndexOfName.set(guardrail.name, i);
-      else {
-        issues.push({
-          path: ['guardrails', i, 'name'],
-          at: 'value',
-          message: `${quote(guardrail.name)} is not allowed; guardrail names must be unique (guardrails[${first}] has it)`,
-        });
-      }
-    }
     const { threshold, promql } = guardrail;
     if (isRecord(threshold)) {
       const path = ['guardrails', i, 'threshold'];
