@@ -13,6 +13,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -27,7 +28,8 @@ import {
   createPrometheusHttpApi,
 } from '../src/metric-sources/prometheus/create-prometheus-http-api.js';
 import { PrometheusMetricSource } from '../src/metric-sources/prometheus/prometheus-metric-source.js';
-import { type RolloutSpec, rolloutSpecSchema } from '../src/spec/rollout-spec-schema.js';
+import { parseRolloutSpec } from '../src/spec/parse-rollout-spec.js';
+import type { RolloutSpec } from '../src/spec/rollout-spec-schema.js';
 import { waitFor } from '../test/support/free-port.js';
 import { startPrometheus } from '../test/support/prometheus.js';
 
@@ -42,33 +44,17 @@ const BATCH_SIZES = arg('batch', '10,1').split(',').map(Number);
 const INSTANTS = arg('instants', 'shared,per-rollout').split(',') as ('shared' | 'per-rollout')[];
 const WARMUP = 3;
 
+/** The flagship spec's five guardrails, one rollout (flag, matchers) per index. */
+const flagship = (() => {
+  const file = join(root, 'flags/mfa-staff.yaml');
+  const parsed = parseRolloutSpec(readFileSync(file, 'utf8'), file);
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+})();
+
 function spec(i: number): RolloutSpec {
   const name = `r-${String(i).padStart(3, '0')}`;
-  return rolloutSpecSchema.parse({
-    apiVersion: 'rampart/v1',
-    kind: 'Rollout',
-    name,
-    flag: { backend: 'embedded', name },
-    steps: [1, 5, 25, 50, 100],
-    matchers: { rollout: name },
-    guardrails: [
-      {
-        name: 'login-success',
-        compare: { metric: 'login_attempts_total', good: { result: 'success' }, maxDrop: 0.05 },
-      },
-      { name: 'logout-loop', rate: { events: 'logouts_total', per: 'login_attempts_total', maxRatio: 1.5 } },
-      {
-        name: 'global-login-success',
-        threshold: {
-          ratio: { metric: 'login_attempts_total', good: { result: 'success' } },
-          min: 0.9,
-          window: '5m',
-        },
-      },
-      { name: 'enrollment-integrity', zero: { metric: 'mfa_enrollment_owner_mismatch_total' } },
-      { name: 'exposure-balance', srm: { metric: 'flag_exposures_total' } },
-    ],
-  });
+  return { ...flagship, name, flag: { ...flagship.flag, name }, matchers: { rollout: name } };
 }
 
 /** One tick: every rollout at once, each rollout's guardrail queries at once (as the controller does). */
