@@ -11,14 +11,16 @@ import type { Verdict } from './verdict.js';
 /**
  * `compare`: one-sided sequential non-inferiority test of p_treatment - p_control against -maxDrop
  * (see compare-test.ts for the bound and its tiny-sample regularisation). Two confidence sequences,
- * alpha split as ALPHA_RULE says; `fail` (rollback) when the upper bound of either is below -maxDrop:
+ * alpha split as ALPHA_RULE says; `fail` (rollback) when the upper bound of either is below -maxDrop,
+ * the bound's variance taken under that margin (score form: a harmed arm's own variance is larger
+ * and would slow the test exactly when it should cross):
  * - whole run: each step is a stratum (its own window, its own split), the per-step differences are
  *   combined by inverse-variance weights, so a moderate harm accumulates evidence across steps;
  * - current step alone: a fault that starts at a later step is not diluted by healthy earlier strata.
  * Gate: at the step before 100 % (StepContext.nextStepRemovesControl) nothing can detect a harm
  * after the move, so the verdict is `inconclusive` (holds, never rolls back) until non-inferiority is
  * shown: the LOWER bound of the whole-run sequence, at the guardrail's full alpha share, above
- * -maxDrop. `pass` means "no evidence of harm yet" (and, before 100 %, "shown not to harm by more
+ * -maxDrop (observed variance: on the healthy side it is the smaller one). `pass` means "no evidence of harm yet" (and, before 100 %, "shown not to harm by more
  * than maxDrop"); the evidence's treatment/control are the current step's.
  */
 export function evaluateCompare(
@@ -53,16 +55,16 @@ export function evaluateCompare(
   }
   const all = [...earlier, current];
   const split = splitTestAlpha(alpha, step.comparativeSteps);
-  const b = stratifiedCompareUpper(all, step.plannedSamples, split.wholeRun);
+  const margin = -g.compare.maxDrop;
+  const b = stratifiedCompareUpper(all, step.plannedSamples, split.wholeRun, margin);
   if (b === undefined) {
     const what = pT === undefined ? 'treatment' : 'control';
     return makeVerdict(g, 'inconclusive', `no ${what} events since step start`, evidence);
   }
-  const margin = -g.compare.maxDrop;
   // With one stratum the current-step sequence sees the same data at a smaller alpha: never first.
   const latest =
     earlier.length > 0
-      ? stratifiedCompareUpper([current], step.plannedSamples, split.currentStep)
+      ? stratifiedCompareUpper([current], step.plannedSamples, split.currentStep, margin)
       : undefined;
   const wholeFailed = b.upper < margin;
   const latestFailed = latest !== undefined && latest.upper < margin;

@@ -191,8 +191,11 @@ function detects(
     goodControl: baseline * nC,
     totalControl: nC,
   }));
-  const b = stratifiedCompareUpper(counts, plannedN, alpha);
-  return b !== undefined && b.upper + Z_POWER_80 * b.se < -maxDrop;
+  // The test's bound uses the variance under the margin (compare-test.ts); the estimate's own
+  // spread under the alternative is the observed (Wald) one.
+  const b = stratifiedCompareUpper(counts, plannedN, alpha, -maxDrop);
+  const spread = stratifiedCompareUpper(counts, plannedN, alpha);
+  return b !== undefined && spread !== undefined && b.upper + Z_POWER_80 * spread.se < -maxDrop;
 }
 
 function minDetectableDrop(
@@ -227,6 +230,7 @@ function outageEvents(
       { goodTreatment: 0, totalTreatment: n, goodControl: baseline * nC, totalControl: nC },
       plannedN,
       alpha,
+      -maxDrop,
     );
     if (b.upper < -maxDrop) return n;
   }

@@ -17,9 +17,10 @@ function stratum(pT: number, nT: number, pC: number, nC: number) {
 
 describe('compare over the run (one stratum per step)', () => {
   // mfa-drop-5pp: treatment 0.905 vs control 0.985, a drop of 0.08 where 0.05 is allowed.
-  const s1 = stratum(0.905, 45, 0.985, 4455);
-  const s5 = stratum(0.905, 225, 0.985, 4275);
-  const s25 = stratum(0.905, 1200, 0.985, 3600);
+  // A slow ramp: 600 treatment logins per step, none of which alone shows the excess harm of 0.03.
+  const s1 = stratum(0.905, 600, 0.985, 59400);
+  const s5 = stratum(0.905, 600, 0.985, 11400);
+  const s25 = stratum(0.905, 600, 0.985, 1800);
 
   it('fails a moderate harm that no single step shows, and says over how many steps', () => {
     for (const s of [s1, s5, s25]) {
@@ -29,10 +30,10 @@ describe('compare over the run (one stratum per step)', () => {
     const v = evaluateCompare(compareG, { kind: 'compare', ...s25, earlier: [s1, s5] }, step(25), ALPHA);
     expect(v.status).toBe('fail');
     expect(v.evidence.strata).toBe(3);
-    expect(v.evidence.treatment?.n).toBe(1200);
+    expect(v.evidence.treatment?.n).toBe(600);
     expect(v.evidence.estimate).toBeCloseTo(-0.08, 2);
     expect(v.reason).toMatch(
-      /^login-success: treatment 0\.905 \(n=1200\) vs control 0\.985 \(n=3600\) this step; over 3 step\(s\) \(treatment n=1470\): difference -0\.0\d{2}, upper bound -0\.\d{3} < -0\.050; this step alone: difference -0\.080, upper bound -0\.0\d{2} >= -0\.050$/,
+      /^login-success: treatment 0\.905 \(n=600\) vs control 0\.985 \(n=1800\) this step; over 3 step\(s\) \(treatment n=1800\): difference -0\.0\d{2}, upper bound -0\.\d{3} < -0\.050; this step alone: difference -0\.08\d, upper bound -0\.0\d{2} >= -0\.050$/,
     );
   });
 

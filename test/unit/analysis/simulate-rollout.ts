@@ -127,10 +127,15 @@ function fastRule(
     case 'compare':
       return (c) => {
         if (share >= 1 && c.nC === 0) return false;
-        const b = stratifiedCompareUpper([...pastCompare, compare(c)], plannedN, split.wholeRun);
+        const b = stratifiedCompareUpper(
+          [...pastCompare, compare(c)],
+          plannedN,
+          split.wholeRun,
+          -g.compare.maxDrop,
+        );
         if (b !== undefined && b.upper < -g.compare.maxDrop) return true;
         if (earlier.length === 0) return false;
-        const latest = stratifiedCompareUpper([compare(c)], plannedN, split.currentStep);
+        const latest = stratifiedCompareUpper([compare(c)], plannedN, split.currentStep, -g.compare.maxDrop);
         return latest !== undefined && latest.upper < -g.compare.maxDrop;
       };
     case 'rate':
