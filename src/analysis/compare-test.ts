@@ -1,5 +1,4 @@
 import { csHalfWidth } from './confidence-sequence.js';
-import { restrictedProportions } from './farrington-manning.js';
 import { combineStrata, type StratumEstimate } from './stratified.js';
 
 /** Good and total events per arm in one stratum (one step's window). */
@@ -13,7 +12,6 @@ export interface CompareCounts {
 export interface CompareBound {
   /** Regularised difference p~_treatment - p~_control (inverse-variance mean over strata). */
   estimate: number;
-  /** Standard error: under the null difference when one was given (score form), else observed. */
   se: number;
   halfWidth: number;
   /** Upper bound of the confidence sequence of the difference; fail when below -maxDrop. */
@@ -31,7 +29,7 @@ export interface CompareBound {
  * Why: the plain variance p(1-p)/n is 0 when every treatment login so far failed (p = 0), so one
  * or two unlucky logins would give a zero-width bound and roll back at once. With the pseudo
  * counts, 0 of 2 has SE ~0.22 and the sequence's multiplier at tiny n is ~10, so the bound stays far
- * above the margin; 0 of 5 against a 98 % control already crosses it at a stringent alpha. At
+ * above the margin; 0 of 6 against a 98 % control already crosses it at a stringent alpha. At
  * large n the pseudo counts vanish and this is the usual Wald difference. Applied per stratum, so a
  * young step with a handful of logins gets a small weight instead of a zero variance.
  */
@@ -40,22 +38,12 @@ function regularised(good: number, total: number): { p: number; v: number } {
   return { p, v: (p * (1 - p)) / (total + 2) };
 }
 
-/**
- * One stratum's regularised difference and its variance; undefined when an arm is empty.
- * With `nullDifference` (the tested margin, -maxDrop) the variance is the one under that null, at
- * the restricted maximum-likelihood proportions (Farrington-Manning score form, see
- * farrington-manning.ts); without, the observed (Wald) variance.
- */
-export function compareStratum(c: CompareCounts, nullDifference?: number): StratumEstimate | undefined {
+/** One stratum's regularised difference and its variance; undefined when an arm is empty. */
+export function compareStratum(c: CompareCounts): StratumEstimate | undefined {
   if (!(c.totalTreatment > 0 && c.totalControl > 0)) return undefined;
   const t = regularised(c.goodTreatment, c.totalTreatment);
   const k = regularised(c.goodControl, c.totalControl);
-  if (nullDifference === undefined) return { estimate: t.p - k.p, variance: t.v + k.v, n: c.totalTreatment };
-  const r = restrictedProportions(t.p, c.totalTreatment + 2, k.p, c.totalControl + 2, nullDifference);
-  const variance =
-    (r.treatment * (1 - r.treatment)) / (c.totalTreatment + 2) +
-    (r.control * (1 - r.control)) / (c.totalControl + 2);
-  return { estimate: t.p - k.p, variance, n: c.totalTreatment };
+  return { estimate: t.p - k.p, variance: t.v + k.v, n: c.totalTreatment };
 }
 
 /**
@@ -63,17 +51,15 @@ export function compareStratum(c: CompareCounts, nullDifference?: number): Strat
  * steps of the rollout run (see stratified.ts). `n` of the sequence is the treatment count over all
  * strata; `plannedN` is N* in the same unit. Strata with an empty arm carry no information and are
  * skipped; undefined when none is left. 0 <= good <= total and 0 < alpha < 0.5 are the caller's.
- * `nullDifference`: test that margin with the variance under it (the rollback tests); omitted, the
- * bound uses the observed variance (the non-inferiority gate, whose alternative is the healthier
- * side, where the observed variance is the smaller one).
+ * This normal (Wald) bound serves the non-inferiority gate and the plan's spread of the estimate;
+ * the rollback tests use the likelihood-ratio bound of compare-lr.ts.
  */
 export function stratifiedCompareUpper(
   strata: readonly CompareCounts[],
   plannedN: number,
   alpha: number,
-  nullDifference?: number,
 ): CompareBound | undefined {
-  const combined = combineStrata(strata.flatMap((c) => compareStratum(c, nullDifference) ?? []));
+  const combined = combineStrata(strata.flatMap((c) => compareStratum(c) ?? []));
   if (combined === undefined) return undefined;
   const halfWidth = csHalfWidth(combined.se, combined.n, plannedN, alpha);
   return {
@@ -90,13 +76,8 @@ export function stratifiedCompareUpper(
  * The bound of one stratum. Callers guarantee totalTreatment > 0, totalControl > 0,
  * 0 <= good <= total, 0 < alpha < 0.5.
  */
-export function compareUpperBound(
-  c: CompareCounts,
-  plannedN: number,
-  alpha: number,
-  nullDifference?: number,
-): CompareBound {
-  const b = stratifiedCompareUpper([c], plannedN, alpha, nullDifference);
+export function compareUpperBound(c: CompareCounts, plannedN: number, alpha: number): CompareBound {
+  const b = stratifiedCompareUpper([c], plannedN, alpha);
   if (b === undefined) throw new Error('compareUpperBound needs both arms non-empty');
   return b;
 }

@@ -1,6 +1,7 @@
 import type { GuardrailOf } from '../spec/rollout-spec-schema.js';
 import { splitTestAlpha } from './alpha.js';
 import { type Checked, checkAlpha, checkArmCounts, checkStrata, checkSubset } from './checked-input.js';
+import { lrCompareCrosses, lrCompareUpper, STEP_TEST_PLANNED_SAMPLES } from './compare-lr.js';
 import { type CompareCounts, stratifiedCompareUpper } from './compare-test.js';
 import { fmtCount, fmtShare } from './format.js';
 import type { ArmCounts, GuardrailInput, Measured } from './guardrail-input.js';
@@ -9,19 +10,19 @@ import type { StepContext } from './step-context.js';
 import type { Verdict } from './verdict.js';
 
 /**
- * `compare`: one-sided sequential non-inferiority test of p_treatment - p_control against -maxDrop
- * (see compare-test.ts for the bound and its tiny-sample regularisation). Two confidence sequences,
- * alpha split as ALPHA_RULE says; `fail` (rollback) when the upper bound of either is below -maxDrop,
- * the bound's variance taken under that margin (score form: a harmed arm's own variance is larger
- * and would slow the test exactly when it should cross):
- * - whole run: each step is a stratum (its own window, its own split), the per-step differences are
- *   combined by inverse-variance weights, so a moderate harm accumulates evidence across steps;
- * - current step alone: a fault that starts at a later step is not diluted by healthy earlier strata.
+ * `compare`: one-sided sequential non-inferiority test of p_treatment - p_control against -maxDrop.
+ * Two likelihood-ratio confidence sequences (compare-lr.ts: binomial tails, pseudo counts against
+ * one or two unlucky logins), alpha split as ALPHA_RULE says; `fail` (rollback) when the upper bound
+ * of either is below -maxDrop:
+ * - whole run: every step a stratum (its own window, its own split) with a common difference, so a
+ *   moderate harm accumulates evidence across steps; tuned for the run's planned sample;
+ * - current step alone, tuned for the step's planned sample: a fault that starts at a later step is
+ *   not diluted by healthy earlier strata, and a total failure fails after a handful of logins.
  * Gate: at the step before 100 % (StepContext.nextStepRemovesControl) nothing can detect a harm
  * after the move, so the verdict is `inconclusive` (holds, never rolls back) until non-inferiority is
- * shown: the LOWER bound of the whole-run sequence, at the guardrail's full alpha share, above
- * -maxDrop (observed variance: on the healthy side it is the smaller one). `pass` means "no evidence of harm yet" (and, before 100 %, "shown not to harm by more
- * than maxDrop"); the evidence's treatment/control are the current step's.
+ * shown: the LOWER bound of the whole-run sequence (compare-test.ts), at the guardrail's full alpha
+ * share, above -maxDrop. `pass` means "no evidence of harm yet" (and, before 100 %, "shown not to
+ * harm by more than maxDrop"); the evidence's treatment/control are the current step's.
  */
 export function evaluateCompare(
   g: GuardrailOf<'compare'>,
@@ -55,39 +56,43 @@ export function evaluateCompare(
   }
   const all = [...earlier, current];
   const split = splitTestAlpha(alpha, step.comparativeSteps);
-  const margin = -g.compare.maxDrop;
-  const b = stratifiedCompareUpper(all, step.plannedSamples, split.wholeRun, margin);
+  const b = lrCompareUpper(all, step.plannedRunSamples, split.wholeRun);
+  const latest = lrCompareUpper([current], STEP_TEST_PLANNED_SAMPLES, split.currentStep);
   if (b === undefined) {
     const what = pT === undefined ? 'treatment' : 'control';
     return makeVerdict(g, 'inconclusive', `no ${what} events since step start`, evidence);
   }
-  // With one stratum the current-step sequence sees the same data at a smaller alpha: never first.
-  const latest =
-    earlier.length > 0
-      ? stratifiedCompareUpper([current], step.plannedSamples, split.currentStep, margin)
-      : undefined;
-  const wholeFailed = b.upper < margin;
-  const latestFailed = latest !== undefined && latest.upper < margin;
+  const margin = -g.compare.maxDrop;
+  // The decision from the test itself; the bounds above are for the reason (and agree with it up to
+  // the bisection's 1e-9).
+  const wholeFailed = lrCompareCrosses(all, step.plannedRunSamples, split.wholeRun, margin) === true;
+  const latestFailed =
+    latest !== undefined &&
+    lrCompareCrosses([current], STEP_TEST_PLANNED_SAMPLES, split.currentStep, margin) === true;
   const here =
     pT !== undefined && pC !== undefined
       ? `treatment ${fmtShare(pT)} (n=${fmtCount(nT)}) vs control ${fmtShare(pC)} (n=${fmtCount(nC)})`
       : `no ${pT === undefined ? 'treatment' : 'control'} events`;
   const upper = (x: number) => `upper bound ${fmtShare(x)} ${x < margin ? '<' : '>='} ${fmtShare(margin)}`;
-  const whole =
-    earlier.length === 0
-      ? `${here}, ${upper(b.upper)}`
-      : `${here} this step; over ${b.strata} step(s) (treatment n=${fmtCount(b.n)}): ` +
-        `difference ${fmtShare(b.estimate)}, ${upper(b.upper)}`;
-  const reason =
-    latest === undefined
-      ? whole
-      : `${whole}; this step alone: difference ${fmtShare(latest.estimate)}, ${upper(latest.upper)}`;
+  let reason: string;
+  if (earlier.length === 0) {
+    // One stratum: both sequences see the same counts; show the one that crossed, if any.
+    reason = `${here}, ${upper(latestFailed && !wholeFailed && latest ? latest.upper : b.upper)}`;
+  } else {
+    const whole =
+      `${here} this step; over ${b.strata} step(s) (treatment n=${fmtCount(b.n)}): ` +
+      `difference ${fmtShare(b.estimate)}, ${upper(b.upper)}`;
+    reason =
+      latest === undefined
+        ? whole
+        : `${whole}; this step alone: difference ${fmtShare(latest.estimate)}, ${upper(latest.upper)}`;
+  }
   const shown = latestFailed && !wholeFailed && latest !== undefined ? latest : b;
   const judged = { ...evidence, estimate: shown.estimate, bound: shown.upper, strata: shown.strata };
   if (wholeFailed || latestFailed) return makeVerdict(g, 'fail', reason, judged);
   if (!step.nextStepRemovesControl) return makeVerdict(g, 'pass', reason, judged);
   // Non-inferiority gate: the last look with a control arm. Spends no rollback alpha (it only holds).
-  const gate = stratifiedCompareUpper(all, step.plannedSamples, alpha);
+  const gate = stratifiedCompareUpper(all, step.plannedRunSamples, alpha);
   const lower = gate === undefined ? Number.NEGATIVE_INFINITY : gate.estimate - gate.halfWidth;
   if (!(lower > margin)) {
     return makeVerdict(

@@ -7,7 +7,7 @@ import { evaluatePromql, evaluateThreshold } from './evaluate-threshold.js';
 import { evaluateZero } from './evaluate-zero.js';
 import type { GuardrailInput } from './guardrail-input.js';
 import { makeVerdict } from './make-verdict.js';
-import { plannedSamples } from './planned-sample.js';
+import { plannedRunSamples, plannedSamples } from './planned-sample.js';
 import type { RolloutStep, StepContext } from './step-context.js';
 import type { Verdict } from './verdict.js';
 
@@ -41,7 +41,8 @@ export function evaluateGuardrail(
 
 /**
  * Verdicts of every guardrail of `spec`, in spec order; `inputs[i]` belongs to `spec.guardrails[i]`.
- * Statistical guardrails get the alpha share of ALPHA_RULE; N* comes from plannedSamples.
+ * Statistical guardrails get the alpha share of ALPHA_RULE; N* comes from plannedSamples (one step)
+ * and plannedRunSamples (the run).
  */
 export function evaluateGuardrails(
   spec: RolloutSpec,
@@ -51,6 +52,7 @@ export function evaluateGuardrails(
   const step: StepContext = {
     ...ctx,
     plannedSamples: plannedSamples(spec),
+    plannedRunSamples: plannedRunSamples(spec),
     comparativeSteps: comparativeSteps(spec),
     nextStepRemovesControl: nextStepRemovesControl(spec.steps, ctx.stepIndex),
   };

@@ -111,15 +111,13 @@ export function evaluateRate(
   }
   const all = [...earlier, current];
   const split = splitTestAlpha(alpha, step.comparativeSteps);
-  const b = stratifiedRateLower(all, step.plannedSamples, split.wholeRun);
+  const b = stratifiedRateLower(all, step.plannedRunSamples, split.wholeRun);
   if (b === undefined) {
     const what = rT === undefined ? 'treatment' : 'control';
     return makeVerdict(g, 'inconclusive', `no ${what} ${g.rate.per} since step start`, evidence);
   }
   const max = g.rate.maxRatio;
-  // With one stratum the current-step sequence sees the same data at a smaller alpha: never first.
-  const latest =
-    earlier.length > 0 ? stratifiedRateLower([current], step.plannedSamples, split.currentStep) : undefined;
+  const latest = stratifiedRateLower([current], step.plannedSamples, split.currentStep);
   const wholeFailed = Math.exp(b.lower) > max;
   const latestFailed = latest !== undefined && Math.exp(latest.lower) > max;
   const here =
@@ -130,11 +128,15 @@ export function evaluateRate(
   const bound = (x: RateBound) =>
     `ratio ${fmtNumber(Math.exp(x.logRatio))}, lower bound ${fmtNumber(Math.exp(x.lower))} ` +
     `${Math.exp(x.lower) > max ? '>' : '<='} ${fmtNumber(max)}`;
-  const whole =
+  // One stratum: both sequences see the same counts; show the one that crossed, if any.
+  const first = latestFailed && !wholeFailed && latest !== undefined ? latest : b;
+  const whole = `${here} this step; over ${b.strata} step(s) (treatment n=${fmtCount(b.n)}): ${bound(b)}`;
+  const reason =
     earlier.length === 0
-      ? `${here}, ${bound(b)}`
-      : `${here} this step; over ${b.strata} step(s) (treatment n=${fmtCount(b.n)}): ${bound(b)}`;
-  const reason = latest === undefined ? whole : `${whole}; this step alone: ${bound(latest)}`;
+      ? `${here}, ${bound(first)}`
+      : latest === undefined
+        ? whole
+        : `${whole}; this step alone: ${bound(latest)}`;
   const shown = latestFailed && !wholeFailed && latest !== undefined ? latest : b;
   const judged = {
     ...evidence,
@@ -145,7 +147,7 @@ export function evaluateRate(
   if (wholeFailed || latestFailed) return makeVerdict(g, 'fail', reason, judged);
   if (!step.nextStepRemovesControl) return makeVerdict(g, 'pass', reason, judged);
   // Non-inferiority gate: the last look with a control arm. Spends no rollback alpha (it only holds).
-  const gate = stratifiedRateLower(all, step.plannedSamples, alpha);
+  const gate = stratifiedRateLower(all, step.plannedRunSamples, alpha);
   const upper = gate === undefined ? Number.POSITIVE_INFINITY : Math.exp(2 * gate.logRatio - gate.lower);
   if (!(upper < max)) {
     return makeVerdict(

@@ -1,4 +1,5 @@
 import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import { comparativeSteps } from './alpha.js';
 
 /** N* never falls below this, so a spec with `minSamples: 0` still has a sane confidence sequence. */
 export const MIN_PLANNED_SAMPLES = 100;
@@ -15,4 +16,14 @@ export const MIN_PLANNED_SAMPLES = 100;
  */
 export function plannedSamples(spec: Pick<RolloutSpec, 'minSamples'>): number {
   return Math.max(spec.minSamples, MIN_PLANNED_SAMPLES);
+}
+
+/**
+ * N* of the whole-run sequence: the treatment sample at which the run reaches its last step with a
+ * control arm, N* of each step below 100 % added up (known before any data, like plannedSamples).
+ * A moderate harm is decided there, across the steps; tuning that sequence for one step's sample
+ * would make it widen like sqrt(log N) over the run's thousands of logins.
+ */
+export function plannedRunSamples(spec: Pick<RolloutSpec, 'minSamples' | 'steps'>): number {
+  return plannedSamples(spec) * Math.max(1, comparativeSteps(spec));
 }

@@ -1,8 +1,9 @@
 import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
 import { alphaPerTest, comparativeSteps, splitTestAlpha } from './alpha.js';
-import { type CompareCounts, compareUpperBound, stratifiedCompareUpper } from './compare-test.js';
+import { lrCompareUpper, STEP_TEST_PLANNED_SAMPLES } from './compare-lr.js';
+import { type CompareCounts, stratifiedCompareUpper } from './compare-test.js';
 import { nextStepRemovesControl } from './evaluate-guardrails.js';
-import { plannedSamples } from './planned-sample.js';
+import { plannedRunSamples } from './planned-sample.js';
 
 /** What one step of a rollout can see with the given traffic (output of `rampart plan --traffic`). */
 export interface StepPower {
@@ -48,13 +49,13 @@ const MAX_GATE_MINUTES = 7 * 24 * 60;
  * baseline - d in this and every earlier step (one stratum each, a bake's traffic at its split), the
  * expected stratified bound plus 0.84 SE is below -maxDrop (80 % power for the last look; the looks
  * before it only add power, so this is conservative). The test is the cumulative one of
- * evaluate-compare.ts with the alpha share of ALPHA_RULE and N* of plannedSamples. A drop of exactly maxDrop is by construction allowed,
+ * evaluate-compare.ts with the alpha share of ALPHA_RULE and N* of plannedRunSamples. A drop of exactly maxDrop is by construction allowed,
  * so a step is flagged under-powered when a drop of twice maxDrop would likely pass its bake
  * unnoticed. The strictest (smallest) maxDrop among the spec's compare guardrails is planned for.
  * Outage: treatment events needed until 0 of n fails against the baseline, at the expected arrival
  * rate, plus half a tick until the next look (a fresh failure at this step: the earlier, healthy
  * strata only dilute it in the whole-run test; the current-step test at its own alpha share catches it
- * alone, and that is what is planned after the first step).
+ * alone, and that is what is planned after the first step; at the first step the sooner of both).
  * Gate: the step before 100 % holds until non-inferiority is shown (evaluate-compare.ts): the
  * expected lower bound of the whole-run test, at the guardrail's full alpha share, with treatment at
  * baseline - expectedDrop in every step, above -maxDrop. The plan gives the expected time from the
@@ -70,7 +71,7 @@ export function planPower(
   const maxDrop = drops.length > 0 ? Math.min(...drops) : undefined;
   const alpha = alphaPerTest(spec);
   const split = splitTestAlpha(alpha, comparativeSteps(spec));
-  const plannedN = plannedSamples(spec);
+  const plannedRunN = plannedRunSamples(spec);
   const expectedDrop = options.expectedDrop ?? 0;
   const bakeMinutes = spec.bake / 60_000;
   return spec.steps.map((percentage, stepIndex) => {
@@ -97,9 +98,13 @@ export function planPower(
       const nT = Math.max(0, loginsPerMinute) * (p / 100) * bakeMinutes;
       if (p > 0 && p < 100) strata.push({ nT, nC: nT * ((100 - p) / p) });
     }
-    const mdd = minDetectableDrop(strata, baseline, maxDrop, plannedN, split.wholeRun);
-    const outageAlpha = strata.length > 1 ? split.currentStep : split.wholeRun;
-    const n = outageEvents((1 - share) / share, baseline, maxDrop, plannedN, outageAlpha);
+    const mdd = minDetectableDrop(strata, baseline, maxDrop, plannedRunN, split.wholeRun);
+    const ratio = (1 - share) / share;
+    const byStep = outageEvents(ratio, baseline, maxDrop, STEP_TEST_PLANNED_SAMPLES, split.currentStep);
+    // At the first step the whole-run sequence sees the same counts; later it is diluted.
+    const byRun =
+      strata.length === 1 ? outageEvents(ratio, baseline, maxDrop, plannedRunN, split.wholeRun) : undefined;
+    const n = byStep === undefined ? byRun : byRun === undefined ? byStep : Math.min(byStep, byRun);
     const expectedSecondsToDetectOutage =
       n === undefined ? undefined : (n / perMinute) * 60 + spec.tick / 2000;
     const underpowered = mdd === undefined || mdd > 2 * maxDrop;
@@ -121,7 +126,7 @@ export function planPower(
         baseline,
         expectedDrop,
         maxDrop,
-        plannedN,
+        plannedRunN,
         alpha,
       );
       const bake = Math.round(bakeMinutes);
@@ -191,9 +196,9 @@ function detects(
     goodControl: baseline * nC,
     totalControl: nC,
   }));
-  // The test's bound uses the variance under the margin (compare-test.ts); the estimate's own
-  // spread under the alternative is the observed (Wald) one.
-  const b = stratifiedCompareUpper(counts, plannedN, alpha, -maxDrop);
+  // The likelihood-ratio bound of the test (compare-lr.ts); the estimate spreads with the observed
+  // (Wald) standard error under the alternative.
+  const b = lrCompareUpper(counts, plannedN, alpha);
   const spread = stratifiedCompareUpper(counts, plannedN, alpha);
   return b !== undefined && spread !== undefined && b.upper + Z_POWER_80 * spread.se < -maxDrop;
 }
@@ -226,13 +231,12 @@ function outageEvents(
 ): number | undefined {
   for (let n = 1; n <= MAX_OUTAGE_EVENTS; n++) {
     const nC = n * ratio;
-    const b = compareUpperBound(
-      { goodTreatment: 0, totalTreatment: n, goodControl: baseline * nC, totalControl: nC },
+    const b = lrCompareUpper(
+      [{ goodTreatment: 0, totalTreatment: n, goodControl: baseline * nC, totalControl: nC }],
       plannedN,
       alpha,
-      -maxDrop,
     );
-    if (b.upper < -maxDrop) return n;
+    if (b !== undefined && b.upper < -maxDrop) return n;
   }
   return undefined;
 }

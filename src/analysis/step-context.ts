@@ -13,8 +13,10 @@ export interface RolloutStep {
 
 /** What an evaluator needs to know about the step, derived from the spec by evaluateGuardrails. */
 export interface StepContext extends RolloutStep {
-  /** N*: treatment sample at which the confidence sequences are tightest (see plannedSamples). */
+  /** N* of the current-step sequences: their tightest treatment sample (see plannedSamples). */
   plannedSamples: number;
+  /** N* of the whole-run sequences (see plannedRunSamples). */
+  plannedRunSamples: number;
   /** Steps below 100 % in the spec: the current-step test's alpha is split over them (ALPHA_RULE). */
   comparativeSteps: number;
   /**

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { loadScenario } from '../sim/load-scenario.js';
 import { MemoryStore } from '../sim/memory-store.js';
+import { PEER_CHECK_SETS, type PeerCheckSet } from '../sim/peer-rules/peer-checks.js';
 import { plotSvg } from '../sim/plot-svg.js';
 import { type RunOptions, runScenario } from '../sim/run-scenario.js';
 import { RULES, type RuleName, type SimResult, summarize } from '../sim/sim-result.js';
@@ -50,6 +51,8 @@ export const simulateCommand: Command = {
   --rule R         Who decides to roll back: rampart (default), flagger or argo (their published
                    decision rules on the same traffic; see bench/README.md for the settings).
   --threshold N    Flagger's threshold (default 5).
+  --peer-checks S  What the peer checks: limits (default: the threshold and zero guardrails, as
+                   SCENARIOS.md says) or all (compare and rate too, as per-interval checks).
   --interval D     Peer analysis interval (default 1m).
   --plot OUT.svg   Draw the run (the first seed) as an SVG.
   -h, --help
@@ -64,6 +67,7 @@ Exit codes:
     seeds: { type: 'string' },
     rule: { type: 'string' },
     threshold: { type: 'string' },
+    'peer-checks': { type: 'string' },
     interval: { type: 'string' },
     plot: { type: 'string' },
   },
@@ -93,6 +97,13 @@ Exit codes:
         simulateCommand,
         `--threshold must be a positive integer, got ${String(values.threshold)}`,
       );
+    const peerChecks = (values['peer-checks'] ?? 'limits') as PeerCheckSet;
+    if (!PEER_CHECK_SETS.includes(peerChecks))
+      return usageError(
+        io,
+        simulateCommand,
+        `--peer-checks ${String(values['peer-checks'])} is not one of ${PEER_CHECK_SETS.join(', ')}`,
+      );
     const intervalMs = values.interval === undefined ? 60_000 : parseDuration(String(values.interval));
     if (!intervalMs)
       return usageError(
@@ -112,6 +123,7 @@ Exit codes:
       rule,
       threshold,
       intervalMs,
+      peerChecks,
       openStore: async () => new MemoryStore(),
       timeline: typeof values.plot === 'string',
     };

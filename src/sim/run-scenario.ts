@@ -8,6 +8,7 @@ import { ManualClock } from '../time/manual-clock.js';
 import type { Scenario } from './parse-scenario.js';
 import { ArgoRule } from './peer-rules/argo-rule.js';
 import { FlaggerRule } from './peer-rules/flagger-rule.js';
+import type { PeerCheckSet } from './peer-rules/peer-checks.js';
 import type { PeerRule } from './peer-rules/peer-rule.js';
 import { PeerVerdictSource } from './peer-rules/peer-verdict-source.js';
 import type { Fault } from './scenario-schema.js';
@@ -32,6 +33,8 @@ export interface RuleOptions {
    * run before the fault (generous to the peer).
    */
   fromFault?: boolean;
+  /** Peers only: which guardrails they check (default `limits`, as SCENARIOS.md says). */
+  peerChecks?: PeerCheckSet;
 }
 
 export interface RunOptions extends RuleOptions {
@@ -58,8 +61,10 @@ function activeAt(faults: readonly Fault[], effect: Fault['effect'], t: number):
 }
 
 export function ruleLabel(o: RuleOptions): string {
+  if (o.rule === 'rampart') return 'rampart';
   const base = o.rule === 'flagger' ? `flagger-t${o.threshold ?? 5}` : o.rule;
-  return o.fromFault && o.rule !== 'rampart' ? `${base}@fault` : base;
+  const checks = o.peerChecks === 'all' ? `${base}+cmp` : base;
+  return o.fromFault ? `${checks}@fault` : checks;
 }
 
 function peerRule(o: RuleOptions, scenario: Scenario): PeerRule | undefined {
@@ -105,7 +110,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const rule = peerRule(options, scenario);
   const firstFault = faults.length === 0 ? undefined : Math.min(...faults.map((f) => f.at));
   const armedAt = options.fromFault && firstFault !== undefined ? startMs + firstFault : undefined;
-  const verdictSource = rule ? new PeerVerdictSource(real, rule, metrics, armedAt) : real;
+  const verdictSource = rule
+    ? new PeerVerdictSource(real, rule, metrics, options.peerChecks ?? 'limits', armedAt)
+    : real;
   const notifications: Notification[] = [];
   const notifier: Notifier = { notify: async (n) => void notifications.push(n) };
   const store = await options.openStore();

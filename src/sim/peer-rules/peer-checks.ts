@@ -11,12 +11,24 @@ export interface CheckResult {
 type Counts = VariantCounts | NoData;
 
 /**
+ * Which of the rollout's guardrails a peer checks.
+ * - `limits` (SCENARIOS.md: "using the rollout's threshold guardrails"): the fixed-limit guardrails,
+ *   what a Flagger thresholdRange or an Argo successCondition expresses: `threshold`, and `zero` (a
+ *   threshold with max 0; counting it is generous to the peers, the literal reading has `threshold` only).
+ * - `all`: also `compare` and `rate`, each turned into a per-interval check a user could write as a
+ *   custom metric template (treatment against control, no sequential test): what a naive translation
+ *   of rampart's comparisons does at low traffic.
+ */
+export const PEER_CHECK_SETS = ['limits', 'all'] as const;
+export type PeerCheckSet = (typeof PEER_CHECK_SETS)[number];
+
+/**
  * The rollout's guardrails translated into the fixed-threshold checks a peer tool is configured
  * with, each over the last `intervalMs` (PromQL `[{{ interval }}]`):
- * - compare: treatment success ratio >= control success ratio - maxDrop (no sequential test);
- * - rate: treatment events/per <= maxRatio x control events/per;
  * - threshold: the ratio or scalar over its own window within [min, max] (no minEvents);
  * - zero: increase over the interval, all variants, <= 0;
+ * - compare (set `all` only): treatment success ratio >= control success ratio - maxDrop;
+ * - rate (set `all` only): treatment events/per <= maxRatio x control events/per;
  * - srm and promql: not translated (the peers have no sample-ratio test; the simulator no PromQL).
  */
 export async function runPeerChecks(
@@ -24,6 +36,7 @@ export async function runPeerChecks(
   spec: RolloutSpec,
   intervalMs: number,
   now: Date,
+  set: PeerCheckSet,
 ): Promise<CheckResult[]> {
   const since = new Date(now.getTime() - intervalMs);
   const counts = (metric: string, ...m: LabelMatchers[]): Promise<Counts> =>
@@ -34,6 +47,7 @@ export async function runPeerChecks(
     );
   const out: CheckResult[] = [];
   for (const g of spec.guardrails) {
+    if (set === 'limits' && (g.kind === 'compare' || g.kind === 'rate')) continue;
     try {
       const r = await check(g, counts, source, spec, now);
       if (r) out.push(r);

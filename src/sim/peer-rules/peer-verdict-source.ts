@@ -1,7 +1,7 @@
 import type { Verdict } from '../../analysis/verdict.js';
 import type { VerdictRequest, VerdictSource } from '../../controller/verdict-source.js';
 import type { MetricSource } from '../../metric-sources/metric-source.js';
-import { runPeerChecks } from './peer-checks.js';
+import { type PeerCheckSet, runPeerChecks } from './peer-checks.js';
 import type { PeerRule } from './peer-rule.js';
 
 /**
@@ -17,6 +17,8 @@ export class PeerVerdictSource implements VerdictSource {
     private readonly inner: VerdictSource,
     private readonly rule: PeerRule,
     private readonly source: MetricSource,
+    /** Which guardrails the peer checks (see PeerCheckSet). */
+    private readonly checks: PeerCheckSet,
     /** Epoch ms before which the rule runs no checks (to measure detection alone, from the fault). */
     private readonly armedAtMs = Number.NEGATIVE_INFINITY,
   ) {}
@@ -29,7 +31,7 @@ export class PeerVerdictSource implements VerdictSource {
     else if (now - this.lastCheckMs >= this.rule.intervalMs) {
       this.lastCheckMs = now;
       await this.rule.onInterval(
-        () => runPeerChecks(this.source, req.spec, this.rule.intervalMs, req.now),
+        () => runPeerChecks(this.source, req.spec, this.rule.intervalMs, req.now, this.checks),
         now,
       );
     }

@@ -9,7 +9,7 @@ import {
 } from '../../../src/analysis/alpha.js';
 import { evaluateGuardrails, nextStepRemovesControl } from '../../../src/analysis/evaluate-guardrails.js';
 import type { GuardrailInput } from '../../../src/analysis/guardrail-input.js';
-import { plannedSamples } from '../../../src/analysis/planned-sample.js';
+import { plannedRunSamples, plannedSamples } from '../../../src/analysis/planned-sample.js';
 import { rolloutSpecSchema } from '../../../src/spec/rollout-spec-schema.js';
 import { arms, ok } from './guardrail-fixtures.js';
 
@@ -35,15 +35,15 @@ const spec = rolloutSpecSchema.parse({
 });
 
 describe('alpha split', () => {
-  it('gives each compare/rate guardrail an equal Bonferroni share, half for the run, half over the steps', () => {
+  it('gives each compare/rate guardrail an equal Bonferroni share, 3/4 for the run, 1/4 over the steps', () => {
     expect(alphaPerTest(spec)).toBeCloseTo(0.01 / 2, 15);
     const split = splitTestAlpha(alphaPerTest(spec), comparativeSteps(spec));
-    expect(split.wholeRun).toBeCloseTo(0.0025, 15);
-    expect(split.currentStep).toBeCloseTo(0.0025 / 4, 15);
+    expect(split.wholeRun).toBeCloseTo(0.00375, 15);
+    expect(split.currentStep).toBeCloseTo(0.00125 / 4, 15);
     // Whole-run sequence plus one current-step sequence per step below 100 %: the guardrail's share.
     expect(split.wholeRun + comparativeSteps(spec) * split.currentStep).toBeCloseTo(alphaPerTest(spec), 15);
     expect(describeAlphaSplit(spec)).toBe(
-      "alpha 0.01 over 2 statistical guardrail(s): 0.005 per guardrail, 0.0025 for one confidence sequence over the run's 4 step(s) below 100 % and 6.25e-4 for each step's own sequence",
+      "alpha 0.01 over 2 statistical guardrail(s): 0.005 per guardrail, 0.00375 for one confidence sequence over the run's 4 step(s) below 100 % and 3.13e-4 for each step's own sequence",
     );
     expect(ALPHA_RULE).toContain('Bonferroni');
     expect(['zero', 'threshold', 'promql', 'srm'].some((k) => spendsAlpha(k as never))).toBe(false);
@@ -54,8 +54,10 @@ describe('alpha split', () => {
     expect(alphaPerTest({ ...spec, guardrails: [] })).toBeCloseTo(0.01, 15);
   });
 
-  it('plans N* from minSamples with a floor', () => {
+  it("plans N* from minSamples with a floor, and the run's N* over the steps below 100 %", () => {
     expect(plannedSamples(spec)).toBe(200);
+    expect(plannedRunSamples(spec)).toBe(800);
+    expect(plannedRunSamples({ minSamples: 0, steps: [100] })).toBe(100);
     expect(plannedSamples({ minSamples: 0 })).toBe(100);
     expect(plannedSamples({ minSamples: 5000 })).toBe(5000);
   });

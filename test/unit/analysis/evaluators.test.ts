@@ -58,6 +58,7 @@ describe('compare', () => {
               stepIndex: 0,
               percentage: 1,
               plannedSamples,
+              plannedRunSamples: plannedSamples * 4,
               comparativeSteps: 4,
               nextStepRemovesControl: false,
             },
@@ -77,8 +78,8 @@ describe('compare', () => {
         step(1),
         ALPHA,
       ).status;
-    expect(at(4)).toBe('pass');
-    expect(at(5)).toBe('fail');
+    expect(at(6)).toBe('pass');
+    expect(at(7)).toBe('fail');
     expect(at(10)).toBe('fail');
   });
 

@@ -37,7 +37,14 @@ export const promqlG = guardrailSchema.parse({
 }) as GuardrailOf<'promql'>;
 
 export function step(percentage: number, nextStepRemovesControl = false): StepContext {
-  return { stepIndex: 0, percentage, plannedSamples: 200, comparativeSteps: 4, nextStepRemovesControl };
+  return {
+    stepIndex: 0,
+    percentage,
+    plannedSamples: 200,
+    plannedRunSamples: 800,
+    comparativeSteps: 4,
+    nextStepRemovesControl,
+  };
 }
 
 /** A stringent alpha share (the flagship's former per-step share, 0.01 over 2 guardrails x 4 steps). */

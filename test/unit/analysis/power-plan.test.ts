@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alphaPerTest, comparativeSteps, splitTestAlpha } from '../../../src/analysis/alpha.js';
+import { lrCompareUpper } from '../../../src/analysis/compare-lr.js';
 import { stratifiedCompareUpper } from '../../../src/analysis/compare-test.js';
 import { planPower } from '../../../src/analysis/power-plan.js';
 import { mulberry32 } from '../../support/seeded-random.js';
@@ -47,11 +48,11 @@ describe('planPower', () => {
         totalControl: nC,
       };
     });
-    // The whole-run sequence at its half of the guardrail's share (ALPHA_RULE): its bound uses the
-    // variance under the margin, the estimate spreads with the observed (Wald) variance.
+    // The whole-run sequence at its 3/4 of the guardrail's share (ALPHA_RULE), tuned for the run's
+    // planned sample (4 steps x 200): its likelihood-ratio bound, plus the estimate's observed spread.
     const alpha = splitTestAlpha(alphaPerTest(spec), comparativeSteps(spec)).wholeRun;
-    const b = stratifiedCompareUpper(strata, 200, alpha, -0.05);
-    const spread = stratifiedCompareUpper(strata, 200, alpha);
+    const b = lrCompareUpper(strata, 800, alpha);
+    const spread = stratifiedCompareUpper(strata, 800, alpha);
     expect(b?.strata).toBe(3);
     expect((b?.upper ?? 0) + 0.8416 * (spread?.se ?? 0)).toBeCloseTo(-0.05, 4);
   });
@@ -83,9 +84,9 @@ describe('planPower', () => {
     expect(caught / 300).toBeGreaterThanOrEqual(0.8);
   });
 
-  it('expects a total outage at the 1 % step to be caught after about four treatment logins', () => {
-    // 4 treatment logins at 3/min = 80 s, plus half a 10 s tick until the next look.
-    expect(plan[0]?.expectedSecondsToDetectOutage).toBeCloseTo(85, 9);
+  it('expects a total outage at the 1 % step to be caught after about six treatment logins', () => {
+    // 6 treatment logins at 3/min = 120 s, plus half a 10 s tick until the next look.
+    expect(plan[0]?.expectedSecondsToDetectOutage).toBeCloseTo(125, 9);
     expect(plan[4]?.expectedSecondsToDetectOutage).toBeUndefined();
   });
 

@@ -4,12 +4,12 @@ import {
   splitTestAlpha,
   type TestAlphas,
 } from '../../../src/analysis/alpha.js';
-import { stratifiedCompareUpper } from '../../../src/analysis/compare-test.js';
+import { lrCompareCrosses, STEP_TEST_PLANNED_SAMPLES } from '../../../src/analysis/compare-lr.js';
 import { evaluateGuardrails } from '../../../src/analysis/evaluate-guardrails.js';
 import { stratifiedRateLower } from '../../../src/analysis/evaluate-rate.js';
 import { srmStatistic } from '../../../src/analysis/evaluate-srm.js';
 import type { GuardrailInput } from '../../../src/analysis/guardrail-input.js';
-import { plannedSamples } from '../../../src/analysis/planned-sample.js';
+import { plannedRunSamples, plannedSamples } from '../../../src/analysis/planned-sample.js';
 import type { Verdict } from '../../../src/analysis/verdict.js';
 import type { Guardrail, RolloutSpec } from '../../../src/spec/rollout-spec-schema.js';
 import { binomial, poisson } from '../../support/seeded-random.js';
@@ -101,8 +101,9 @@ export function simulateStep(
 function fastDecider(spec: RolloutSpec, share: number, earlier: readonly Counts[]): (c: Counts) => boolean[] {
   const split = splitTestAlpha(alphaPerTest(spec), comparativeSteps(spec));
   const plannedN = plannedSamples(spec);
+  const plannedRunN = plannedRunSamples(spec);
   const rules = spec.guardrails.map((g): ((c: Counts) => boolean) =>
-    fastRule(g, share, split, plannedN, earlier),
+    fastRule(g, share, split, plannedN, plannedRunN, earlier),
   );
   return (c) => rules.map((r) => r(c));
 }
@@ -112,6 +113,7 @@ function fastRule(
   share: number,
   split: TestAlphas,
   plannedN: number,
+  plannedRunN: number,
   earlier: readonly Counts[],
 ): (c: Counts) => boolean {
   const compare = (c: Counts) => ({
@@ -127,23 +129,15 @@ function fastRule(
     case 'compare':
       return (c) => {
         if (share >= 1 && c.nC === 0) return false;
-        const b = stratifiedCompareUpper(
-          [...pastCompare, compare(c)],
-          plannedN,
-          split.wholeRun,
-          -g.compare.maxDrop,
-        );
-        if (b !== undefined && b.upper < -g.compare.maxDrop) return true;
-        if (earlier.length === 0) return false;
-        const latest = stratifiedCompareUpper([compare(c)], plannedN, split.currentStep, -g.compare.maxDrop);
-        return latest !== undefined && latest.upper < -g.compare.maxDrop;
+        const limit = -g.compare.maxDrop;
+        if (lrCompareCrosses([...pastCompare, compare(c)], plannedRunN, split.wholeRun, limit)) return true;
+        return lrCompareCrosses([compare(c)], STEP_TEST_PLANNED_SAMPLES, split.currentStep, limit) === true;
       };
     case 'rate':
       return (c) => {
         if (share >= 1 && c.nC === 0) return false;
-        const b = stratifiedRateLower([...pastRate, rate(c)], plannedN, split.wholeRun);
+        const b = stratifiedRateLower([...pastRate, rate(c)], plannedRunN, split.wholeRun);
         if (b !== undefined && Math.exp(b.lower) > g.rate.maxRatio) return true;
-        if (earlier.length === 0) return false;
         const latest = stratifiedRateLower([rate(c)], plannedN, split.currentStep);
         return latest !== undefined && Math.exp(latest.lower) > g.rate.maxRatio;
       };

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import type { MetricSource } from '../../../src/metric-sources/metric-source.js';
 import { ArgoRule } from '../../../src/sim/peer-rules/argo-rule.js';
 import { FlaggerRule } from '../../../src/sim/peer-rules/flagger-rule.js';
-import type { CheckResult } from '../../../src/sim/peer-rules/peer-checks.js';
+import { type CheckResult, runPeerChecks } from '../../../src/sim/peer-rules/peer-checks.js';
+import { rolloutSpecSchema } from '../../../src/spec/rollout-spec-schema.js';
 
 const MIN = 60_000;
 const pass: CheckResult = { status: 'pass', reason: 'login-success: ok' };
@@ -76,5 +80,33 @@ describe('Argo rule', () => {
     const never = new ArgoRule(MIN, 3, 4, undefined);
     await never.onInterval(async () => [nan], MIN);
     expect(never.decision(100 * MIN).hold).toMatch(/inconclusive/);
+  });
+});
+
+describe('peer checks: which guardrails a peer is configured with', () => {
+  // A hand-written metric source: every counter 100 in treatment and 100 in control; global success 0.5.
+  const source: MetricSource = {
+    counts: async () => ({ kind: 'counts', treatment: 100, control: 100, unknown: {} }),
+    scalar: async () => ({ kind: 'value', value: 0.5, events: 1000 }),
+    isOnline: async () => true,
+  };
+  const spec = rolloutSpecSchema.parse(
+    parseYaml(readFileSync('flags/mfa-staff.yaml', 'utf8')) as Record<string, unknown>,
+  );
+
+  it('limits: only the threshold and zero guardrails, as SCENARIOS.md says', async () => {
+    const r = await runPeerChecks(source, spec, MIN, new Date(10 * MIN), 'limits');
+    expect(r.map((x) => x.reason.split(':')[0])).toEqual(['global-login-success', 'enrollment-integrity']);
+    expect(r.map((x) => x.status)).toEqual(['fail', 'fail']);
+  });
+
+  it('all: compare and rate too, as per-interval checks of treatment against control', async () => {
+    const r = await runPeerChecks(source, spec, MIN, new Date(10 * MIN), 'all');
+    expect(r.map((x) => x.reason.split(':')[0])).toEqual([
+      'login-success',
+      'logout-loop',
+      'global-login-success',
+      'enrollment-integrity',
+    ]);
   });
 });

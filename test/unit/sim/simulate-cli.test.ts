@@ -76,8 +76,20 @@ describe('rampart simulate', () => {
       '--rule',
       'flagger',
     ]);
-    expect(r.out).toMatch(/interceptor-crash seed 1 \(flagger-t5\): rolled_back, expected rolled_back/);
-    expect(r.code).toBe(r.out.includes('WRONG') ? 1 : 0);
+    // Flagger on the rollout's threshold and zero guardrails never sees a crash of the 1 % arm: global
+    // login success stays above 0.9, so the run ends without a rollback.
+    expect(r.out).toMatch(/interceptor-crash seed 1 \(flagger-t5\): \w+, expected rolled_back -> WRONG/);
+    expect(r.code).toBe(1);
+    const all = await runCli([
+      'simulate',
+      '--scenario',
+      'bench/scenarios/interceptor-crash.yaml',
+      '--rule',
+      'flagger',
+      '--peer-checks',
+      'all',
+    ]);
+    expect(all.out).toMatch(/interceptor-crash seed 1 \(flagger-t5\+cmp\): /);
   });
 
   it('reports scenario errors with file:line and usage errors with exit 2', async () => {
@@ -94,6 +106,9 @@ describe('rampart simulate', () => {
     expect((await runCli(['simulate', '--scenario', 'x.yaml', '--rule', 'spinnaker'])).err).toContain(
       '--rule spinnaker is not one of rampart, flagger, argo',
     );
+    expect(
+      (await runCli(['simulate', '--scenario', 'x.yaml', '--rule', 'flagger', '--peer-checks', 'some'])).err,
+    ).toContain('--peer-checks some is not one of limits, all');
     expect((await runCli(['simulate', '--scenario', 'nope.yaml'])).code).toBe(2);
   });
 });
