@@ -22,12 +22,16 @@ import { faultFree, quantile, type SimResult, summarize } from '../src/sim/sim-r
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RULE_SET: RuleOptions[] = [
   { rule: 'rampart' },
+  // The peers on the rollout's fixed-limit guardrails (threshold, zero), as SCENARIOS.md says.
   { rule: 'flagger', threshold: 5 },
   { rule: 'flagger', threshold: 10 },
   { rule: 'argo', failureLimit: 3, consecutiveErrorLimit: 4 },
-  // The same rules with no checks before the fault: their detection alone (see bench/README.md).
-  { rule: 'flagger', threshold: 5, fromFault: true },
-  { rule: 'argo', failureLimit: 3, consecutiveErrorLimit: 4, fromFault: true },
+  // The peers with rampart's comparisons translated into per-interval checks as well, plain and with
+  // no checks before the fault (their detection alone; see bench/README.md).
+  { rule: 'flagger', threshold: 5, peerChecks: 'all' },
+  { rule: 'argo', failureLimit: 3, consecutiveErrorLimit: 4, peerChecks: 'all' },
+  { rule: 'flagger', threshold: 5, peerChecks: 'all', fromFault: true },
+  { rule: 'argo', failureLimit: 3, consecutiveErrorLimit: 4, peerChecks: 'all', fromFault: true },
 ];
 
 const RUN_FIELDS = [
