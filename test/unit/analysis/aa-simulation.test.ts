@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../support/seeded-random.js';
 import { simSpec } from './sim-spec.js';
-import { type Counts, simulateStep, type Traffic } from './simulate-rollout.js';
+import { simulateRamp, type Traffic } from './simulate-rollout.js';
 
 const HEALTHY: Traffic = {
   loginsPerMinute: 300,
@@ -15,34 +15,15 @@ describe('A/A: healthy rollouts', () => {
   it('roll back in at most alpha of 2,000 simulated rollouts through every step', { timeout: 60_000 }, () => {
     const spec = simSpec();
     const runs = 2000;
-    const bakeSeconds = spec.bake / 1000;
     let rollbacks = 0;
     let pauses = 0;
     const rand = mulberry32(20260426);
     for (let r = 0; r < runs; r++) {
-      let paused = false;
-      // compare and rate accumulate evidence over the run: each finished step is a stratum.
-      const strata: Counts[] = [];
-      for (let step = 0; step < spec.steps.length; step++) {
-        // A step lasts until the bake has passed and minSamples treatment logins were seen, as the
-        // controller advances; every tick is a look.
-        const out = simulateStep(
-          spec,
-          step,
-          HEALTHY,
-          rand,
-          6 * 3600,
-          (s, nT) => s >= bakeSeconds && nT >= spec.minSamples,
-          strata,
-        );
-        strata.push(out.counts);
-        paused ||= out.paused;
-        if (out.rollback) {
-          rollbacks++;
-          break;
-        }
-      }
-      if (paused) pauses++;
+      // Every step lasts until the bake has passed and minSamples treatment logins were seen, as the
+      // controller advances; every tick is a look; compare and rate accumulate evidence over the run.
+      const out = simulateRamp(spec, spec.steps.length - 1, () => HEALTHY, rand);
+      if (out.rollback) rollbacks++;
+      if (out.paused) pauses++;
     }
     // Tolerance: with a true false-rollback probability of exactly alpha = 0.01, 2,000 runs give
     // Binomial(2000, 0.01) rollbacks: mean 20, sd 4.45; its 99.9 % quantile is 35. The test fails

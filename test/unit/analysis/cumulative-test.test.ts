@@ -6,7 +6,7 @@ import { rolloutSpecSchema } from '../../../src/spec/rollout-spec-schema.js';
 import { mulberry32 } from '../../support/seeded-random.js';
 import { arms, compareG, rateG, srmG, step } from './guardrail-fixtures.js';
 import { simSpec } from './sim-spec.js';
-import { type Counts, simulateStep, type Traffic } from './simulate-rollout.js';
+import { simulateRamp, type Traffic } from './simulate-rollout.js';
 
 /** The flagship share under the run-wide rule: 0.01 over 2 statistical guardrails. */
 const ALPHA = 0.005;
@@ -114,19 +114,14 @@ function traffic(controlSuccess: number, treatmentSuccess: number): Traffic {
 }
 
 /** Runs steps 0..last of `spec`, each for its bake, carrying the strata; returns whether it rolled back. */
+/** Steps 0..last, each for exactly its bake; whether any rolled back. */
 function runThrough(
   spec: ReturnType<typeof simSpec>,
   last: number,
   trafficAt: (step: number) => Traffic,
   rand: () => number,
 ): boolean {
-  const strata: Counts[] = [];
-  for (let s = 0; s <= last; s++) {
-    const out = simulateStep(spec, s, trafficAt(s), rand, spec.bake / 1000, () => false, strata);
-    if (out.rollback) return true;
-    strata.push(out.counts);
-  }
-  return false;
+  return simulateRamp(spec, last, trafficAt, rand, (s) => s >= spec.bake / 1000).rollback !== undefined;
 }
 
 describe('the cumulative test in simulated runs', () => {

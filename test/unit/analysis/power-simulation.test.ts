@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rolloutSpecSchema } from '../../../src/spec/rollout-spec-schema.js';
 import { mulberry32 } from '../../support/seeded-random.js';
 import { simSpec } from './sim-spec.js';
-import { type Counts, type StepOutcome, simulateStep, type Traffic } from './simulate-rollout.js';
+import { type StepOutcome, simulateRamp, simulateStep, type Traffic } from './simulate-rollout.js';
 
 const STEP_25 = 2;
 const STEP_1 = 0;
@@ -98,23 +98,8 @@ describe('compare: validity at the margin through the ramp (rare failures, small
     const runs = 1000;
     let failed = 0;
     for (let r = 0; r < runs; r++) {
-      const strata: Counts[] = [];
-      for (let step = 0; step < 4; step++) {
-        const out = simulateStep(
-          spec,
-          step,
-          traffic(0.985, 0.935),
-          rand,
-          6 * 3600,
-          (s, nT) => s >= spec.bake / 1000 && nT >= spec.minSamples,
-          strata,
-        );
-        strata.push(out.counts);
-        if (out.rollback?.verdict.guardrail === 'login-success') {
-          failed++;
-          break;
-        }
-      }
+      const out = simulateRamp(spec, 3, () => traffic(0.985, 0.935), rand);
+      if (out.rollback?.verdict.guardrail === 'login-success') failed++;
     }
     // The guardrail's share is 0.005: Binomial(1000, 0.005) has mean 5 and 99.9 % quantile 14.
     console.log(`drop of exactly maxDrop through the ramp: ${failed}/${runs} failed (share 0.005)`);

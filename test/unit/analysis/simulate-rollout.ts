@@ -98,6 +98,36 @@ export function simulateStep(
   return { paused, counts: c };
 }
 
+/** How one simulated ramp ended: the first rollback (with its step), and whether srm paused. */
+export interface RampOutcome {
+  rollback?: NonNullable<StepOutcome['rollback']> & { step: number };
+  paused: boolean;
+}
+
+/**
+ * Simulates steps 0..lastStep of a run, each a stratum of the next, until a rollback. A step ends when
+ * `stepEnds` says so (default: as the controller advances, bake passed and minSamples treatment
+ * logins seen), or after six hours.
+ */
+export function simulateRamp(
+  spec: RolloutSpec,
+  lastStep: number,
+  trafficAt: (step: number) => Traffic,
+  rand: () => number,
+  stepEnds: (seconds: number, treatmentEvents: number) => boolean = (s, nT) =>
+    s >= spec.bake / 1000 && nT >= spec.minSamples,
+): RampOutcome {
+  const strata: Counts[] = [];
+  let paused = false;
+  for (let step = 0; step <= lastStep; step++) {
+    const out = simulateStep(spec, step, trafficAt(step), rand, 6 * 3600, stepEnds, strata);
+    paused ||= out.paused;
+    if (out.rollback) return { rollback: { ...out.rollback, step }, paused };
+    strata.push(out.counts);
+  }
+  return { paused };
+}
+
 function fastDecider(spec: RolloutSpec, share: number, earlier: readonly Counts[]): (c: Counts) => boolean[] {
   const split = splitTestAlpha(alphaPerTest(spec), comparativeSteps(spec));
   const plannedN = plannedSamples(spec);
