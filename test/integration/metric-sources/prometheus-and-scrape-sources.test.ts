@@ -28,15 +28,22 @@ async function instant(query: string): Promise<number | undefined> {
   return v === undefined ? undefined : Number(v);
 }
 
-/** Waits until both sources have scraped the app after `after` (ms), so they saw the same counter values. */
+/**
+ * Waits until both sources have scraped the app after `after` (ms), so they saw the same counter
+ * values, and returns Prometheus's scrape time, which is after the scrape source's first one.
+ * The scrape source's time is taken once: both scrape every second, and when Prometheus's phase is a
+ * few ms ahead, "Prometheus scraped after the scrape source's latest" holds only a few ms a second.
+ */
 async function bothScrapedAfter(after: number): Promise<number> {
   let promAt = 0;
+  let scrapedAt = 0;
   await waitFor(
     'both sources scraping the app',
     async () => {
+      if (scrapedAt <= after) scrapedAt = scrape.targets()[0]?.lastSuccessAt?.getTime() ?? 0;
+      if (scrapedAt <= after) return false;
       promAt = ((await instant('timestamp(up{job="app"})')) ?? 0) * 1000;
-      const scrapedAt = scrape.targets()[0]?.lastSuccessAt?.getTime() ?? 0;
-      return promAt > after && scrapedAt > after && promAt > scrapedAt;
+      return promAt > scrapedAt;
     },
     15_000,
     100,
