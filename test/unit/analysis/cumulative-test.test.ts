@@ -6,7 +6,7 @@ import { rolloutSpecSchema } from '../../../src/spec/rollout-spec-schema.js';
 import { mulberry32 } from '../../support/seeded-random.js';
 import { arms, compareG, rateG, srmG, step } from './guardrail-fixtures.js';
 import { simSpec } from './sim-spec.js';
-import { simulateRamp, type Traffic } from './simulate-rollout.js';
+import { simulateRamp, type Traffic, traffic } from './simulate-rollout.js';
 
 /** The flagship share under the run-wide rule: 0.01 over 2 statistical guardrails. */
 const ALPHA = 0.005;
@@ -102,16 +102,6 @@ describe('srm settle', () => {
     expect(later.status).toBe('fail');
   });
 });
-
-function traffic(controlSuccess: number, treatmentSuccess: number): Traffic {
-  return {
-    loginsPerMinute: 300,
-    controlSuccess,
-    treatmentSuccess,
-    controlLogoutRate: 0.2,
-    treatmentLogoutRate: 0.2,
-  };
-}
 
 /** Runs steps 0..last of `spec`, each for its bake, carrying the strata; returns whether it rolled back. */
 /** Steps 0..last, each for exactly its bake; whether any rolled back. */

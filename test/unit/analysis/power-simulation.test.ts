@@ -2,20 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { rolloutSpecSchema } from '../../../src/spec/rollout-spec-schema.js';
 import { mulberry32 } from '../../support/seeded-random.js';
 import { simSpec } from './sim-spec.js';
-import { type StepOutcome, simulateRamp, simulateStep, type Traffic } from './simulate-rollout.js';
+import { type StepOutcome, simulateRamp, simulateStep, traffic } from './simulate-rollout.js';
 
 const STEP_25 = 2;
 const STEP_1 = 0;
-
-function traffic(controlSuccess: number, treatmentSuccess: number): Traffic {
-  return {
-    loginsPerMinute: 300,
-    controlSuccess,
-    treatmentSuccess,
-    controlLogoutRate: 0.2,
-    treatmentLogoutRate: 0.2,
-  };
-}
 
 function runMany(runs: number, seed: number, run: (rand: () => number) => StepOutcome): StepOutcome[] {
   const rand = mulberry32(seed);

@@ -24,6 +24,17 @@ export interface Traffic {
   treatmentLogoutRate: number;
 }
 
+/** 300 logins a minute with the given success shares and 0.2 logouts per login in both arms. */
+export function traffic(controlSuccess: number, treatmentSuccess: number): Traffic {
+  return {
+    loginsPerMinute: 300,
+    controlSuccess,
+    treatmentSuccess,
+    controlLogoutRate: 0.2,
+    treatmentLogoutRate: 0.2,
+  };
+}
+
 export interface StepOutcome {
   /** First failing verdict whose onFail is rollback, if any. */
   rollback?: { verdict: Verdict; seconds: number; treatmentEvents: number };
