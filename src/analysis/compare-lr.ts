@@ -103,17 +103,35 @@ function upperEnd(strata: readonly Stratum[], top: { d: number; l: number }, dro
 }
 
 /** Strata with both arms non-empty, pseudo counts added; their treatment events; the multiplier. */
-function prepare(counts: readonly CompareCounts[], plannedN: number, alpha: number) {
+interface Prepared {
+  strata: Stratum[];
+  used: number;
+  n: number;
+  m: number;
+}
+
+function prepare(counts: readonly CompareCounts[], plannedN: number, alpha: number): Prepared | undefined {
   const used = counts.filter((c) => c.totalTreatment > 0 && c.totalControl > 0);
   if (used.length === 0) return undefined;
   const n = used.reduce((a, c) => a + c.totalTreatment, 0);
   return { strata: used.map(regularise), used: used.length, n, m: csMultiplier(n, plannedN, alpha) };
 }
 
+/** The test's decision at `limit`, given the profile's maximum: is the bound below `limit`? */
+function crosses(
+  p: Prepared,
+  top: { d: number; l: number },
+  limit: number,
+  atLimit = profile(p.strata, limit),
+) {
+  return top.d < limit && top.l - atLimit > (p.m * p.m) / 2;
+}
+
 /**
  * Whether the upper bound of the sequence is below `limit` (the rollback decision), without the
  * bisection for the bound itself: the MLE is below `limit` and the profile has dropped by more than
- * m^2 / 2 from it to `limit`. Undefined when no stratum has both arms.
+ * m^2 / 2 from it to `limit`. Undefined when no stratum has both arms. Agrees with
+ * lrCompareUpper's `crosses`.
  */
 export function lrCompareCrosses(
   counts: readonly CompareCounts[],
@@ -128,25 +146,39 @@ export function lrCompareCrosses(
   // maximum within 1e-7 of the limit is within rounding of it), and this is most looks of a healthy
   // run, at two profiles instead of a search.
   if (!(profile(p.strata, limit - 1e-7) > atLimit)) return false;
-  const top = maximise(p.strata);
-  return top.d < limit && top.l - atLimit > (p.m * p.m) / 2;
+  return crosses(p, maximise(p.strata), limit, atLimit);
+}
+
+/** The bound of the sequence, and the test's decision at `limit` from the same maximum. */
+export interface LrCompareBound extends CompareBound {
+  /** The upper bound is below `limit` (decided on the likelihood, not on the rounded bound). */
+  crosses: boolean;
 }
 
 /**
  * Upper bound of the likelihood-ratio confidence sequence of the common difference over `counts`
- * (strata with an empty arm skipped; undefined when none is left). `plannedN` is N* in treatment
- * events, 0 < alpha < 0.5 one-sided. `se` is the implied standard error (half-width / multiplier).
- * For the decision use lrCompareCrosses (the same test, without rounding of the bound).
+ * (strata with an empty arm skipped; undefined when none is left), and whether it is below `limit`.
+ * `plannedN` is N* in treatment events, 0 < alpha < 0.5 one-sided. `se` is the implied standard
+ * error (half-width / multiplier).
  */
 export function lrCompareUpper(
   counts: readonly CompareCounts[],
   plannedN: number,
   alpha: number,
-): CompareBound | undefined {
+  limit: number,
+): LrCompareBound | undefined {
   const p = prepare(counts, plannedN, alpha);
   if (p === undefined) return undefined;
   const top = maximise(p.strata);
   const upper = upperEnd(p.strata, top, (p.m * p.m) / 2);
   const halfWidth = upper - top.d;
-  return { estimate: top.d, se: halfWidth / p.m, halfWidth, upper, strata: p.used, n: p.n };
+  return {
+    estimate: top.d,
+    se: halfWidth / p.m,
+    halfWidth,
+    upper,
+    strata: p.used,
+    n: p.n,
+    crosses: crosses(p, top, limit),
+  };
 }

@@ -71,13 +71,3 @@ export function stratifiedCompareUpper(
     n: combined.n,
   };
 }
-
-/**
- * The bound of one stratum. Callers guarantee totalTreatment > 0, totalControl > 0,
- * 0 <= good <= total, 0 < alpha < 0.5.
- */
-export function compareUpperBound(c: CompareCounts, plannedN: number, alpha: number): CompareBound {
-  const b = stratifiedCompareUpper([c], plannedN, alpha);
-  if (b === undefined) throw new Error('compareUpperBound needs both arms non-empty');
-  return b;
-}

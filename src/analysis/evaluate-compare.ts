@@ -1,7 +1,7 @@
 import type { GuardrailOf } from '../spec/rollout-spec-schema.js';
 import { splitTestAlpha } from './alpha.js';
 import { type Checked, checkAlpha, checkArmCounts, checkStrata, checkSubset } from './checked-input.js';
-import { lrCompareCrosses, lrCompareUpper, STEP_TEST_PLANNED_SAMPLES } from './compare-lr.js';
+import { lrCompareUpper, STEP_TEST_PLANNED_SAMPLES } from './compare-lr.js';
 import { type CompareCounts, stratifiedCompareUpper } from './compare-test.js';
 import { fmtCount, fmtShare } from './format.js';
 import type { ArmCounts, GuardrailInput, Measured } from './guardrail-input.js';
@@ -56,19 +56,16 @@ export function evaluateCompare(
   }
   const all = [...earlier, current];
   const split = splitTestAlpha(alpha, step.comparativeSteps);
-  const b = lrCompareUpper(all, step.plannedRunSamples, split.wholeRun);
-  const latest = lrCompareUpper([current], STEP_TEST_PLANNED_SAMPLES, split.currentStep);
+  const margin = -g.compare.maxDrop;
+  const b = lrCompareUpper(all, step.plannedRunSamples, split.wholeRun, margin);
+  const latest = lrCompareUpper([current], STEP_TEST_PLANNED_SAMPLES, split.currentStep, margin);
   if (b === undefined) {
     const what = pT === undefined ? 'treatment' : 'control';
     return makeVerdict(g, 'inconclusive', `no ${what} events since step start`, evidence);
   }
-  const margin = -g.compare.maxDrop;
-  // The decision from the test itself; the bounds above are for the reason (and agree with it up to
-  // the bisection's 1e-9).
-  const wholeFailed = lrCompareCrosses(all, step.plannedRunSamples, split.wholeRun, margin) === true;
-  const latestFailed =
-    latest !== undefined &&
-    lrCompareCrosses([current], STEP_TEST_PLANNED_SAMPLES, split.currentStep, margin) === true;
+  // Decided on the likelihood (`crosses`), the bounds are for the reason.
+  const wholeFailed = b.crosses;
+  const latestFailed = latest?.crosses === true;
   const here =
     pT !== undefined && pC !== undefined
       ? `treatment ${fmtShare(pT)} (n=${fmtCount(nT)}) vs control ${fmtShare(pC)} (n=${fmtCount(nC)})`

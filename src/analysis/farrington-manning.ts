@@ -3,11 +3,9 @@
  * H0: p_treatment - p_control = delta0 (Farrington & Manning 1990, Statistics in Medicine 9:1447,
  * closed form of the cubic's root; the score test of non-inferiority trials).
  *
- * Why: the variance of the difference under the null that is tested (treatment worse by exactly
- * the margin) rather than at the observed proportions. A harmed treatment arm is noisier than the
- * margin's (0.905 succeeds with variance 0.086, the margin's 0.935 with 0.061), so the Wald
- * variance inflates exactly when the test should cross; under H0 both converge to the same value,
- * so the score form keeps the level and reaches the bound with ~30 % fewer samples in that case.
+ * Why: `compare`'s likelihood-ratio bound (compare-lr.ts) profiles out each step's control rate;
+ * this is the profile's maximiser for a given difference, in closed form instead of a search at
+ * every candidate difference.
  */
 export interface RestrictedProportions {
   treatment: number;

@@ -198,7 +198,7 @@ function detects(
   }));
   // The likelihood-ratio bound of the test (compare-lr.ts); the estimate spreads with the observed
   // (Wald) standard error under the alternative.
-  const b = lrCompareUpper(counts, plannedN, alpha);
+  const b = lrCompareUpper(counts, plannedN, alpha, -maxDrop);
   const spread = stratifiedCompareUpper(counts, plannedN, alpha);
   return b !== undefined && spread !== undefined && b.upper + Z_POWER_80 * spread.se < -maxDrop;
 }
@@ -235,8 +235,9 @@ function outageEvents(
       [{ goodTreatment: 0, totalTreatment: n, goodControl: baseline * nC, totalControl: nC }],
       plannedN,
       alpha,
+      -maxDrop,
     );
-    if (b !== undefined && b.upper < -maxDrop) return n;
+    if (b?.crosses) return n;
   }
   return undefined;
 }

@@ -38,6 +38,7 @@ describe('lrCompareUpper (likelihood-ratio confidence sequence)', () => {
         ],
         200,
         0.005,
+        -0.05,
       );
       const m = csMultiplier(total, 200, 0.005);
       // Pseudo counts: one success and one failure per arm.
@@ -50,7 +51,7 @@ describe('lrCompareUpper (likelihood-ratio confidence sequence)', () => {
     const counts = [
       { goodTreatment: 24_000, totalTreatment: 40_000, goodControl: 25_000, totalControl: 40_000 },
     ];
-    const lr = lrCompareUpper(counts, 200, 0.005);
+    const lr = lrCompareUpper(counts, 200, 0.005, -0.05);
     const wald = stratifiedCompareUpper(counts, 200, 0.005);
     expect(lr?.upper).toBeCloseTo(wald?.upper ?? 0, 3);
   });
@@ -58,7 +59,7 @@ describe('lrCompareUpper (likelihood-ratio confidence sequence)', () => {
   it('is tighter than the Wald bound for a harmed arm with rare failures, where Wald is slow', () => {
     // mfa-drop-5pp at the 25 % step: 0.905 vs 0.985, 0.03 beyond the margin of 0.05.
     const counts = [{ goodTreatment: 1177, totalTreatment: 1300, goodControl: 3842, totalControl: 3900 }];
-    const lr = lrCompareUpper(counts, 800, 0.00375);
+    const lr = lrCompareUpper(counts, 800, 0.00375, -0.05);
     const wald = stratifiedCompareUpper(counts, 800, 0.00375);
     if (lr === undefined || wald === undefined) throw new Error('both arms are non-empty');
     expect(lr.upper).toBeLessThan(-0.05);
@@ -69,27 +70,29 @@ describe('lrCompareUpper (likelihood-ratio confidence sequence)', () => {
   it('estimates one common difference over strata with different base rates (no Simpson pooling)', () => {
     const night = { goodTreatment: 97, totalTreatment: 100, goodControl: 9_702, totalControl: 9_900 };
     const day = { goodTreatment: 4_250, totalTreatment: 5_000, goodControl: 4_500, totalControl: 5_000 };
-    const b = lrCompareUpper([night, day], 800, 0.005);
+    const b = lrCompareUpper([night, day], 800, 0.005, -0.05);
     expect(b?.strata).toBe(2);
     // Per stratum: -0.01 at night, -0.05 by day; the common estimate sits between, near the larger stratum.
     expect(b?.estimate).toBeGreaterThan(-0.05);
     expect(b?.estimate).toBeLessThan(-0.03);
   });
 
-  it('agrees with lrCompareCrosses on either side of the bound', () => {
+  it('decides as its bound says, with or without computing the bound, on either side of it', () => {
     const counts = [
       { goodTreatment: 180, totalTreatment: 200, goodControl: 19_700, totalControl: 20_000 },
       { goodTreatment: 900, totalTreatment: 1_000, goodControl: 3_940, totalControl: 4_000 },
     ];
-    const b = lrCompareUpper(counts, 800, 0.00375);
+    const b = lrCompareUpper(counts, 800, 0.00375, -0.05);
     if (b === undefined) throw new Error('both arms are non-empty');
     expect(lrCompareCrosses(counts, 800, 0.00375, b.upper + 1e-6)).toBe(true);
     expect(lrCompareCrosses(counts, 800, 0.00375, b.upper - 1e-6)).toBe(false);
+    expect(lrCompareUpper(counts, 800, 0.00375, b.upper + 1e-6)?.crosses).toBe(true);
+    expect(lrCompareUpper(counts, 800, 0.00375, b.upper - 1e-6)?.crosses).toBe(false);
   });
 
   it('skips strata with an empty arm and is undefined when none is left', () => {
     const empty = { goodTreatment: 0, totalTreatment: 0, goodControl: 90, totalControl: 100 };
-    expect(lrCompareUpper([empty], 200, 0.005)).toBeUndefined();
+    expect(lrCompareUpper([empty], 200, 0.005, -0.05)).toBeUndefined();
     expect(lrCompareCrosses([empty], 200, 0.005, -0.05)).toBeUndefined();
   });
 });

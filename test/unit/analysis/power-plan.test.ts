@@ -51,7 +51,7 @@ describe('planPower', () => {
     // The whole-run sequence at its 3/4 of the guardrail's share (ALPHA_RULE), tuned for the run's
     // planned sample (4 steps x 200): its likelihood-ratio bound, plus the estimate's observed spread.
     const alpha = splitTestAlpha(alphaPerTest(spec), comparativeSteps(spec)).wholeRun;
-    const b = lrCompareUpper(strata, 800, alpha);
+    const b = lrCompareUpper(strata, 800, alpha, -0.05);
     const spread = stratifiedCompareUpper(strata, 800, alpha);
     expect(b?.strata).toBe(3);
     expect((b?.upper ?? 0) + 0.8416 * (spread?.se ?? 0)).toBeCloseTo(-0.05, 4);
