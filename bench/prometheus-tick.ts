@@ -28,8 +28,8 @@ import {
   createPrometheusHttpApi,
 } from '../src/metric-sources/prometheus/create-prometheus-http-api.js';
 import { PrometheusMetricSource } from '../src/metric-sources/prometheus/prometheus-metric-source.js';
-import { parseRolloutSpec } from '../src/spec/parse-rollout-spec.js';
-import type { RolloutSpec } from '../src/spec/rollout-spec-schema.js';
+import { parseRolloutSpec } from '../src/rollout-spec/parse-rollout-spec.js';
+import type { RolloutSpec } from '../src/rollout-spec/rollout-spec-schema.js';
 import { waitFor } from '../test/support/free-port.js';
 import { startPrometheus } from '../test/support/prometheus.js';
 

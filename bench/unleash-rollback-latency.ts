@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { HttpUnleashAdminApi } from '../src/flag-backends/unleash/http-unleash-admin-api.js';
 import { UnleashFlagBackend } from '../src/flag-backends/unleash/unleash-flag-backend.js';
-import { flagRefSchema } from '../src/spec/rollout-spec-schema.js';
+import { flagRefSchema } from '../src/rollout-spec/rollout-spec-schema.js';
 import { startUnleashServer } from '../test/support/unleash-server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

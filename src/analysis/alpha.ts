@@ -1,4 +1,4 @@
-import type { GuardrailKind, RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { GuardrailKind, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
 /**
  * How the spec's `alpha` (the false-rollback budget of the whole rollout) is spent.

@@ -1,4 +1,4 @@
-import type { Guardrail, RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { Guardrail, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import { alphaPerTest, comparativeSteps } from './alpha.js';
 import { evaluateCompare } from './evaluate-compare.js';
 import { evaluateRate } from './evaluate-rate.js';

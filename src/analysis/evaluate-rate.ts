@@ -1,4 +1,4 @@
-import type { GuardrailOf } from '../spec/rollout-spec-schema.js';
+import type { GuardrailOf } from '../rollout-spec/rollout-spec-schema.js';
 import { splitTestAlpha } from './alpha.js';
 import { type Checked, checkAlpha, checkArmCounts, checkStrata } from './checked-input.js';
 import { csHalfWidth } from './confidence-sequence.js';

@@ -1,4 +1,4 @@
-import type { GuardrailOf } from '../spec/rollout-spec-schema.js';
+import type { GuardrailOf } from '../rollout-spec/rollout-spec-schema.js';
 import { checkArmCounts } from './checked-input.js';
 import { chiSquare1Sf } from './chi-square.js';
 import { csMultiplier } from './confidence-sequence.js';

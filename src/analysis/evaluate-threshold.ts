@@ -1,4 +1,4 @@
-import type { Guardrail, GuardrailOf } from '../spec/rollout-spec-schema.js';
+import type { Guardrail, GuardrailOf } from '../rollout-spec/rollout-spec-schema.js';
 import { checkMeasured } from './checked-input.js';
 import { fmtCount, fmtNumber } from './format.js';
 import type { GuardrailInput } from './guardrail-input.js';

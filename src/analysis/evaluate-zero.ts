@@ -1,4 +1,4 @@
-import type { GuardrailOf } from '../spec/rollout-spec-schema.js';
+import type { GuardrailOf } from '../rollout-spec/rollout-spec-schema.js';
 import { checkCount, checkMeasured } from './checked-input.js';
 import { fmtCount } from './format.js';
 import type { GuardrailInput } from './guardrail-input.js';

@@ -1,4 +1,4 @@
-import type { Guardrail } from '../spec/rollout-spec-schema.js';
+import type { Guardrail } from '../rollout-spec/rollout-spec-schema.js';
 import type { Checked } from './checked-input.js';
 import type { Evidence, FailAction, Verdict, VerdictStatus } from './verdict.js';
 

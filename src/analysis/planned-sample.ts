@@ -1,4 +1,4 @@
-import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import { comparativeSteps } from './alpha.js';
 
 /** N* never falls below this, so a spec with `minSamples: 0` still has a sane confidence sequence. */

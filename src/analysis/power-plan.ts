@@ -1,4 +1,4 @@
-import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import { alphaPerTest, comparativeSteps, splitTestAlpha } from './alpha.js';
 import { lrCompareUpper, STEP_TEST_PLANNED_SAMPLES } from './compare-lr.js';
 import { type CompareCounts, stratifiedCompareUpper } from './compare-test.js';

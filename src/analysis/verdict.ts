@@ -1,4 +1,4 @@
-import type { GuardrailKind } from '../spec/rollout-spec-schema.js';
+import type { GuardrailKind } from '../rollout-spec/rollout-spec-schema.js';
 
 /** Outcome of one guardrail at one tick. Errors are data, never exceptions. */
 export type VerdictStatus = 'pass' | 'fail' | 'inconclusive' | 'error';

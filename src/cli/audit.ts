@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../store/store.js';
+import type { AuditEntry } from '../rollout/audit.js';
 import { RemoteError } from './api-client.js';
 import type { Command } from './command.js';
 import { EXIT, usageError } from './command.js';

@@ -2,7 +2,7 @@ import { compressSpec, DEFAULT_DEMO_SCHEDULE, loadSpecFile } from '../demo/demo-
 import { parseFaultAt } from '../demo/fault-at.js';
 import { FAULT_NAMES, type FaultName } from '../demo/login-service/fault-switches.js';
 import { DEFAULT_DEMO_OPTIONS, PortInUseError, runDemo } from '../demo/run-demo.js';
-import { parseDuration } from '../spec/duration.js';
+import { parseDuration } from '../rollout-spec/duration.js';
 import { type Command, EXIT, usageError } from './command.js';
 
 /** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */

@@ -1,5 +1,5 @@
 import { nextAllowedAt } from '../controller/windows.js';
-import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
 /** One step of the earliest possible timeline of a rollout. */
 export interface PlannedStep {

@@ -1,6 +1,6 @@
 import type { Verdict } from '../analysis/verdict.js';
 import type { RolloutDetail, RolloutSummary } from '../http/rollout-view.js';
-import { parseDuration } from '../spec/duration.js';
+import { parseDuration } from '../rollout-spec/duration.js';
 import { createSystemTicker } from '../time/system-ticker.js';
 import { RemoteError } from './api-client.js';
 import type { Command } from './command.js';

@@ -1,4 +1,4 @@
-import { didYouMean } from '../spec/did-you-mean.js';
+import { didYouMean } from '../rollout-spec/did-you-mean.js';
 import type { Command } from './command.js';
 
 /** `; did you mean "validate"?` for a mistyped command name, or nothing. */

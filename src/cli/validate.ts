@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { parseConfig } from '../config/parse-config.js';
 import type { Issue } from '../errors/validation-error.js';
 import { formatIssue } from '../errors/validation-error.js';
-import { listYamlFiles, peekKind } from '../spec/load-spec-files.js';
-import { parseRolloutSpec } from '../spec/parse-rollout-spec.js';
+import { listYamlFiles, peekKind } from '../rollout-spec/load-spec-files.js';
+import { parseRolloutSpec } from '../rollout-spec/parse-rollout-spec.js';
 import type { Command } from './command.js';
 import { EXIT, usageError } from './command.js';
 

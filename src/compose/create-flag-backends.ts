@@ -3,7 +3,7 @@ import { createFlagBackend } from '../flag-backends/create-flag-backend.js';
 import type { FlagBackend } from '../flag-backends/flag-backend.js';
 import { LeaderGatedFlagBackend } from '../leader/leader-gated-flag-backend.js';
 import type { Leadership } from '../leader/leadership.js';
-import type { FlagRef } from '../spec/rollout-spec-schema.js';
+import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
 import type { Store } from '../store/store.js';
 import { InstrumentedFlagBackend } from '../telemetry/instrumented-flag-backend.js';
 import type { RampartMetrics } from '../telemetry/rampart-metrics.js';

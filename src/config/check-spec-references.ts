@@ -1,5 +1,5 @@
 import type { Issue } from '../errors/validation-error.js';
-import type { LoadedSpec } from '../spec/load-spec-files.js';
+import type { LoadedSpec } from '../rollout-spec/load-spec-files.js';
 import type { RuntimeConfig } from './resolve-config.js';
 
 /** Spec references that the configuration cannot satisfy, each naming the valid values. */

@@ -1,7 +1,7 @@
-import type { FieldPath } from '../spec/field-path.js';
-import { quote } from '../spec/field-path.js';
-import { duplicateNameIssues } from '../spec/unique-names.js';
-import type { PathIssue } from '../spec/zod-issues.js';
+import type { FieldPath } from '../rollout-spec/field-path.js';
+import { quote } from '../rollout-spec/field-path.js';
+import { duplicateNameIssues } from '../rollout-spec/unique-names.js';
+import type { PathIssue } from '../rollout-spec/zod-issues.js';
 
 /* Rules of rampart.yaml beyond the schema, run on the raw YAML value (types may be wrong: zod reports that). */
 

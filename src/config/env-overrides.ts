@@ -1,4 +1,4 @@
-import type { RawOverride } from '../spec/parse-yaml-with-schema.js';
+import type { RawOverride } from '../rollout-spec/parse-yaml-with-schema.js';
 
 /** Environment variables that override rampart.yaml, and the field each one sets. */
 export const ENV_OVERRIDES = {

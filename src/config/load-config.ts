@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { ValidationError } from '../errors/validation-error.js';
-import type { ParseResult } from '../spec/parse-result.js';
+import type { ParseResult } from '../rollout-spec/parse-result.js';
 import type { RampartConfig } from './config-schema.js';
 import type { Env } from './env-overrides.js';
 import { DEFAULT_CONFIG_TEXT, parseConfig } from './parse-config.js';

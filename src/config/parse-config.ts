@@ -1,5 +1,5 @@
-import type { ParseResult } from '../spec/parse-result.js';
-import { parseYamlWithSchema } from '../spec/parse-yaml-with-schema.js';
+import type { ParseResult } from '../rollout-spec/parse-result.js';
+import { parseYamlWithSchema } from '../rollout-spec/parse-yaml-with-schema.js';
 import { configRules } from './config-rules.js';
 import type { RampartConfig } from './config-schema.js';
 import { configSchema } from './config-schema.js';

@@ -3,7 +3,7 @@ import type { FlagBackendConfig as RuntimeBackendConfig } from '../flag-backends
 import { type ApiToken, sha256Hex } from '../http/auth.js';
 import type { MetricSourceConfig as RuntimeSourceConfig } from '../metric-sources/metric-source-config.js';
 import type { ResolvedNotifierConfig } from '../notify/create-notifier.js';
-import type { ParseResult } from '../spec/parse-result.js';
+import type { ParseResult } from '../rollout-spec/parse-result.js';
 import type { RampartConfig } from './config-schema.js';
 import type { Env } from './env-overrides.js';
 import { resolveSecret, type SecretRef } from './resolve-secret.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../errors/validation-error.js';
-import type { ParseResult } from '../spec/parse-result.js';
+import type { ParseResult } from '../rollout-spec/parse-result.js';
 import type { Env } from './env-overrides.js';
 
 /** Where a secret comes from: an environment variable or a file (one of them, checked by the config rules). */

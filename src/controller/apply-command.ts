@@ -1,10 +1,10 @@
-import { labelsMatch } from '../spec/labels-match.js';
-import type { LabelMatchers, RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { CommandInput } from '../rollout/command.js';
+import type { Phase, RolloutState } from '../rollout/rollout-state.js';
+import { stepPercentage } from '../rollout/rollout-state.js';
+import { labelsMatch } from '../rollout-spec/labels-match.js';
+import type { LabelMatchers, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import { change, moveToStep, pause, rollback } from './change.js';
-import type { CommandInput } from './command.js';
 import type { Transition } from './effects.js';
-import type { Phase, RolloutState } from './rollout-state.js';
-import { stepPercentage } from './rollout-state.js';
 
 /** Phases in which each person's command is valid. */
 export const VALID_PHASES: Record<Exclude<CommandInput['kind'], 'alert'>, readonly Phase[]> = {

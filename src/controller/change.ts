@@ -1,7 +1,7 @@
-import type { AuditAction } from '../store/store.js';
+import type { AuditAction } from '../rollout/audit.js';
+import type { FlagWrite, PauseKind, PendingWrite, Phase, RolloutState } from '../rollout/rollout-state.js';
+import { stepPercentage } from '../rollout/rollout-state.js';
 import type { Effect, Transition } from './effects.js';
-import type { FlagWrite, PauseKind, PendingWrite, Phase, RolloutState } from './rollout-state.js';
-import { stepPercentage } from './rollout-state.js';
 
 /** The controller's own name in the audit log. */
 export const RAMPART_ACTOR = 'rampart';

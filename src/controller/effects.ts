@@ -1,6 +1,6 @@
 import type { Notification } from '../notify/notifier.js';
-import type { AuditDraft } from '../store/store.js';
-import type { FlagWrite, RolloutState } from './rollout-state.js';
+import type { AuditDraft } from '../rollout/audit.js';
+import type { FlagWrite, RolloutState } from '../rollout/rollout-state.js';
 
 /**
  * What a transition asks the shell to do. Audit entries are written in the same transaction as the

@@ -1,9 +1,9 @@
 import type { Verdict } from '../analysis/verdict.js';
-import { formatDuration } from '../spec/duration.js';
+import type { RolloutState } from '../rollout/rollout-state.js';
+import { formatDuration } from '../rollout-spec/duration.js';
 import { change, moveToStep, pause, RAMPART_ACTOR, rollback } from './change.js';
 import type { Transition } from './effects.js';
 import { unchanged } from './effects.js';
-import type { RolloutState } from './rollout-state.js';
 import { windowAllows } from './windows.js';
 
 /** Treatment events seen at this step: the largest treatment `n` any guardrail reports. */

@@ -3,7 +3,7 @@ import type { ArmCounts, GuardrailInput, Measured } from '../analysis/guardrail-
 import type { Verdict } from '../analysis/verdict.js';
 import { type GuardrailQuery, guardrailQueries } from '../metric-sources/guardrail-queries.js';
 import type { MetricSource, NoData, ScalarValue, VariantCounts } from '../metric-sources/metric-source.js';
-import type { Guardrail } from '../spec/rollout-spec-schema.js';
+import type { Guardrail } from '../rollout-spec/rollout-spec-schema.js';
 import type { VerdictRequest, VerdictSource } from './verdict-source.js';
 
 /** The answer to one query, as the analysis sees it, plus variant values the spec does not know. */

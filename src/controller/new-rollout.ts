@@ -1,6 +1,6 @@
-import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
-import type { AuditDraft } from '../store/store.js';
-import type { RolloutState } from './rollout-state.js';
+import type { AuditDraft } from '../rollout/audit.js';
+import type { RolloutState } from '../rollout/rollout-state.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
 /** The state of a rollout seen for the first time, `pending`, and its `created` audit entry. */
 export function newRollout(

@@ -1,6 +1,6 @@
 import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
-import type { FlagRef } from '../spec/rollout-spec-schema.js';
-import type { FlagWrite } from './rollout-state.js';
+import type { FlagWrite } from '../rollout/rollout-state.js';
+import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
 
 /** Executes one decided write and reads the flag back (a write's own answer is not trusted). */
 export async function performWrite(

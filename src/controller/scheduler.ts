@@ -1,6 +1,6 @@
+import type { CommandInput, QueuedCommand } from '../rollout/command.js';
 import type { Clock } from '../time/clock.js';
 import type { Scheduled, Ticker } from '../time/ticker.js';
-import type { CommandInput, QueuedCommand } from './command.js';
 import type { Controller, TickReport } from './controller.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';

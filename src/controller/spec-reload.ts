@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
-import type { AuditDraft } from '../store/store.js';
-import type { RolloutState } from './rollout-state.js';
+import type { AuditDraft } from '../rollout/audit.js';
+import type { RolloutState } from '../rollout/rollout-state.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
 /** What a new spec file would do to a running rollout. */
 export type SpecReloadPlan =

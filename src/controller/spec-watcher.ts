@@ -1,5 +1,5 @@
 import { watch } from 'node:fs';
-import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 

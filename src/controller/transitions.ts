@@ -1,12 +1,12 @@
 import type { Verdict } from '../analysis/verdict.js';
 import type { FlagState } from '../flag-backends/flag-backend.js';
-import type { AuditDraft, CommandOutcome } from '../store/store.js';
+import type { AuditDraft } from '../rollout/audit.js';
+import type { CommandOutcome, QueuedCommand } from '../rollout/command.js';
+import type { RolloutState } from '../rollout/rollout-state.js';
 import { alertIgnored, applyCommand, commandConflict } from './apply-command.js';
-import type { QueuedCommand } from './command.js';
 import type { Transition } from './effects.js';
 import { chain, unchanged } from './effects.js';
 import { evaluate, evaluatePending } from './evaluate.js';
-import type { RolloutState } from './rollout-state.js';
 import { checkExternalChange } from './write-outcome.js';
 
 /** Everything one tick knows; the spec is the one in `state` (a reload replaces it there). */

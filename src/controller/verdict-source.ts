@@ -1,6 +1,6 @@
 import type { Verdict } from '../analysis/verdict.js';
-import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
-import type { StepStart } from './rollout-state.js';
+import type { StepStart } from '../rollout/rollout-state.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
 /** What the controller knows when it asks for verdicts at one tick. */
 export interface VerdictRequest {

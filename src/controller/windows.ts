@@ -1,6 +1,6 @@
 import type { ParsedFields } from 'node-cron';
 import { parse as parseCron } from 'node-cron';
-import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
 /** The `windows` block of a rollout spec: when steps may advance (rollback is always allowed). */
 export type RolloutWindows = NonNullable<RolloutSpec['windows']>;

@@ -1,10 +1,10 @@
 import type { FlagState } from '../flag-backends/flag-backend.js';
+import type { RolloutState } from '../rollout/rollout-state.js';
+import { expectedAfter, matchesExpected } from '../rollout/rollout-state.js';
 import { writeRetryDelayMs } from './backoff.js';
 import { change, pause, RAMPART_ACTOR } from './change.js';
 import type { Transition } from './effects.js';
 import { unchanged } from './effects.js';
-import type { RolloutState } from './rollout-state.js';
-import { expectedAfter, matchesExpected } from './rollout-state.js';
 
 function describe(read: FlagState): string {
   if (!read.exists) return 'missing';

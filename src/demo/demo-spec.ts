@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseRolloutSpec } from '../spec/parse-rollout-spec.js';
-import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import { parseRolloutSpec } from '../rollout-spec/parse-rollout-spec.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
 /** flags/mfa-staff.yaml of this package; two levels up from both src/demo/ and dist/demo/. */
 export const FLAGSHIP_SPEC_PATH = fileURLToPath(new URL('../../flags/mfa-staff.yaml', import.meta.url));

@@ -8,7 +8,7 @@ import type { RuntimeConfig } from '../config/resolve-config.js';
 import { sha256Hex } from '../http/auth.js';
 import { createStatusPage } from '../http/status-page/create-status-page.js';
 import { type RunningRampart, startRampart } from '../main.js';
-import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import { createSystemTicker } from '../time/system-ticker.js';
 import { DeferredMfaPolicy } from './deferred-mfa-policy.js';
 import { FaultExposure } from './fault-exposure.js';

@@ -1,4 +1,4 @@
-import { DURATION_HELP, parseDuration } from '../spec/duration.js';
+import { DURATION_HELP, parseDuration } from '../rollout-spec/duration.js';
 
 /** When the demo switches its fault on: when a step starts, or a time after the rollout started. */
 export type FaultAt = { kind: 'step'; percentage: number } | { kind: 'after'; ms: number };

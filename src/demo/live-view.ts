@@ -1,5 +1,5 @@
 import type { Verdict, VerdictStatus } from '../analysis/verdict.js';
-import type { AuditEntry } from '../store/store.js';
+import type { AuditEntry } from '../rollout/audit.js';
 
 /** `[  12.3s]`: seconds since the demo started, so lines line up. */
 export function stamp(elapsedMs: number): string {

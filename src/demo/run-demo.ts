@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { Logger } from 'pino';
-import { formatDuration } from '../spec/duration.js';
+import { formatDuration } from '../rollout-spec/duration.js';
 import {
   compressSpec,
   DEFAULT_DEMO_SCHEDULE,

@@ -1,5 +1,10 @@
-import type { FlagState } from '../flag-backends/flag-backend.js';
 import { AppError } from './app-error.js';
+
+/** The part of a flag a write is checked on (errors/ depends on no plug point). */
+interface FlagReading {
+  enabled: boolean;
+  percentage: number | null;
+}
 
 /** A flag write succeeded but reading the flag back showed something else (a concurrent hand edit, a lost write). */
 export class FlagWriteUnconfirmedError extends AppError {
@@ -8,8 +13,8 @@ export class FlagWriteUnconfirmedError extends AppError {
 
   constructor(
     readonly flag: string,
-    readonly expected: Pick<FlagState, 'enabled' | 'percentage'>,
-    readonly actual: FlagState,
+    readonly expected: FlagReading,
+    readonly actual: FlagReading,
   ) {
     super(
       `flag ${flag}: wrote enabled=${expected.enabled} percentage=${expected.percentage} but read back ` +

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from '../spec/rollout-spec-schema.js';
+import { durationSchema } from '../rollout-spec/rollout-spec-schema.js';
 
 export const FLAG_BACKEND_TYPES = ['unleash', 'embedded'] as const;
 export type FlagBackendType = (typeof FLAG_BACKEND_TYPES)[number];

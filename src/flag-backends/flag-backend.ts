@@ -1,4 +1,4 @@
-import type { FlagRef } from '../spec/rollout-spec-schema.js';
+import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
 
 /** A flag as read back from its backend. */
 export interface FlagState {

@@ -8,7 +8,7 @@ import type { Scheduler } from '../controller/scheduler.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import type { FlagBackend } from '../flag-backends/flag-backend.js';
 import type { CommandGateway } from '../leader/command-gateway.js';
-import type { FlagRef } from '../spec/rollout-spec-schema.js';
+import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
 import type { Store } from '../store/store.js';
 import type { RampartMetrics } from '../telemetry/rampart-metrics.js';
 import type { Clock } from '../time/clock.js';

@@ -1,8 +1,8 @@
 import type { Verdict } from '../analysis/verdict.js';
 import { treatmentSamples } from '../controller/evaluate.js';
-import type { RolloutState } from '../controller/rollout-state.js';
 import { nextAllowedAt, windowAllows } from '../controller/windows.js';
 import type { FlagState } from '../flag-backends/flag-backend.js';
+import type { RolloutState } from '../rollout/rollout-state.js';
 import type { LastTick } from './tick-log.js';
 
 const WEEK_MS = 7 * 86_400_000;

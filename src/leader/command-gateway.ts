@@ -1,5 +1,5 @@
-import type { CommandInput, QueuedCommand } from '../controller/command.js';
 import type { Controller } from '../controller/controller.js';
+import type { CommandInput, QueuedCommand } from '../rollout/command.js';
 import type { Clock } from '../time/clock.js';
 import type { Ticker } from '../time/ticker.js';
 import type { Leadership } from './leadership.js';

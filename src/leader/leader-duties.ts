@@ -2,7 +2,7 @@ import type { Controller } from '../controller/controller.js';
 import type { Logger } from '../controller/logger.js';
 import type { Scheduler } from '../controller/scheduler.js';
 import type { RolloutNotifier } from '../notify/rollout-notifier.js';
-import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import type { RampartMetrics } from '../telemetry/rampart-metrics.js';
 import type { Scheduled, Ticker } from '../time/ticker.js';
 import type { Leadership, LeadershipEvents } from './leadership.js';

@@ -1,5 +1,5 @@
 import { UnsupportedQueryError } from '../errors/unsupported-query-error.js';
-import type { Guardrail, LabelMatchers, RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { Guardrail, LabelMatchers, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import type { CountQuery, ScalarQuery } from './metric-source.js';
 
 /** One query a guardrail needs at a tick; `role` names the GuardrailInput field it feeds. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from '../spec/rollout-spec-schema.js';
+import { durationSchema } from '../rollout-spec/rollout-spec-schema.js';
 
 export const METRIC_SOURCE_TYPES = ['prometheus', 'scrape'] as const;
 export type MetricSourceType = (typeof METRIC_SOURCE_TYPES)[number];

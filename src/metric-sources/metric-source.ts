@@ -1,4 +1,4 @@
-import type { LabelMatchers, VariantLabels } from '../spec/rollout-spec-schema.js';
+import type { LabelMatchers, VariantLabels } from '../rollout-spec/rollout-spec-schema.js';
 
 /** No samples: the series does not exist, the target is down, or the value is NaN. The caller holds. */
 export interface NoData {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { ParseResult } from '../spec/parse-result.js';
+import type { ParseResult } from '../rollout-spec/parse-result.js';
 import { parseScenario, type Scenario } from './parse-scenario.js';
 
 /** Reads and parses one scenario file; a missing file is an error value like any other problem. */

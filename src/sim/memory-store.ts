@@ -1,17 +1,9 @@
-import type { CommandInput, QueuedCommand } from '../controller/command.js';
-import type { RolloutState } from '../controller/rollout-state.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { StaleStateError } from '../errors/stale-state-error.js';
-import type {
-  AuditDraft,
-  AuditEntry,
-  AuditQuery,
-  CommandOutcome,
-  FlagKey,
-  FlagRecord,
-  FlagRepository,
-  Store,
-} from '../store/store.js';
+import type { AuditDraft, AuditEntry } from '../rollout/audit.js';
+import type { CommandInput, CommandOutcome, QueuedCommand } from '../rollout/command.js';
+import type { RolloutState } from '../rollout/rollout-state.js';
+import type { AuditQuery, FlagKey, FlagRecord, FlagRepository, Store } from '../store/store.js';
 
 /**
  * The Store contract in memory, for the simulator (the in-memory SQLite store spent most of a

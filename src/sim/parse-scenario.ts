@@ -2,15 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { ValidationError } from '../errors/validation-error.js';
-import { rolloutCrossFieldRules } from '../spec/cross-field-rules.js';
-import type { FieldPath } from '../spec/field-path.js';
-import { quote, valueAt } from '../spec/field-path.js';
-import type { ParseResult } from '../spec/parse-result.js';
-import { parseRolloutSpec } from '../spec/parse-rollout-spec.js';
-import { placeIssues } from '../spec/parse-yaml-with-schema.js';
-import { type RolloutSpec, rolloutSpecSchema } from '../spec/rollout-spec-schema.js';
-import { readYaml, type YamlSource } from '../spec/yaml-source.js';
-import { describeZodIssues, type PathIssue } from '../spec/zod-issues.js';
+import { rolloutCrossFieldRules } from '../rollout-spec/cross-field-rules.js';
+import type { FieldPath } from '../rollout-spec/field-path.js';
+import { quote, valueAt } from '../rollout-spec/field-path.js';
+import type { ParseResult } from '../rollout-spec/parse-result.js';
+import { parseRolloutSpec } from '../rollout-spec/parse-rollout-spec.js';
+import { placeIssues } from '../rollout-spec/parse-yaml-with-schema.js';
+import { type RolloutSpec, rolloutSpecSchema } from '../rollout-spec/rollout-spec-schema.js';
+import { readYaml, type YamlSource } from '../rollout-spec/yaml-source.js';
+import { describeZodIssues, type PathIssue } from '../rollout-spec/zod-issues.js';
 import { FAULT_EFFECTS, type ScenarioFile, scenarioSchema } from './scenario-schema.js';
 
 /** A parsed scenario with its rollout spec resolved (file or inline, overrides merged). */

@@ -1,8 +1,8 @@
 import { Controller } from '../controller/controller.js';
 import { MetricVerdictSource } from '../controller/metric-verdict-source.js';
-import type { RolloutState } from '../controller/rollout-state.js';
 import type { VerdictSource } from '../controller/verdict-source.js';
 import type { Notification, Notifier } from '../notify/notifier.js';
+import type { RolloutState } from '../rollout/rollout-state.js';
 import type { Store } from '../store/store.js';
 import { ManualClock } from '../time/manual-clock.js';
 import type { Scenario } from './parse-scenario.js';

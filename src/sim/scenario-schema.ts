@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from '../spec/rollout-spec-schema.js';
+import { durationSchema } from '../rollout-spec/rollout-spec-schema.js';
 
 const probability = z.number().min(0).max(1);
 const labelValues = z.record(z.string(), z.string());

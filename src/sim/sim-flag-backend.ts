@@ -1,6 +1,6 @@
 import { UnleashUnreachableError } from '../errors/unleash-unreachable-error.js';
 import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
-import type { FlagRef } from '../spec/rollout-spec-schema.js';
+import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
 import type { Clock } from '../time/clock.js';
 
 /** One confirmed write: what SDKs will see from `visibleAt` on. */

@@ -7,7 +7,7 @@ import type {
   ScalarValue,
   VariantCounts,
 } from '../metric-sources/metric-source.js';
-import type { LabelMatchers } from '../spec/rollout-spec-schema.js';
+import type { LabelMatchers } from '../rollout-spec/rollout-spec-schema.js';
 import type { Clock } from '../time/clock.js';
 
 export type Labels = Readonly<Record<string, string>>;

@@ -1,5 +1,5 @@
 import { normalizedValue } from '../flag-backends/stickiness-hash.js';
-import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import type { Scenario } from './parse-scenario.js';
 import { exponential, poissonFromUniform, type Random, seededRandom } from './prng.js';
 import type { Fault } from './scenario-schema.js';

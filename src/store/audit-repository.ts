@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Phase } from '../controller/rollout-state.js';
+import type { AuditAction, AuditDraft, AuditEntry } from '../rollout/audit.js';
+import type { Phase } from '../rollout/rollout-state.js';
 import type { AuditLogTable, Database } from './database.js';
-import type { AuditAction, AuditDraft, AuditEntry, AuditQuery } from './store.js';
+import type { AuditQuery } from './store.js';
 
 function fromRow(row: Selectable<AuditLogTable>): AuditEntry {
   return {

@@ -1,7 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { CommandInput, CommandKind, CommandStatus, QueuedCommand } from '../controller/command.js';
+import type {
+  CommandInput,
+  CommandKind,
+  CommandOutcome,
+  CommandStatus,
+  QueuedCommand,
+} from '../rollout/command.js';
 import type { CommandsTable, Database } from './database.js';
-import type { CommandOutcome } from './store.js';
 import type { WriteLocks } from './write-locks.js';
 
 function fromRow(row: Selectable<CommandsTable>): QueuedCommand {

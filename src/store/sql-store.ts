@@ -1,14 +1,15 @@
 import type { Kysely } from 'kysely';
-import type { CommandInput, QueuedCommand } from '../controller/command.js';
-import type { RolloutState } from '../controller/rollout-state.js';
 import { FencedError } from '../errors/fenced-error.js';
+import type { AuditDraft, AuditEntry } from '../rollout/audit.js';
+import type { CommandInput, CommandOutcome, QueuedCommand } from '../rollout/command.js';
+import type { RolloutState } from '../rollout/rollout-state.js';
 import { appendAudit, readAudit } from './audit-repository.js';
 import { enqueueCommand, getCommand, queuedCommands, recordOutcomes } from './command-repository.js';
 import type { Database } from './database.js';
 import type { WriterFence } from './fence.js';
 import { createFlagRepository } from './flag-repository.js';
 import { getRollout, insertRollout, listRollouts, updateRollout } from './rollout-repository.js';
-import type { AuditDraft, AuditEntry, AuditQuery, CommandOutcome, FlagRepository, Store } from './store.js';
+import type { AuditQuery, FlagRepository, Store } from './store.js';
 import { sqliteWriteLocks, type WriteLocks } from './write-locks.js';
 
 export interface SqlStoreOptions {

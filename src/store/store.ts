@@ -1,62 +1,12 @@
-import type { CommandInput, CommandStatus, QueuedCommand } from '../controller/command.js';
-import type { Phase, RolloutState } from '../controller/rollout-state.js';
-
-export const AUDIT_ACTIONS = [
-  'created',
-  'started',
-  'advanced',
-  'awaiting_approval',
-  'approved',
-  'promoted',
-  'completed',
-  'paused',
-  'resumed',
-  'restarted',
-  'rolled_back',
-  'rollback_confirmed',
-  'external_change',
-  'command_rejected',
-  'spec_reloaded',
-  'spec_reload_refused',
-  'alert_resolved',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-/** An audit entry before the store numbers it. */
-export interface AuditDraft {
-  at: Date;
-  rollout: string;
-  actor: string;
-  action: AuditAction;
-  fromPhase: Phase | null;
-  fromPercentage: number | null;
-  toPhase: Phase | null;
-  toPercentage: number | null;
-  reason: string;
-  /** Verdict numbers and other context; stored as JSON. */
-  evidence: unknown;
-}
-
-/** One line of the append-only audit log; `seq` is contiguous from 1, without gaps. */
-export interface AuditEntry extends AuditDraft {
-  seq: number;
-  /** Leadership epoch of the replica that wrote it (0 with a single replica; absent in stores without epochs). */
-  epoch?: number;
-}
+import type { AuditDraft, AuditEntry } from '../rollout/audit.js';
+import type { CommandInput, CommandOutcome, CommandStatus, QueuedCommand } from '../rollout/command.js';
+import type { RolloutState } from '../rollout/rollout-state.js';
 
 export interface AuditQuery {
   rollout?: string;
   /** Only entries with seq greater than this. */
   afterSeq?: number;
   limit?: number;
-}
-
-/** What a tick decided about the commands it applied. */
-export interface CommandOutcome {
-  id: number;
-  status: Exclude<CommandStatus, 'queued'>;
-  result: string;
-  at: Date;
 }
 
 /** A flag of the embedded flag backend. */

@@ -1,5 +1,5 @@
 import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
-import type { FlagRef } from '../spec/rollout-spec-schema.js';
+import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
 import type { RampartMetrics } from './rampart-metrics.js';
 
 /** Counts every flag backend call by backend name, operation and outcome. */

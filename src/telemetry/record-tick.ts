@@ -1,5 +1,5 @@
 import type { TickReport } from '../controller/controller.js';
-import type { AuditDraft } from '../store/store.js';
+import type { AuditDraft } from '../rollout/audit.js';
 import type { RampartMetrics } from './rampart-metrics.js';
 
 /** A low-cardinality label for why a rollback happened, from how the controller words it. */

@@ -6,7 +6,7 @@ import {
   type RolloutSpec,
   type RolloutSpecInput,
   rolloutSpecSchema,
-} from '../../src/spec/rollout-spec-schema.js';
+} from '../../src/rollout-spec/rollout-spec-schema.js';
 import { openSqliteStore } from '../../src/store/open-sqlite-store.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { ManualClock } from '../../src/time/manual-clock.js';

@@ -5,12 +5,12 @@
 // (before or after reaching the store) so decided writes often span ticks and kills.
 import type { Verdict } from '../../src/analysis/verdict.js';
 import { Controller } from '../../src/controller/controller.js';
-import type { RolloutState } from '../../src/controller/rollout-state.js';
 import { Scheduler } from '../../src/controller/scheduler.js';
 import type { VerdictRequest, VerdictSource } from '../../src/controller/verdict-source.js';
 import { EmbeddedFlagBackend } from '../../src/flag-backends/embedded/embedded-flag-backend.js';
 import type { FlagBackend, FlagState } from '../../src/flag-backends/flag-backend.js';
-import type { FlagRef } from '../../src/spec/rollout-spec-schema.js';
+import type { RolloutState } from '../../src/rollout/rollout-state.js';
+import type { FlagRef } from '../../src/rollout-spec/rollout-spec-schema.js';
 import { openSqliteStore } from '../../src/store/open-sqlite-store.js';
 import { ManualClock } from '../../src/time/manual-clock.js';
 import { ManualTicker } from '../../src/time/manual-ticker.js';

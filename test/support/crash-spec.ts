@@ -1,4 +1,4 @@
-import { type RolloutSpec, rolloutSpecSchema } from '../../src/spec/rollout-spec-schema.js';
+import { type RolloutSpec, rolloutSpecSchema } from '../../src/rollout-spec/rollout-spec-schema.js';
 
 export const TICK_MS = 10_000;
 export const CRASH_STEPS = [1, 5, 25, 50, 100];

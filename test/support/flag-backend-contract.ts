@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { FlagBackend } from '../../src/flag-backends/flag-backend.js';
-import { type FlagRef, flagRefSchema } from '../../src/spec/rollout-spec-schema.js';
+import { type FlagRef, flagRefSchema } from '../../src/rollout-spec/rollout-spec-schema.js';
 
 /**
  * What every FlagBackend must do, whatever holds the flags. `makeBackend` is called once per test

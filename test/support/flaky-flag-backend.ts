@@ -1,5 +1,5 @@
 import type { FlagBackend, FlagState } from '../../src/flag-backends/flag-backend.js';
-import type { FlagRef } from '../../src/spec/rollout-spec-schema.js';
+import type { FlagRef } from '../../src/rollout-spec/rollout-spec-schema.js';
 
 /** Wraps a backend so tests can make writes fail (throwing, as a 5xx would) and count calls. */
 export class FlakyFlagBackend implements FlagBackend {

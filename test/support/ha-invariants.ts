@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
-import type { QueuedCommand } from '../../src/controller/command.js';
+import type { AuditEntry } from '../../src/rollout/audit.js';
+import type { QueuedCommand } from '../../src/rollout/command.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
-import type { AuditEntry } from '../../src/store/store.js';
 
 export interface HaOutcome {
   audit: AuditEntry[];

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
-import type { RolloutState } from '../../src/controller/rollout-state.js';
 import { ConflictError } from '../../src/errors/conflict-error.js';
 import { FencedError } from '../../src/errors/fenced-error.js';
 import { StaleStateError } from '../../src/errors/stale-state-error.js';
+import type { AuditDraft } from '../../src/rollout/audit.js';
+import type { RolloutState } from '../../src/rollout/rollout-state.js';
 import { WriterFence } from '../../src/store/fence.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
-import type { AuditDraft } from '../../src/store/store.js';
 import { testSpec } from './controller-harness.js';
 
 const at = new Date('2026-11-30T09:00:00Z');

@@ -1,4 +1,4 @@
-import type { FlagRef } from '../../spec/rollout-spec-schema.js';
+import type { FlagRef } from '../../rollout-spec/rollout-spec-schema.js';
 import type { FlagRecord, FlagRepository } from '../../store/store.js';
 import type { Clock } from '../../time/clock.js';
 import type { FlagBackend, FlagState } from '../flag-backend.js';

@@ -1,7 +1,7 @@
 import { FlagWriteUnconfirmedError } from '../../errors/flag-write-unconfirmed-error.js';
 import { UnleashConflictError } from '../../errors/unleash-conflict-error.js';
 import { UnleashNotFoundError } from '../../errors/unleash-not-found-error.js';
-import type { FlagRef } from '../../spec/rollout-spec-schema.js';
+import type { FlagRef } from '../../rollout-spec/rollout-spec-schema.js';
 import type { FlagBackend, FlagState } from '../flag-backend.js';
 import type {
   AdminFeature,

@@ -1,4 +1,4 @@
-import { labelsMatch } from '../../spec/labels-match.js';
+import { labelsMatch } from '../../rollout-spec/labels-match.js';
 import type { AlertmanagerAlert } from './alertmanager-payload.js';
 
 /** A rollout that listens to alerts: every label in `match` must be present with that value. */

@@ -3,7 +3,7 @@ import type { Controller } from '../../controller/controller.js';
 import { ValidationError } from '../../errors/validation-error.js';
 import type { FlagBackend } from '../../flag-backends/flag-backend.js';
 import type { CommandGateway } from '../../leader/command-gateway.js';
-import type { FlagRef } from '../../spec/rollout-spec-schema.js';
+import type { FlagRef } from '../../rollout-spec/rollout-spec-schema.js';
 import type { RampartMetrics } from '../../telemetry/rampart-metrics.js';
 import type { Clock } from '../../time/clock.js';
 import { auditQuerySchema, COMMAND_ROUTES, commandBodySchema } from '../api-schemas.js';

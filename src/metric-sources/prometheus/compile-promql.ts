@@ -1,4 +1,4 @@
-import type { LabelMatchers } from '../../spec/rollout-spec-schema.js';
+import type { LabelMatchers } from '../../rollout-spec/rollout-spec-schema.js';
 import type { CountQuery, ScalarQuery } from '../metric-source.js';
 
 /** A PromQL expression and the instant it is evaluated at (`time=` of `/api/v1/query`). */

@@ -1,7 +1,7 @@
 import { TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
 import { UnsupportedQueryError } from '../../errors/unsupported-query-error.js';
 import { ValidationError } from '../../errors/validation-error.js';
-import type { LabelMatchers } from '../../spec/rollout-spec-schema.js';
+import type { LabelMatchers } from '../../rollout-spec/rollout-spec-schema.js';
 import type { Clock } from '../../time/clock.js';
 import type { Scheduled, Ticker } from '../../time/ticker.js';
 import type {

@@ -1,4 +1,4 @@
-import type { LabelMatchers } from '../../spec/rollout-spec-schema.js';
+import type { LabelMatchers } from '../../rollout-spec/rollout-spec-schema.js';
 import { pruneSamples, type Sample } from './counter-history.js';
 import type { FlatSample } from './parse-exposition.js';
 

@@ -1,5 +1,5 @@
 import type { MetricSource, NoData, VariantCounts } from '../../metric-sources/metric-source.js';
-import type { Guardrail, LabelMatchers, RolloutSpec } from '../../spec/rollout-spec-schema.js';
+import type { Guardrail, LabelMatchers, RolloutSpec } from '../../rollout-spec/rollout-spec-schema.js';
 
 /** One fixed-threshold check, as a Flagger MetricTemplate or Argo AnalysisTemplate would run it. */
 export interface CheckResult {

@@ -9,7 +9,7 @@ import { clientFeatureSourceFromFlags } from '../../../src/flag-backends/client-
 import { EmbeddedFlagBackend } from '../../../src/flag-backends/embedded/embedded-flag-backend.js';
 import { errorHandler } from '../../../src/http/error-handler.js';
 import { createClientApiRouter } from '../../../src/http/routes/client-api.js';
-import { flagRefSchema } from '../../../src/spec/rollout-spec-schema.js';
+import { flagRefSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import { openSqliteStore } from '../../../src/store/open-sqlite-store.js';
 import type { SqlStore } from '../../../src/store/sql-store.js';
 import { systemClock } from '../../../src/time/clock.js';

@@ -25,9 +25,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matchesExpected } from '../../../src/controller/rollout-state.js';
+import type { AuditEntry } from '../../../src/rollout/audit.js';
+import { matchesExpected } from '../../../src/rollout/rollout-state.js';
 import { openSqliteStore } from '../../../src/store/open-sqlite-store.js';
-import type { AuditEntry } from '../../../src/store/store.js';
 import { CRASH_STEPS } from '../../support/crash-spec.js';
 
 const KILLS = 50;

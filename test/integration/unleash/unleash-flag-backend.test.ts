@@ -8,7 +8,7 @@ import { UnleashUnreachableError } from '../../../src/errors/unleash-unreachable
 import { flexibleRolloutEnabled } from '../../../src/flag-backends/stickiness-hash.js';
 import { HttpUnleashAdminApi } from '../../../src/flag-backends/unleash/http-unleash-admin-api.js';
 import { UnleashFlagBackend } from '../../../src/flag-backends/unleash/unleash-flag-backend.js';
-import { type FlagRef, flagRefSchema } from '../../../src/spec/rollout-spec-schema.js';
+import { type FlagRef, flagRefSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import { describeFlagBackendContract } from '../../support/flag-backend-contract.js';
 import { startUnleashServer, type UnleashServer } from '../../support/unleash-server.js';
 

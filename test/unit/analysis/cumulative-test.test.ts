@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateCompare } from '../../../src/analysis/evaluate-compare.js';
 import { evaluateRate } from '../../../src/analysis/evaluate-rate.js';
 import { evaluateSrm } from '../../../src/analysis/evaluate-srm.js';
-import { rolloutSpecSchema } from '../../../src/spec/rollout-spec-schema.js';
+import { rolloutSpecSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import { mulberry32 } from '../../support/seeded-random.js';
 import { arms, compareG, rateG, srmG, step } from './guardrail-fixtures.js';
 import { simSpec } from './sim-spec.js';

@@ -10,7 +10,7 @@ import {
 import { evaluateGuardrails, nextStepRemovesControl } from '../../../src/analysis/evaluate-guardrails.js';
 import type { GuardrailInput } from '../../../src/analysis/guardrail-input.js';
 import { plannedRunSamples, plannedSamples } from '../../../src/analysis/planned-sample.js';
-import { rolloutSpecSchema } from '../../../src/spec/rollout-spec-schema.js';
+import { rolloutSpecSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import { arms, ok } from './guardrail-fixtures.js';
 
 const spec = rolloutSpecSchema.parse({

@@ -4,7 +4,7 @@ import { evaluateRate } from '../../../src/analysis/evaluate-rate.js';
 import { evaluateSrm } from '../../../src/analysis/evaluate-srm.js';
 import { evaluatePromql, evaluateThreshold, wilsonBounds } from '../../../src/analysis/evaluate-threshold.js';
 import { evaluateZero } from '../../../src/analysis/evaluate-zero.js';
-import { guardrailSchema } from '../../../src/spec/rollout-spec-schema.js';
+import { guardrailSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import {
   ALPHA,
   arms,

@@ -1,6 +1,6 @@
 import type { ArmCounts, Measured } from '../../../src/analysis/guardrail-input.js';
 import type { StepContext } from '../../../src/analysis/step-context.js';
-import { type GuardrailOf, guardrailSchema } from '../../../src/spec/rollout-spec-schema.js';
+import { type GuardrailOf, guardrailSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 
 export const compareG = guardrailSchema.parse({
   name: 'login-success',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rolloutSpecSchema } from '../../../src/spec/rollout-spec-schema.js';
+import { rolloutSpecSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import { mulberry32 } from '../../support/seeded-random.js';
 import { simSpec } from './sim-spec.js';
 import { type StepOutcome, simulateRamp, simulateStep, traffic } from './simulate-rollout.js';

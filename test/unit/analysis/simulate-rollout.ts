@@ -11,7 +11,7 @@ import { srmStatistic } from '../../../src/analysis/evaluate-srm.js';
 import type { GuardrailInput } from '../../../src/analysis/guardrail-input.js';
 import { plannedRunSamples, plannedSamples } from '../../../src/analysis/planned-sample.js';
 import type { Verdict } from '../../../src/analysis/verdict.js';
-import type { Guardrail, RolloutSpec } from '../../../src/spec/rollout-spec-schema.js';
+import type { Guardrail, RolloutSpec } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import { binomial, poisson } from '../../support/seeded-random.js';
 
 /** Traffic and health of one simulated rollout (pure, driven by a seeded PRNG). */

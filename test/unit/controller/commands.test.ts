@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandKind } from '../../../src/controller/command.js';
-import type { Phase } from '../../../src/controller/rollout-state.js';
 import { ConflictError } from '../../../src/errors/conflict-error.js';
 import { NotFoundError } from '../../../src/errors/not-found-error.js';
 import { ValidationError } from '../../../src/errors/validation-error.js';
+import type { CommandKind } from '../../../src/rollout/command.js';
+import type { Phase } from '../../../src/rollout/rollout-state.js';
 import { type Harness, makeHarness, testSpec } from '../../support/controller-harness.js';
 
 const FLAG = testSpec().flag;

@@ -9,7 +9,7 @@ import type {
   ScalarValue,
   VariantCounts,
 } from '../../../src/metric-sources/metric-source.js';
-import { type RolloutSpec, rolloutSpecSchema } from '../../../src/spec/rollout-spec-schema.js';
+import { type RolloutSpec, rolloutSpecSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 
 type CountAnswer = VariantCounts | NoData | Error;
 type ScalarAnswer = ScalarValue | NoData | Error;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FileWatcher, watchSpecFile } from '../../../src/controller/spec-watcher.js';
-import type { RolloutSpec } from '../../../src/spec/rollout-spec-schema.js';
+import type { RolloutSpec } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import { makeHarness, testSpec } from '../../support/controller-harness.js';
 
 async function rampedTo5() {

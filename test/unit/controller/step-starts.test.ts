@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyCommand } from '../../../src/controller/apply-command.js';
 import { moveToStep, pause, rollback } from '../../../src/controller/change.js';
 import { newRollout } from '../../../src/controller/new-rollout.js';
-import type { RolloutState } from '../../../src/controller/rollout-state.js';
+import type { RolloutState } from '../../../src/rollout/rollout-state.js';
 import { testSpec } from '../../support/controller-harness.js';
 
 const T0 = new Date('2026-11-30T09:00:00Z');

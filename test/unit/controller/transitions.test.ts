@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Verdict, VerdictStatus } from '../../../src/analysis/verdict.js';
-import type { QueuedCommand } from '../../../src/controller/command.js';
-import type { RolloutState } from '../../../src/controller/rollout-state.js';
 import { decide } from '../../../src/controller/transitions.js';
+import type { QueuedCommand } from '../../../src/rollout/command.js';
+import type { RolloutState } from '../../../src/rollout/rollout-state.js';
 import { testSpec } from '../../support/controller-harness.js';
 
 // 14:30 Berlin on a Monday: inside the daily deny hour.

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { metricNamesIn } from '../../../src/dashboards/promql-names.js';
-import { checkPromqlSyntax } from '../../../src/metric-sources/prometheus/promql-syntax.js';
-import { parseRolloutSpec } from '../../../src/spec/parse-rollout-spec.js';
+import { parseRolloutSpec } from '../../../src/rollout-spec/parse-rollout-spec.js';
+import { promqlSyntaxErrors } from '../../../src/rollout-spec/promql-syntax.js';
 import { knownSeriesNames } from './known-metrics.js';
 
 interface Rule {
@@ -41,7 +41,7 @@ describe('dashboards/alerts/rampart-rules.yaml', () => {
   });
 
   it.each(rules.map((r) => [r.alert ?? r.record, r.expr] as const))('%s is valid PromQL', (_name, expr) => {
-    expect(checkPromqlSyntax(expr)).toEqual([]);
+    expect(promqlSyntaxErrors(expr)).toEqual([]);
   });
 
   it('selects only metrics that exist: rampart, the contract, up, or a rule recorded here', async () => {

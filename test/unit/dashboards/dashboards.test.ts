@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PHASES } from '../../../src/controller/rollout-state.js';
 import { dashboardExpressions, dashboardMetricNames } from '../../../src/dashboards/dashboard-expressions.js';
 import { DASHBOARD_FILES, renderDashboard } from '../../../src/dashboards/dashboards.js';
 import { PROVISIONED_DATASOURCE_UID } from '../../../src/dashboards/grafana-parts.js';
 import { METRICS_CONTRACT } from '../../../src/dashboards/metrics-contract.js';
 import { metricNamesIn, substituteGrafanaVariables } from '../../../src/dashboards/promql-names.js';
 import { phaseCodeExpr } from '../../../src/dashboards/rollouts-dashboard.js';
-import { checkPromqlSyntax } from '../../../src/metric-sources/prometheus/promql-syntax.js';
+import { PHASES } from '../../../src/rollout/rollout-state.js';
+import { promqlSyntaxErrors } from '../../../src/rollout-spec/promql-syntax.js';
 import { knownSeriesNames } from './known-metrics.js';
 
 const dashboardsDir = new URL('../../../dashboards/', import.meta.url);
@@ -54,7 +54,7 @@ describe('generated dashboards', () => {
   it.each(expressions.map((e) => [e.where, e.expr] as const))('%s is valid PromQL', (_where, expr) => {
     const promql = substituteGrafanaVariables(expr);
     expect(promql, 'a Grafana variable without a sample value').not.toContain('$');
-    expect(checkPromqlSyntax(promql)).toEqual([]);
+    expect(promqlSyntaxErrors(promql)).toEqual([]);
   });
 
   it('queries only metrics that rampart registers or the metrics contract defines', async () => {
@@ -83,10 +83,10 @@ describe('PromQL helpers', () => {
   });
 
   it('reports syntax errors, so a broken panel query fails the validity test', () => {
-    expect(checkPromqlSyntax('sum by (variant) (rate(login_attempts_total[5m])')).not.toEqual([]);
-    expect(checkPromqlSyntax('rate(login_attempts_total[$__rate_interval])')).not.toEqual([]);
-    expect(checkPromqlSyntax('')).not.toEqual([]);
-    expect(checkPromqlSyntax('sum by (variant) (rate(login_attempts_total[5m]))')).toEqual([]);
+    expect(promqlSyntaxErrors('sum by (variant) (rate(login_attempts_total[5m])')).not.toEqual([]);
+    expect(promqlSyntaxErrors('rate(login_attempts_total[$__rate_interval])')).not.toEqual([]);
+    expect(promqlSyntaxErrors('')).not.toEqual([]);
+    expect(promqlSyntaxErrors('sum by (variant) (rate(login_attempts_total[5m]))')).toEqual([]);
   });
 
   it('lists selected metric names, not functions, labels or label values', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { QueuedCommand } from '../../../src/controller/command.js';
 import { ReplicaCommandGateway } from '../../../src/leader/command-gateway.js';
 import type { Leadership, LeaderView } from '../../../src/leader/leadership.js';
+import type { QueuedCommand } from '../../../src/rollout/command.js';
 import { makeHarness, testSpec } from '../../support/controller-harness.js';
 
 /** A leadership whose role the test sets. */

@@ -7,8 +7,8 @@ import {
   selector,
   substitutePromql,
 } from '../../../src/metric-sources/prometheus/compile-promql.js';
-import { checkPromqlSyntax } from '../../../src/metric-sources/prometheus/promql-syntax.js';
-import { guardrailSchema, rolloutSpecSchema } from '../../../src/spec/rollout-spec-schema.js';
+import { promqlSyntaxErrors } from '../../../src/rollout-spec/promql-syntax.js';
+import { guardrailSchema, rolloutSpecSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 
 const spec = rolloutSpecSchema.parse({
   apiVersion: 'rampart/v1',
@@ -94,7 +94,7 @@ describe('PromQL compilation of every guardrail kind', () => {
   ])('%s compiles to the expected, syntactically valid PromQL', (name, expected) => {
     const queries = compiledFor(name);
     expect(queries).toEqual(expected);
-    for (const q of queries) expect(checkPromqlSyntax(q)).toEqual([]);
+    for (const q of queries) expect(promqlSyntaxErrors(q)).toEqual([]);
   });
 
   it('evaluates counts at the end of the range and scalars at `at`', () => {
@@ -134,7 +134,7 @@ describe('label value escaping', () => {
     expect(escapeLabelValue(raw)).toBe(escaped);
     const sel = selector('m_total', { result: raw });
     expect(sel).toBe(`m_total{result="${escaped}"}`);
-    expect(checkPromqlSyntax(`sum(increase(${sel}[5s]))`)).toEqual([]);
+    expect(promqlSyntaxErrors(`sum(increase(${sel}[5s]))`)).toEqual([]);
   });
 
   it('rejects metric and label names that would inject PromQL', () => {
@@ -151,8 +151,8 @@ describe('label value escaping', () => {
 
 describe('PromQL syntax check', () => {
   it('reports broken expressions with a column', () => {
-    expect(checkPromqlSyntax('sum(rate(x[5m]) /')[0]?.offset).toBeGreaterThan(0);
-    expect(checkPromqlSyntax('m{a="b\nc"}')).not.toEqual([]);
-    expect(checkPromqlSyntax('  ')).toEqual([{ offset: 0, message: 'empty PromQL expression' }]);
+    expect(promqlSyntaxErrors('sum(rate(x[5m]) /')[0]?.offset).toBeGreaterThan(0);
+    expect(promqlSyntaxErrors('m{a="b\nc"}')).not.toEqual([]);
+    expect(promqlSyntaxErrors('  ')).toEqual([{ offset: 0, message: 'empty PromQL expression' }]);
   });
 });

@@ -9,7 +9,7 @@ import { MetricSourceWarningError } from '../../../src/errors/metric-source-warn
 import type { CountQuery } from '../../../src/metric-sources/metric-source.js';
 import { PrometheusHttpApi } from '../../../src/metric-sources/prometheus/prometheus-http-api.js';
 import { PrometheusMetricSource } from '../../../src/metric-sources/prometheus/prometheus-metric-source.js';
-import { checkPromqlSyntax } from '../../../src/metric-sources/prometheus/promql-syntax.js';
+import { promqlSyntaxErrors } from '../../../src/rollout-spec/promql-syntax.js';
 import { type FakeReply, fakePrometheus, vector } from './fake-prometheus-adapter.js';
 
 const variant = { label: 'variant', treatment: 'treatment', control: 'control' };
@@ -293,7 +293,7 @@ describe('PrometheusMetricSource batching', () => {
         'label_replace(sum(increase(login_attempts_total[60s])), "rampart_q", "3", "", "")',
       ].join(' or '),
     );
-    expect(checkPromqlSyntax(sent)).toEqual([]);
+    expect(promqlSyntaxErrors(sent)).toEqual([]);
   });
 
   it('gives an empty part NoData and fails every part when the batch fails', async () => {

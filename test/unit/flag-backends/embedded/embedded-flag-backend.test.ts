@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EmbeddedFlagBackend } from '../../../../src/flag-backends/embedded/embedded-flag-backend.js';
-import { flagRefSchema } from '../../../../src/spec/rollout-spec-schema.js';
+import { flagRefSchema } from '../../../../src/rollout-spec/rollout-spec-schema.js';
 import { openSqliteStore } from '../../../../src/store/open-sqlite-store.js';
 import { ManualClock } from '../../../../src/time/manual-clock.js';
 import { describeFlagBackendContract } from '../../../support/flag-backend-contract.js';

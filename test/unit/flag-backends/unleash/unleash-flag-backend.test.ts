@@ -7,7 +7,7 @@ import {
   rampartStrategyTitle,
   UnleashFlagBackend,
 } from '../../../../src/flag-backends/unleash/unleash-flag-backend.js';
-import { type FlagRef, flagRefSchema } from '../../../../src/spec/rollout-spec-schema.js';
+import { type FlagRef, flagRefSchema } from '../../../../src/rollout-spec/rollout-spec-schema.js';
 import { FakeUnleashAdminApi } from '../../../support/fake-unleash-admin-api.js';
 
 const flag: FlagRef = flagRefSchema.parse({ backend: 'unleash', name: 'mfa-staff-login' });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listYamlFiles, loadRolloutSpecs, peekKind } from '../../../src/spec/load-spec-files.js';
+import { listYamlFiles, loadRolloutSpecs, peekKind } from '../../../src/rollout-spec/load-spec-files.js';
 
 const spec = (name: string) =>
   `apiVersion: rampart/v1\nkind: Rollout\nname: ${name}\nflag: { backend: embedded, name: ${name} }\nsteps: [1, 100]\nguardrails:\n  - name: z\n    zero: { metric: m }\n`;

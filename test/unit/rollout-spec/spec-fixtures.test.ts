@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseRolloutSpec } from '../../../src/spec/parse-rollout-spec.js';
-import { guardrailSchema } from '../../../src/spec/rollout-spec-schema.js';
+import { parseRolloutSpec } from '../../../src/rollout-spec/parse-rollout-spec.js';
+import { guardrailSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 
 const dir = 'test/fixtures/specs';
 const url = new URL('../../fixtures/specs/', import.meta.url);

@@ -1,4 +1,4 @@
-import type { LabelMatchers } from '../spec/rollout-spec-schema.js';
+import type { LabelMatchers } from '../rollout-spec/rollout-spec-schema.js';
 
 export const COMMAND_KINDS = ['pause', 'resume', 'approve', 'promote', 'rollback', 'alert'] as const;
 export type CommandKind = (typeof COMMAND_KINDS)[number];
@@ -33,4 +33,12 @@ export interface QueuedCommand extends CommandInput {
   /** Why it was rejected or ignored, or what it did. */
   result: string | null;
   appliedAt: Date | null;
+}
+
+/** What a tick decided about the commands it applied. */
+export interface CommandOutcome {
+  id: number;
+  status: Exclude<CommandStatus, 'queued'>;
+  result: string;
+  at: Date;
 }

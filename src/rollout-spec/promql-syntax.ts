@@ -1,4 +1,31 @@
-import { checkPromqlSyntax as promqlErrors } from '../metric-sources/prometheus/promql-syntax.js';
+import { parser } from '@prometheus-io/lezer-promql';
+
+/** A syntax error in a PromQL expression, at a 0-based character offset into it. */
+export interface PromqlGrammarError {
+  offset: number;
+  message: string;
+}
+
+/**
+ * Checks PromQL syntax with Prometheus's own lezer grammar, the one parser rampart uses for raw
+ * `promql:` guardrails, compiled queries and dashboard expressions. Returns every error node;
+ * none for a well-formed expression.
+ */
+export function promqlSyntaxErrors(query: string): PromqlGrammarError[] {
+  if (query.trim() === '') return [{ offset: 0, message: 'empty PromQL expression' }];
+  const errors: PromqlGrammarError[] = [];
+  parser.parse(query).iterate({
+    enter(node) {
+      if (!node.type.isError) return;
+      const near = query.slice(node.from, node.from + 12);
+      errors.push({
+        offset: node.from,
+        message: near === '' ? 'unexpected end of expression' : `syntax error near ${JSON.stringify(near)}`,
+      });
+    },
+  });
+  return errors;
+}
 
 /** A PromQL syntax error: `offset` is a character offset into the query as written. */
 export interface PromqlSyntaxError {
@@ -40,7 +67,7 @@ function substitute(query: string): { text: string; origin: number[] } {
 export function checkPromqlSyntax(query: string): PromqlSyntaxError | undefined {
   const { text, origin } = substitute(query);
   if (text.trim() === '') return { offset: 0, line: 1, column: 1, message: 'the query is empty' };
-  const errorAt = promqlErrors(text)[0]?.offset;
+  const errorAt = promqlSyntaxErrors(text)[0]?.offset;
   if (errorAt === undefined) return undefined;
   const offset = origin[errorAt] ?? query.length;
   const before = query.slice(0, offset);

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { Logger } from '../controller/logger.js';
-import { fsFileWatcher, watchSpecFile } from '../controller/spec-watcher.js';
-import type { LoadedSpec } from './load-spec-files.js';
-import { parseRolloutSpec } from './parse-rollout-spec.js';
-import type { RolloutSpec } from './rollout-spec-schema.js';
+import type { LoadedSpec } from '../rollout-spec/load-spec-files.js';
+import { parseRolloutSpec } from '../rollout-spec/parse-rollout-spec.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
+import type { Logger } from './logger.js';
+import { fsFileWatcher, watchSpecFile } from './spec-watcher.js';
 
 /** Re-reads each spec file when it changes and hands a valid one to `apply`; returns the watchers. */
 export function watchRolloutSpecs(

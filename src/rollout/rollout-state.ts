@@ -1,4 +1,4 @@
-import type { RolloutSpec } from '../spec/rollout-spec-schema.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
 export const PHASES = [
   'pending',

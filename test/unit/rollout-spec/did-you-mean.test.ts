@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, editDistance } from '../../../src/spec/did-you-mean.js';
+import { didYouMean, editDistance } from '../../../src/rollout-spec/did-you-mean.js';
 
 describe('editDistance', () => {
   it.each([
