@@ -26,21 +26,18 @@ const entryName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must match [a-z0-9][
  * fields, with every secret replaced by an `...Env` / `...File` reference, resolved by resolve-config.ts.
  */
 
-export const unleashBackendSchema = unleashRuntimeSchema.omit({ adminToken: true }).extend({
+const unleashBackendSchema = unleashRuntimeSchema.omit({ adminToken: true }).extend({
   adminTokenEnv: envName.optional(),
   adminTokenFile: filePath.optional(),
 });
 
-export const embeddedBackendSchema = embeddedRuntimeSchema.omit({ clientTokens: true }).extend({
+const embeddedBackendSchema = embeddedRuntimeSchema.omit({ clientTokens: true }).extend({
   /** Tokens unleash-client SDKs present to the client API, comma-separated. */
   clientTokensEnv: envName.optional(),
   clientTokensFile: filePath.optional(),
 });
 
-export const flagBackendConfigSchema = z.discriminatedUnion('type', [
-  unleashBackendSchema,
-  embeddedBackendSchema,
-]);
+const flagBackendConfigSchema = z.discriminatedUnion('type', [unleashBackendSchema, embeddedBackendSchema]);
 
 const bearerAuth = z.strictObject({
   type: z.literal('bearer'),
@@ -54,27 +51,24 @@ const basicAuth = z.strictObject({
   passwordFile: filePath.optional(),
 });
 
-export const prometheusSourceSchema = prometheusRuntimeSchema.omit({ auth: true }).extend({
+const prometheusSourceSchema = prometheusRuntimeSchema.omit({ auth: true }).extend({
   auth: z.discriminatedUnion('type', [bearerAuth, basicAuth]).optional(),
 });
 
-export const scrapeSourceSchema = scrapeRuntimeSchema;
+const scrapeSourceSchema = scrapeRuntimeSchema;
 
-export const metricSourceConfigSchema = z.discriminatedUnion('type', [
-  prometheusSourceSchema,
-  scrapeSourceSchema,
-]);
+const metricSourceConfigSchema = z.discriminatedUnion('type', [prometheusSourceSchema, scrapeSourceSchema]);
 
-export const storeConfigSchema = z.strictObject({
+const storeConfigSchema = z.strictObject({
   /** `sqlite:PATH` or `postgres://user@host:port/db` (password from passwordEnv/passwordFile). */
   url: z.string().min(1).default('sqlite:./data/rampart.db'),
   passwordEnv: envName.optional(),
   passwordFile: filePath.optional(),
 });
 
-export const API_ROLES = ['viewer', 'operator', 'admin', 'alertmanager'] as const;
+const API_ROLES = ['viewer', 'operator', 'admin', 'alertmanager'] as const;
 
-export const apiTokenConfigSchema = z.strictObject({
+const apiTokenConfigSchema = z.strictObject({
   name: entryName,
   role: z.enum(API_ROLES),
   /** Hex SHA-256 of the token; the token itself is never stored. */
@@ -86,7 +80,7 @@ export const apiTokenConfigSchema = z.strictObject({
   tokenFile: filePath.optional(),
 });
 
-export const notifierConfigSchema = z.discriminatedUnion('type', [
+const notifierConfigSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('slack-webhook'),
     urlEnv: envName.optional(),
@@ -95,7 +89,7 @@ export const notifierConfigSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('noop') }),
 ]);
 
-export const DEFAULT_LISTEN = { host: '127.0.0.1', port: 8080 } as const;
+const DEFAULT_LISTEN = { host: '127.0.0.1', port: 8080 } as const;
 
 export const configSchema = z.strictObject({
   apiVersion: z.literal('rampart/v1'),
@@ -118,9 +112,3 @@ export const configSchema = z.strictObject({
 });
 
 export type RampartConfig = z.output<typeof configSchema>;
-export type FlagBackendConfig = z.output<typeof flagBackendConfigSchema>;
-export type MetricSourceConfig = z.output<typeof metricSourceConfigSchema>;
-export type StoreConfig = z.output<typeof storeConfigSchema>;
-export type ApiTokenConfig = z.output<typeof apiTokenConfigSchema>;
-export type ApiRole = (typeof API_ROLES)[number];
-export type NotifierConfig = z.output<typeof notifierConfigSchema>;

@@ -1,7 +1,7 @@
 import type { RawOverride } from '../rollout-spec/parse-yaml-with-schema.js';
 
 /** Environment variables that override rampart.yaml, and the field each one sets. */
-export const ENV_OVERRIDES = {
+const ENV_OVERRIDES = {
   RAMPART_HOST: ['listen', 'host'],
   RAMPART_PORT: ['listen', 'port'],
   RAMPART_PUBLIC_URL: ['publicUrl'],

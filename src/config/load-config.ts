@@ -11,7 +11,7 @@ export interface LoadConfigOptions {
   env?: Env;
 }
 
-export const DEFAULT_CONFIG_PATH = 'rampart.yaml';
+const DEFAULT_CONFIG_PATH = 'rampart.yaml';
 
 /** Loads and validates the controller configuration; every problem is returned, nothing is thrown for user errors. */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ParseResult<RampartConfig>> {

@@ -8,9 +8,7 @@ import type { RampartConfig } from './config-schema.js';
 import type { Env } from './env-overrides.js';
 import { resolveSecret, type SecretRef } from './resolve-secret.js';
 
-export type StoreLocation =
-  | { kind: 'sqlite'; path: string }
-  | { kind: 'postgres'; url: string; password?: string };
+type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; password?: string };
 
 /** rampart.yaml with every secret read and every reference turned into what the factories take. */
 export interface RuntimeConfig {

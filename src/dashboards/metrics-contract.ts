@@ -8,7 +8,7 @@ export interface ContractMetric {
 }
 
 /** The value of the `variant` label that tells users with the flag on from those without. */
-export const VARIANTS = ['treatment', 'control'] as const;
+const VARIANTS = ['treatment', 'control'] as const;
 
 /**
  * The metrics contract of DESIGN.md: specs, dashboards and alert rules are written against these

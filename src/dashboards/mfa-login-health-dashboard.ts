@@ -11,7 +11,7 @@ import {
   timeSeriesPanel,
 } from './grafana-parts.js';
 
-export const MFA_LOGIN_HEALTH_DASHBOARD_UID = 'rampart-mfa-login-health';
+const MFA_LOGIN_HEALTH_DASHBOARD_UID = 'rampart-mfa-login-health';
 
 const RATE = '[$__rate_interval]';
 

@@ -4,7 +4,7 @@ import { parser } from '@prometheus-io/lezer-promql';
  * Sample values for the Grafana variables our expressions use, so an expression can be parsed as the
  * PromQL Grafana would send. Unknown variables are left in place and then fail to parse.
  */
-export const GRAFANA_VARIABLE_SAMPLES: Readonly<Record<string, string>> = {
+const GRAFANA_VARIABLE_SAMPLES: Readonly<Record<string, string>> = {
   $__rate_interval: '1m',
   $__interval: '30s',
   $__range: '1h',

@@ -15,7 +15,7 @@ import {
 } from './grafana-parts.js';
 import { withActivityRows } from './rollouts-activity-panels.js';
 
-export const ROLLOUTS_DASHBOARD_UID = 'rampart-rollouts';
+const ROLLOUTS_DASHBOARD_UID = 'rampart-rollouts';
 
 const R = 'rollout=~"$rollout"';
 

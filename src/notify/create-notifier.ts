@@ -6,7 +6,7 @@ import { type HttpPoster, SlackWebhookNotifier } from './slack-webhook-notifier.
 /** A notifier as configured in rampart.yaml, with its secret already resolved from env or file. */
 export type ResolvedNotifierConfig = { type: 'slack-webhook'; url: string } | { type: 'noop' };
 
-export const NOTIFIER_TYPES = ['slack-webhook', 'noop'] as const;
+const NOTIFIER_TYPES = ['slack-webhook', 'noop'] as const;
 
 export function createNotifier(
   name: string,

@@ -16,7 +16,7 @@ export const TOKENS = {
 } as const;
 
 /** The API's view of the flag backend, with switches for read failures and reachability. */
-export class SwitchableBackend implements FlagBackend {
+class SwitchableBackend implements FlagBackend {
   failReads = false;
   offline = false;
   constructor(private readonly inner: FlagBackend) {}

@@ -38,7 +38,7 @@ export function testSpec(overrides: Partial<RolloutSpecInput> = {}): RolloutSpec
   } satisfies RolloutSpecInput);
 }
 
-export class RecordingNotifier implements Notifier {
+class RecordingNotifier implements Notifier {
   readonly sent: Notification[] = [];
   async notify(n: Notification): Promise<void> {
     this.sent.push(n);

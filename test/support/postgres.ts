@@ -23,7 +23,7 @@ export interface PostgresServer {
 }
 
 /** Finds the server binaries: $PG_BIN, else the newest /usr/lib/postgresql/<major>/bin (Debian). */
-export function postgresBinDir(): string {
+function postgresBinDir(): string {
   const fromEnv = process.env.PG_BIN;
   if (fromEnv) return fromEnv;
   const root = '/usr/lib/postgresql';

@@ -5,7 +5,7 @@ import { startDaemon } from './daemon.js';
 import { freePort } from './free-port.js';
 
 /** One scrape job of the throwaway Prometheus. */
-export interface ScrapeJob {
+interface ScrapeJob {
   job: string;
   /** `host:port` targets, scraped at `/metrics`. */
   targets: string[];

@@ -16,12 +16,12 @@ const STATIC = /^\s*(?:import|export)\s+(?:[\w$*{},\s]+?\s+)?from\s*['"]([^'"]+)
 const BARE = /^\s*import\s*['"]([^'"]+)['"]/gm;
 const DYNAMIC = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
-export function importSpecifiers(source: string): string[] {
+function importSpecifiers(source: string): string[] {
   return [STATIC, BARE, DYNAMIC].flatMap((pattern) => [...source.matchAll(pattern)].map((m) => m[1] ?? ''));
 }
 
 /** Builtins written without the `node:` prefix are the same module, so the rules see one name. */
-export function normalizeSpecifier(specifier: string): string {
+function normalizeSpecifier(specifier: string): string {
   if (specifier.startsWith('.') || specifier.startsWith('node:')) return specifier;
   return isBuiltin(specifier) ? `node:${specifier}` : specifier;
 }

@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Registry } from 'prom-client';
 import { serveRegistry } from './serve-registry.js';
 
-export const VARIANTS = ['treatment', 'control'] as const;
-export const RESULTS = ['success', 'failure'] as const;
+const VARIANTS = ['treatment', 'control'] as const;
+const RESULTS = ['success', 'failure'] as const;
 /** Per-variant counters of the metrics contract besides login attempts (see DESIGN.md). */
-export const VARIANT_COUNTERS = [
+const VARIANT_COUNTERS = [
   'logouts_total',
   'flag_exposures_total',
   'mfa_enrollment_owner_mismatch_total',
