@@ -11,6 +11,16 @@ export default defineConfig({
         },
       },
       {
+        // Monte-Carlo checks of the statistics (false-rollback rate, power): minutes, not seconds, so
+        // they stay out of the quick unit loop and run in CI next to it.
+        test: {
+          name: 'validity',
+          include: ['test/validity/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+        },
+      },
+      {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { rolloutSpecSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
-import { mulberry32 } from '../../support/seeded-random.js';
-import { simSpec } from './sim-spec.js';
+import { rolloutSpecSchema } from '../../src/rollout-spec/rollout-spec-schema.js';
+import { mulberry32 } from '../support/seeded-random.js';
+import { simSpec } from '../support/sim-spec.js';
 import { type StepOutcome, simulateRamp, simulateStep, traffic } from './simulate-rollout.js';
 
 const STEP_25 = 2;

@@ -1,4 +1,4 @@
-import { type RolloutSpec, rolloutSpecSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
+import { type RolloutSpec, rolloutSpecSchema } from '../../src/rollout-spec/rollout-spec-schema.js';
 
 /** The flagship shape: 1-5-25-50-100, bake 15m, tick 10s, alpha 0.01, compare + rate + srm. */
 export function simSpec(): RolloutSpec {

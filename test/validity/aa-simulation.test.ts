@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../support/seeded-random.js';
-import { simSpec } from './sim-spec.js';
+import { mulberry32 } from '../support/seeded-random.js';
+import { simSpec } from '../support/sim-spec.js';
 import { simulateRamp, type Traffic } from './simulate-rollout.js';
 
 const HEALTHY: Traffic = {
