@@ -22,7 +22,7 @@ import { faultFree, quantile, type SimResult, summarize } from '../src/sim/sim-r
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RULE_SET: RuleOptions[] = [
   { rule: 'rampart' },
-  // The peers on the rollout's fixed-limit guardrails (threshold, zero), as SCENARIOS.md says.
+  // The peers on the rollout's fixed-limit guardrails (threshold, zero), as docs/scenarios.md says.
   { rule: 'flagger', threshold: 5 },
   { rule: 'flagger', threshold: 10 },
   { rule: 'argo', failureLimit: 3, consecutiveErrorLimit: 4 },

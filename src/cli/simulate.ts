@@ -45,14 +45,14 @@ export const simulateCommand: Command = {
   usage:
     'rampart simulate --scenario FILE [--json] [--seeds N] [--rule rampart|flagger|argo] [--plot OUT.svg]',
   details: `Options:
-  --scenario FILE  Scenario YAML (format: SCENARIOS.md); its rollout path is relative to it.
+  --scenario FILE  Scenario YAML (format: docs/scenarios.md); its rollout path is relative to it.
   --json           One result object (or, with --seeds, { results: [...], summary }).
   --seeds N        Run seeds 1..N instead of the file's seed.
   --rule R         Who decides to roll back: rampart (default), flagger or argo (their published
                    decision rules on the same traffic; see bench/README.md for the settings).
   --threshold N    Flagger's threshold (default 5).
   --peer-checks S  What the peer checks: limits (default: the threshold and zero guardrails, as
-                   SCENARIOS.md says) or all (compare and rate too, as per-interval checks).
+                   docs/scenarios.md says) or all (compare and rate too, as per-interval checks).
   --interval D     Peer analysis interval (default 1m).
   --plot OUT.svg   Draw the run (the first seed) as an SVG.
   -h, --help

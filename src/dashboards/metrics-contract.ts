@@ -11,7 +11,7 @@ export interface ContractMetric {
 const VARIANTS = ['treatment', 'control'] as const;
 
 /**
- * The metrics contract of DESIGN.md: specs, dashboards and alert rules are written against these
+ * The metrics contract (docs/architecture.md): specs, dashboards and alert rules are written against these
  * series, so the demo service and the simulator are checked against this same list.
  */
 export const METRICS_CONTRACT: readonly ContractMetric[] = [

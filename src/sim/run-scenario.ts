@@ -33,7 +33,7 @@ export interface RuleOptions {
    * run before the fault (generous to the peer).
    */
   fromFault?: boolean;
-  /** Peers only: which guardrails they check (default `limits`, as SCENARIOS.md says). */
+  /** Peers only: which guardrails they check (default `limits`, as docs/scenarios.md says). */
   peerChecks?: PeerCheckSet;
 }
 

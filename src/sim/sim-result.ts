@@ -5,7 +5,7 @@ export type RuleName = (typeof RULES)[number];
 
 export type Outcome = Scenario['expect'];
 
-/** One run of a scenario with one seed under one rule (field names and meanings: SCENARIOS.md). */
+/** One run of a scenario with one seed under one rule (field names and meanings: docs/scenarios.md). */
 export interface SimResult {
   scenario: string;
   seed: number;

@@ -5,7 +5,7 @@ import { serveRegistry } from './serve-registry.js';
 
 const VARIANTS = ['treatment', 'control'] as const;
 const RESULTS = ['success', 'failure'] as const;
-/** Per-variant counters of the metrics contract besides login attempts (see DESIGN.md). */
+/** Per-variant counters of the metrics contract besides login attempts (see docs/architecture.md). */
 const VARIANT_COUNTERS = [
   'logouts_total',
   'flag_exposures_total',

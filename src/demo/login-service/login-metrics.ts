@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 
-/** `treatment` when the MFA flag is on for the user, `control` otherwise (DESIGN.md metrics contract). */
+/** `treatment` when the MFA flag is on for the user, `control` otherwise (docs/architecture.md). */
 export type Variant = 'treatment' | 'control';
 /** Requests that cannot be tied to a user (health, bad input, unknown token) are labelled `none`. */
 export type RequestVariant = Variant | 'none';

@@ -18,7 +18,7 @@ import { UserDirectory } from './user-directory.js';
 export interface LoginServiceOptions {
   /** Decides who must pass MFA (the flag under rollout). */
   policy: MfaPolicy;
-  /** Receives the metrics contract of DESIGN.md; served at GET /metrics. */
+  /** Receives the metrics contract (docs/architecture.md); served at GET /metrics. */
   registry: Registry;
   /** Number of staff users `user-1` .. `user-N`; default 2000. */
   users?: number;

@@ -12,7 +12,7 @@ type Counts = VariantCounts | NoData;
 
 /**
  * Which of the rollout's guardrails a peer checks.
- * - `limits` (SCENARIOS.md: "using the rollout's threshold guardrails"): the fixed-limit guardrails,
+ * - `limits` (docs/scenarios.md: "using the rollout's threshold guardrails"): the fixed-limit guardrails,
  *   what a Flagger thresholdRange or an Argo successCondition expresses: `threshold`, and `zero` (a
  *   threshold with max 0; counting it is generous to the peers, the literal reading has `threshold` only).
  * - `all`: also `compare` and `rate`, each turned into a per-interval check a user could write as a

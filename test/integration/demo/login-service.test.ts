@@ -71,7 +71,7 @@ describe('healthy login service', () => {
     expect(total(m, 'mfa_enrollment_owner_mismatch_total')).toBe(0);
   });
 
-  it('emits exactly the metrics contract of DESIGN.md', async () => {
+  it('emits exactly the metrics contract of docs/architecture.md', async () => {
     const control = await fullLogin(url, 'user-2', secrets);
     await fullLogin(url, 'user-3', secrets);
     await fullLogin(url, 'user-3', secrets);

@@ -94,7 +94,7 @@ describe('peer checks: which guardrails a peer is configured with', () => {
     parseYaml(readFileSync('flags/mfa-staff.yaml', 'utf8')) as Record<string, unknown>,
   );
 
-  it('limits: only the threshold and zero guardrails, as SCENARIOS.md says', async () => {
+  it('limits: only the threshold and zero guardrails, as docs/scenarios.md says', async () => {
     const r = await runPeerChecks(source, spec, MIN, new Date(10 * MIN), 'limits');
     expect(r.map((x) => x.reason.split(':')[0])).toEqual(['global-login-success', 'enrollment-integrity']);
     expect(r.map((x) => x.status)).toEqual(['fail', 'fail']);

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadFixture, run } from './sim-helpers.js';
 
-// The eight public scenarios of SCENARIOS.md, as copied unchanged into bench/scenarios/.
+// The eight public scenarios in bench/scenarios/ (format: docs/scenarios.md).
 const PUBLIC = [
   'aa-steady',
   'alert-page',

@@ -32,7 +32,7 @@ const FIELDS = [
 ];
 
 describe('rampart simulate', () => {
-  it('--json prints exactly the result object of SCENARIOS.md', async () => {
+  it('--json prints exactly the result object of docs/scenarios.md', async () => {
     const r = await runCli(['simulate', '--scenario', 'bench/scenarios/token-purge.yaml', '--json']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
