@@ -1,6 +1,5 @@
 import type { Verdict } from '../analysis/verdict.js';
-import { ConflictError } from '../errors/conflict-error.js';
-import { NotFoundError } from '../errors/not-found-error.js';
+import { RequestError } from '../errors/request-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
 import type { Notifier } from '../notify/notifier.js';
@@ -96,8 +95,8 @@ export class Controller {
 
   /**
    * Validates a command against the rollout's current phase and puts it in the queue; the next
-   * tick (the scheduler runs one at once) applies it. Throws ValidationError, NotFoundError or
-   * ConflictError instead of queueing a command that cannot apply.
+   * tick (the scheduler runs one at once) applies it. Throws ValidationError, or RequestError
+   * `not_found` or `conflict`, instead of queueing a command that cannot apply.
    */
   async submitCommand(command: CommandInput): Promise<QueuedCommand> {
     const issues = [];
@@ -111,7 +110,7 @@ export class Controller {
     if (issues.length > 0) throw new ValidationError(issues.map((i) => ({ source: 'command', ...i })));
     const state = await this.load(command.rollout);
     const conflict = commandConflict(state, command);
-    if (conflict) throw new ConflictError(conflict);
+    if (conflict) throw new RequestError('conflict', conflict);
     return this.deps.store.enqueueCommand(command, this.deps.clock.now());
   }
 
@@ -234,7 +233,7 @@ export class Controller {
 
   private async load(name: string): Promise<RolloutState> {
     const state = await this.deps.store.getRollout(name);
-    if (!state) throw new NotFoundError(`no rollout named ${name}`);
+    if (!state) throw new RequestError('not_found', `no rollout named ${name}`);
     return state;
   }
 

@@ -1,8 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { ForbiddenError } from '../errors/forbidden-error.js';
-import { TooManyRequestsError } from '../errors/too-many-requests-error.js';
-import { UnauthorizedError } from '../errors/unauthorized-error.js';
+import { RequestError } from '../errors/request-error.js';
 import type { Clock } from '../time/clock.js';
 
 export const ROLES = ['viewer', 'operator', 'admin', 'alertmanager'] as const;
@@ -64,7 +62,7 @@ export class FailedAuthLimiter {
     if (recent.length >= this.maxPerMinute) {
       const oldest = recent[0] ?? this.clock.now().getTime();
       const retry = Math.max(1, Math.ceil((oldest + 60_000 - this.clock.now().getTime()) / 1000));
-      throw new TooManyRequestsError('too many failed authentications from this client', retry);
+      throw new RequestError('too_many_requests', 'too many failed authentications from this client', retry);
     }
   }
 
@@ -98,7 +96,8 @@ export function authenticate(tokens: readonly ApiToken[], limiter: FailedAuthLim
     const principal = match?.[1] ? findToken(tokens, match[1]) : undefined;
     if (!principal) {
       limiter.fail(client);
-      throw new UnauthorizedError(
+      throw new RequestError(
+        'unauthorized',
         match ? 'unknown API token' : 'missing bearer token: send "Authorization: Bearer <token>"',
       );
     }
@@ -112,9 +111,11 @@ export function requireRole(capability: Capability): RequestHandler {
   const allowed: readonly Role[] = CAPABILITIES[capability];
   return (req, _res, next) => {
     const principal = req.principal;
-    if (!principal) throw new UnauthorizedError('missing bearer token: send "Authorization: Bearer <token>"');
+    if (!principal)
+      throw new RequestError('unauthorized', 'missing bearer token: send "Authorization: Bearer <token>"');
     if (!allowed.includes(principal.role)) {
-      throw new ForbiddenError(
+      throw new RequestError(
+        'forbidden',
         `token "${principal.name}" has role ${principal.role}; this needs ${allowed.join(' or ')}`,
       );
     }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Controller } from '../controller/controller.js';
 import type { Scheduler } from '../controller/scheduler.js';
-import { NotFoundError } from '../errors/not-found-error.js';
+import { RequestError } from '../errors/request-error.js';
 import type { FlagBackend } from '../flag-backends/flag-backend.js';
 import type { CommandGateway } from '../leader/command-gateway.js';
 import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
@@ -116,7 +116,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(alertRoutes(routeDeps));
   if (deps.statusPage) app.use(deps.statusPage);
   app.use((req, _res, next) => {
-    next(new NotFoundError(`no route ${req.method} ${req.path}`));
+    next(new RequestError('not_found', `no route ${req.method} ${req.path}`));
   });
   app.use(errorHandler(deps.logger));
   return app;

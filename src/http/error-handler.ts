@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.js';
-import { TooManyRequestsError } from '../errors/too-many-requests-error.js';
+import { RequestError } from '../errors/request-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 
 interface HttpLikeError {
@@ -20,7 +20,9 @@ interface HttpLikeError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof AppError) {
-      if (err instanceof TooManyRequestsError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      if (err instanceof RequestError && err.retryAfterSeconds !== undefined) {
+        res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      }
       const body: Record<string, unknown> = err.toJSON();
       if (err instanceof ValidationError) body.issues = err.issues;
       res.status(err.statusCode).json(body);

@@ -1,4 +1,4 @@
-import { FencedError } from '../errors/fenced-error.js';
+import { StoreError } from '../errors/store-error.js';
 import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
 import type { Leadership } from './leadership.js';
 
@@ -32,6 +32,9 @@ export class LeaderGatedFlagBackend implements FlagBackend {
 
   private check(what: string): void {
     if (!this.leadership.isLeader())
-      throw new FencedError(`replica ${this.leadership.replica} is not the leader; it may not ${what}`);
+      throw new StoreError(
+        'fenced',
+        `replica ${this.leadership.replica} is not the leader; it may not ${what}`,
+      );
   }
 }

@@ -1,4 +1,4 @@
-import { UnsupportedQueryError } from '../errors/unsupported-query-error.js';
+import { MetricSourceError } from '../errors/metric-source-error.js';
 import type { Guardrail, LabelMatchers, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import type { CountQuery, ScalarQuery } from './metric-source.js';
 
@@ -51,7 +51,10 @@ export function guardrailQueries(spec: RolloutScope, g: Guardrail): GuardrailQue
         const query: ScalarQuery = { kind: 'scalar', metric: scalar.metric, matchers, fn: scalar.fn };
         return [{ role: 'value', type: 'scalar', query, windowMs: window }];
       }
-      throw new UnsupportedQueryError(`guardrail ${g.name}: threshold needs either ratio or scalar`);
+      throw new MetricSourceError(
+        'unsupported_query',
+        `guardrail ${g.name}: threshold needs either ratio or scalar`,
+      );
     }
     case 'promql':
       return [

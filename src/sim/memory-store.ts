@@ -1,5 +1,5 @@
-import { ConflictError } from '../errors/conflict-error.js';
-import { StaleStateError } from '../errors/stale-state-error.js';
+import { RequestError } from '../errors/request-error.js';
+import { StoreError } from '../errors/store-error.js';
 import type { AuditDraft, AuditEntry } from '../rollout/audit.js';
 import type { CommandInput, CommandOutcome, QueuedCommand } from '../rollout/command.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
@@ -8,7 +8,7 @@ import type { AuditQuery, FlagKey, FlagRecord, FlagRepository, Store } from '../
 /**
  * The Store contract in memory, for the simulator (the in-memory SQLite store spent most of a
  * run's time in query building and row mapping). Same contract as SqlStore: versions checked and
- * bumped on save (StaleStateError), audit seq contiguous from 1, commands queued then resolved once,
+ * bumped on save (StoreError `stale_state`), audit seq contiguous from 1, commands queued then resolved once,
  * every read a copy so callers never share state with the store. Not durable, one process only.
  */
 /**
@@ -48,7 +48,8 @@ export class MemoryStore implements Store {
   }
 
   async createRollout(state: RolloutState, audit: AuditDraft[]): Promise<RolloutState> {
-    if (this.rollouts.has(state.name)) throw new ConflictError(`rollout ${state.name} already exists`);
+    if (this.rollouts.has(state.name))
+      throw new RequestError('conflict', `rollout ${state.name} already exists`);
     this.rollouts.set(state.name, copyState(state));
     this.append(audit);
     return state;
@@ -60,7 +61,8 @@ export class MemoryStore implements Store {
   ): Promise<{ state: RolloutState; audit: AuditEntry[] }> {
     const stored = this.rollouts.get(state.name);
     if (!stored || stored.version !== change.expectedVersion) {
-      throw new StaleStateError(
+      throw new StoreError(
+        'stale_state',
         `rollout ${state.name} changed since version ${change.expectedVersion} was read; not saved`,
       );
     }

@@ -1,4 +1,4 @@
-import { UnleashUnreachableError } from '../errors/unleash-unreachable-error.js';
+import { UnleashError } from '../errors/unleash-error.js';
 import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
 import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
 import type { Clock } from '../time/clock.js';
@@ -57,7 +57,8 @@ export class SimFlagBackend implements FlagBackend {
     const t = this.now();
     if (this.outage(t)) {
       this.rejectedWrites += 1;
-      throw new UnleashUnreachableError(
+      throw new UnleashError(
+        'unleash_unreachable',
         'simulated backend outage: the flag backend rejects writes',
         'sim://flag-backend',
       );

@@ -1,4 +1,4 @@
-import { UnsupportedQueryError } from '../errors/unsupported-query-error.js';
+import { MetricSourceError } from '../errors/metric-source-error.js';
 import type {
   CountQuery,
   MetricSource,
@@ -78,7 +78,8 @@ export class SimMetricSource implements MetricSource {
   }
 
   async scalar(q: ScalarQuery, windowMs: number, at: Date): Promise<ScalarValue | NoData> {
-    if (q.kind === 'promql') throw new UnsupportedQueryError('the simulator has no PromQL engine');
+    if (q.kind === 'promql')
+      throw new MetricSourceError('unsupported_query', 'the simulator has no PromQL engine');
     const down = this.down();
     if (down) return down;
     const since = at.getTime() - windowMs;

@@ -108,6 +108,8 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new StoreError(`database migration ${failed} failed: ${String(error)}`, { cause: error });
+    throw new StoreError('store_error', `database migration ${failed} failed: ${String(error)}`, {
+      cause: error,
+    });
   }
 }

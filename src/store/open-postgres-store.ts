@@ -26,9 +26,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   try {
     await migrator.connect();
   } catch (error) {
-    throw new StoreError(`cannot connect to the PostgreSQL store at ${where}: ${String(error)}`, {
-      cause: error,
-    });
+    throw new StoreError(
+      'store_error',
+      `cannot connect to the PostgreSQL store at ${where}: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   // A transaction left open by a stalled replica would hold the epoch row and block the next leader.
   const pool = new pg.Pool({
@@ -49,7 +53,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await db.destroy();
     throw error instanceof StoreError
       ? error
-      : new StoreError(`cannot migrate the PostgreSQL store at ${where}: ${String(error)}`, { cause: error });
+      : new StoreError('store_error', `cannot migrate the PostgreSQL store at ${where}: ${String(error)}`, {
+          cause: error,
+        });
   } finally {
     await migrator.end().catch(() => undefined);
   }

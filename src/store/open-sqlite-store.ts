@@ -29,7 +29,9 @@ export async function openSqliteStore(options: SqliteStoreOptions = {}): Promise
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
   } catch (error) {
-    throw new StoreError(`cannot open SQLite store at ${path}: ${String(error)}`, { cause: error });
+    throw new StoreError('store_error', `cannot open SQLite store at ${path}: ${String(error)}`, {
+      cause: error,
+    });
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite) }) });
   await migrateToLatest(db as Kysely<unknown>);

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import { ConflictError } from '../errors/conflict-error.js';
-import { StaleStateError } from '../errors/stale-state-error.js';
+import { RequestError } from '../errors/request-error.js';
+import { StoreError } from '../errors/store-error.js';
 import type { Phase, RolloutState, StepStart } from '../rollout/rollout-state.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import type { Database, RolloutsTable } from './database.js';
@@ -116,12 +116,12 @@ export async function insertRollout(db: Kysely<Database>, state: RolloutState): 
     .select('name')
     .where('name', '=', state.name)
     .executeTakeFirst();
-  if (exists) throw new ConflictError(`rollout ${state.name} already exists`);
+  if (exists) throw new RequestError('conflict', `rollout ${state.name} already exists`);
   await db.insertInto('rollouts').values(toRow(state, state.updatedAt.toISOString())).execute();
 }
 
 /**
- * Writes `state` over version `expectedVersion`; throws StaleStateError when it moved on, or when
+ * Writes `state` over version `expectedVersion`; throws StoreError `stale_state` when it moved on, or when
  * the row was last written under a newer leadership epoch than `state.epoch`.
  */
 export async function updateRollout(
@@ -138,6 +138,9 @@ export async function updateRollout(
     .where('epoch', '<=', state.epoch)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) {
-    throw new StaleStateError(`rollout ${name} changed since version ${expectedVersion} was read; not saved`);
+    throw new StoreError(
+      'stale_state',
+      `rollout ${name} changed since version ${expectedVersion} was read; not saved`,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { FencedError } from '../errors/fenced-error.js';
+import { StoreError } from '../errors/store-error.js';
 import type { AuditDraft, AuditEntry } from '../rollout/audit.js';
 import type { CommandInput, CommandOutcome, QueuedCommand } from '../rollout/command.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
@@ -146,12 +146,13 @@ export class SqlStore implements Store {
     const fence = this.options.fence;
     if (!fence) return undefined;
     const mine = fence.current();
-    if (mine === null) throw new FencedError('this replica is not the leader; state not written');
+    if (mine === null) throw new StoreError('fenced', 'this replica is not the leader; state not written');
     let query = trx.selectFrom('leadership').select('epoch').where('id', '=', 1);
     if (this.locks.rowLocks) query = query.forShare();
     const stored = Number((await query.executeTakeFirst())?.epoch ?? 0);
     if (stored > mine) {
-      throw new FencedError(
+      throw new StoreError(
+        'fenced',
         `leadership epoch ${mine} was superseded by epoch ${stored}; this replica's write is refused`,
       );
     }

@@ -46,11 +46,11 @@ export interface Store {
   getRollout(name: string): Promise<RolloutState | undefined>;
   /** Every rollout, ordered by name. */
   listRollouts(): Promise<RolloutState[]>;
-  /** Inserts a new rollout with its audit entries; throws ConflictError when it exists. */
+  /** Inserts a new rollout with its audit entries; throws RequestError `conflict` when it exists. */
   createRollout(state: RolloutState, audit: AuditDraft[]): Promise<RolloutState>;
   /**
    * Saves `state` if the stored version is still `expectedVersion` (else throws
-   * StaleStateError), appends `audit` and records `commands` outcomes, all in one transaction.
+   * StoreError `stale_state`), appends `audit` and records `commands` outcomes, all in one transaction.
    * Returns the state with its new version and the numbered audit entries.
    */
   saveRollout(

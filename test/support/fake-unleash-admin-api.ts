@@ -1,6 +1,4 @@
-import { UnleashConflictError } from '../../src/errors/unleash-conflict-error.js';
-import type { UnleashError } from '../../src/errors/unleash-error.js';
-import { UnleashNotFoundError } from '../../src/errors/unleash-not-found-error.js';
+import { UnleashError } from '../../src/errors/unleash-error.js';
 import type {
   AdminFeature,
   AdminStrategy,
@@ -36,8 +34,9 @@ export class FakeUnleashAdminApi implements UnleashAdminApi {
 
   async createFeature(project: string, feature: string): Promise<void> {
     this.record('createFeature', feature);
-    if (!this.projects.has(project)) throw new UnleashNotFoundError(`project ${project} missing`, this.url);
-    if (this.features.has(feature)) throw new UnleashConflictError(`${feature} exists`, this.url);
+    if (!this.projects.has(project))
+      throw new UnleashError('unleash_not_found', `project ${project} missing`, this.url);
+    if (this.features.has(feature)) throw new UnleashError('unleash_conflict', `${feature} exists`, this.url);
     this.features.set(feature, {
       name: feature,
       project,
@@ -60,7 +59,7 @@ export class FakeUnleashAdminApi implements UnleashAdminApi {
     this.record('updateStrategy', `${ref.environment} ${strategy.parameters.rollout}`);
     const env = this.environment(ref);
     const index = env.strategies.findIndex((s) => s.id === id);
-    if (index < 0) throw new UnleashNotFoundError(`strategy ${id} missing`, this.url);
+    if (index < 0) throw new UnleashError('unleash_not_found', `strategy ${id} missing`, this.url);
     const updated = { id, ...structuredClone(strategy) };
     env.strategies[index] = updated;
     return structuredClone(updated);
@@ -111,7 +110,8 @@ export class FakeUnleashAdminApi implements UnleashAdminApi {
 
   private environment(ref: FeatureEnvironmentRef): AdminFeature['environments'][number] {
     const env = this.features.get(ref.feature)?.environments.find((e) => e.name === ref.environment);
-    if (!env) throw new UnleashNotFoundError(`${ref.feature}/${ref.environment} missing`, this.url);
+    if (!env)
+      throw new UnleashError('unleash_not_found', `${ref.feature}/${ref.environment} missing`, this.url);
     return env;
   }
 }

@@ -1,7 +1,4 @@
 import { expect, it } from 'vitest';
-import { ConflictError } from '../../src/errors/conflict-error.js';
-import { FencedError } from '../../src/errors/fenced-error.js';
-import { StaleStateError } from '../../src/errors/stale-state-error.js';
 import type { AuditDraft } from '../../src/rollout/audit.js';
 import type { RolloutState } from '../../src/rollout/rollout-state.js';
 import { WriterFence } from '../../src/store/fence.js';
@@ -68,7 +65,10 @@ export function storeContract(open: OpenStore): void {
     const store = await open();
     await store.createRollout(state(), []);
     expect(await store.getRollout('mfa-staff')).toEqual(state());
-    await expect(store.createRollout(state(), [])).rejects.toBeInstanceOf(ConflictError);
+    await expect(store.createRollout(state(), [])).rejects.toMatchObject({
+      name: 'RequestError',
+      code: 'conflict',
+    });
   });
 
   it('writes a state change and its audit entries in one transaction; a stale version writes neither', async () => {
@@ -82,7 +82,7 @@ export function storeContract(open: OpenStore): void {
     expect(saved.audit.map((e) => e.seq)).toEqual([2]);
     await expect(
       store.saveRollout(state({ percentage: 25 }), { expectedVersion: 1, audit: [draft('advanced')] }),
-    ).rejects.toBeInstanceOf(StaleStateError);
+    ).rejects.toMatchObject({ name: 'StoreError', code: 'stale_state' });
     expect((await store.getRollout('mfa-staff'))?.percentage).toBe(5);
     expect((await store.readAudit()).map((e) => e.seq)).toEqual([1, 2]);
   });
@@ -150,7 +150,10 @@ export function storeContract(open: OpenStore): void {
   it('fences state writes: none without an epoch, none with a superseded one, audit carries the epoch', async () => {
     const fence = new WriterFence();
     const store = await open(fence);
-    await expect(store.createRollout(state(), [draft('created')])).rejects.toBeInstanceOf(FencedError);
+    await expect(store.createRollout(state(), [draft('created')])).rejects.toMatchObject({
+      name: 'StoreError',
+      code: 'fenced',
+    });
     await store.db.updateTable('leadership').set({ epoch: 3, holder: 'a' }).where('id', '=', 1).execute();
     fence.grant(3);
     const created = await store.createRollout(state(), [draft('created')]);
@@ -161,10 +164,11 @@ export function storeContract(open: OpenStore): void {
     await store.db.updateTable('leadership').set({ epoch: 4, holder: 'b' }).where('id', '=', 1).execute();
     await expect(
       store.saveRollout(state({ percentage: 5 }), { expectedVersion: 1, audit: [draft('advanced')] }),
-    ).rejects.toBeInstanceOf(FencedError);
-    await expect(store.flags.put({ ...flag, enabled: true, percentage: 5 }, at)).rejects.toBeInstanceOf(
-      FencedError,
-    );
+    ).rejects.toMatchObject({ name: 'StoreError', code: 'fenced' });
+    await expect(store.flags.put({ ...flag, enabled: true, percentage: 5 }, at)).rejects.toMatchObject({
+      name: 'StoreError',
+      code: 'fenced',
+    });
     expect((await store.getRollout('mfa-staff'))?.percentage).toBe(1);
     expect((await store.flags.get(flag))?.percentage).toBe(1);
     fence.grant(4);

@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
-import { ForbiddenError } from '../../errors/forbidden-error.js';
-import { UnauthorizedError } from '../../errors/unauthorized-error.js';
+import { RequestError } from '../../errors/request-error.js';
 import { parseBody } from '../../http/parse-body.js';
 import { type FaultSwitches, parseFaultName } from './fault-switches.js';
 import { bearerToken } from './request-helpers.js';
@@ -16,9 +15,9 @@ export function adminRoutes(faults: FaultSwitches, adminToken: string | undefine
   const expected = adminToken ? digest(adminToken) : undefined;
 
   function authorize(req: Request): void {
-    if (!expected) throw new ForbiddenError('admin endpoint disabled: no admin token configured');
+    if (!expected) throw new RequestError('forbidden', 'admin endpoint disabled: no admin token configured');
     if (!timingSafeEqual(digest(bearerToken(req)), expected))
-      throw new UnauthorizedError('admin token not accepted');
+      throw new RequestError('unauthorized', 'admin token not accepted');
   }
 
   router.get('/admin/faults', (req, res) => {

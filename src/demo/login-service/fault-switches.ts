@@ -1,4 +1,4 @@
-import { UnknownFaultError } from '../../errors/unknown-fault-error.js';
+import { DemoError } from '../demo-error.js';
 
 /**
  * The incident's bugs. Each one is a real code path of the login service that only runs while its
@@ -16,7 +16,8 @@ export type FaultName = (typeof FAULT_NAMES)[number];
 export function parseFaultName(value: unknown, where = 'fault'): FaultName {
   if (typeof value === 'string' && (FAULT_NAMES as readonly string[]).includes(value))
     return value as FaultName;
-  throw new UnknownFaultError(
+  throw new DemoError(
+    'unknown_fault',
     `${where}: unknown fault ${JSON.stringify(value)}; valid faults: ${FAULT_NAMES.join(', ')}`,
   );
 }

@@ -1,8 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ConflictError } from '../../errors/conflict-error.js';
-import { NotFoundError } from '../../errors/not-found-error.js';
-import { UnauthorizedError } from '../../errors/unauthorized-error.js';
+import { RequestError } from '../../errors/request-error.js';
 import { parseBody } from '../../http/parse-body.js';
 import type { Clock } from '../../time/clock.js';
 import type { Challenges } from './challenges.js';
@@ -59,7 +57,7 @@ export function loginRoutes(d: LoginRouteDeps): Router {
     try {
       if (!(await d.users.verify(body.user, body.password))) {
         d.metrics.loginAttempts.inc({ variant, result: 'failure' });
-        throw new UnauthorizedError('wrong user or password');
+        throw new RequestError('unauthorized', 'wrong user or password');
       }
       if (variant === 'control') {
         res.json({ status: 'ok', token: openSession(body.user, variant, false) });
@@ -77,10 +75,10 @@ export function loginRoutes(d: LoginRouteDeps): Router {
   router.post('/mfa/enroll', (req, res) => {
     const body = parseBody(challengeBody, req);
     const challenge = d.challenges.peek(body.challenge);
-    if (!challenge) throw new NotFoundError('unknown or expired challenge');
+    if (!challenge) throw new RequestError('not_found', 'unknown or expired challenge');
     setVariant(res, challenge.variant, challenge.userId);
     if (d.interceptor.method('totp').isEnrolled(challenge.userId)) {
-      throw new ConflictError(`${challenge.userId} already has a TOTP secret`);
+      throw new RequestError('conflict', `${challenge.userId} already has a TOTP secret`);
     }
     const { binding, ownerMatches } = d.enrollments.enroll(
       challenge.userId,
@@ -98,14 +96,14 @@ export function loginRoutes(d: LoginRouteDeps): Router {
   router.post('/mfa/verify', (req, res) => {
     const body = parseBody(verifyBody, req);
     const challenge = d.challenges.take(body.challenge);
-    if (!challenge) throw new NotFoundError('unknown or expired challenge');
+    if (!challenge) throw new RequestError('not_found', 'unknown or expired challenge');
     const { userId, variant } = challenge;
     setVariant(res, variant, userId);
     try {
       if (!d.interceptor.method('totp').verify(userId, body.code)) {
         d.metrics.mfaChallenges.inc({ variant, result: 'failure' });
         d.metrics.loginAttempts.inc({ variant, result: 'failure' });
-        throw new UnauthorizedError('wrong or expired code');
+        throw new RequestError('unauthorized', 'wrong or expired code');
       }
       d.metrics.mfaChallenges.inc({ variant, result: 'success' });
       res.json({ status: 'ok', token: openSession(userId, variant, true) });

@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
 import { AppError } from '../../errors/app-error.js';
-import { UnauthorizedError } from '../../errors/unauthorized-error.js';
+import { RequestError } from '../../errors/request-error.js';
 import type { RequestVariant } from './login-metrics.js';
 
 export function bearerToken(req: Request): string {
   const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-  if (!match?.[1]) throw new UnauthorizedError('missing bearer token');
+  if (!match?.[1]) throw new RequestError('unauthorized', 'missing bearer token');
   return match[1];
 }
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { UnauthorizedError } from '../../errors/unauthorized-error.js';
+import { RequestError } from '../../errors/request-error.js';
 import type { FaultSwitches } from './fault-switches.js';
 import type { LoginMetrics } from './login-metrics.js';
 import { bearerToken, setVariant } from './request-helpers.js';
@@ -12,7 +12,7 @@ export function sessionRoutes(tokens: TokenStore, faults: FaultSwitches, metrics
 
   router.get('/session', (req, res) => {
     const session = tokens.find(bearerToken(req));
-    if (!session) throw new UnauthorizedError('unknown session token');
+    if (!session) throw new RequestError('unauthorized', 'unknown session token');
     setVariant(res, session.variant, session.userId);
     if (!sessionAccepted(session, faults.isOn('logout-loop'))) {
       res
@@ -25,7 +25,7 @@ export function sessionRoutes(tokens: TokenStore, faults: FaultSwitches, metrics
 
   router.post('/logout', (req, res) => {
     const session = tokens.revoke(bearerToken(req));
-    if (!session) throw new UnauthorizedError('unknown session token');
+    if (!session) throw new RequestError('unauthorized', 'unknown session token');
     setVariant(res, session.variant, session.userId);
     metrics.logouts.inc({ variant: session.variant });
     res.status(204).end();

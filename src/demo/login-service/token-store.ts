@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { TokenStoreCorruptError } from '../../errors/token-store-corrupt-error.js';
+import { DemoError } from '../demo-error.js';
 import type { Variant } from './login-metrics.js';
 
 export interface Session {
@@ -62,7 +62,8 @@ export class TokenStore {
 
   private digest(token: string): string {
     if (this.key.length < KEY_BYTES) {
-      throw new TokenStoreCorruptError(
+      throw new DemoError(
+        'token_store_corrupt',
         `session token store is corrupt: store key has ${this.key.length} bytes`,
       );
     }

@@ -1,9 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { ExponentialBackoff, handleWhen, type IPolicy, retry } from 'cockatiel';
 import { z } from 'zod';
-import { UnleashBadResponseError } from '../../errors/unleash-bad-response-error.js';
 import { UnleashError } from '../../errors/unleash-error.js';
-import { UnleashNotFoundError } from '../../errors/unleash-not-found-error.js';
 import type {
   AdminFeature,
   AdminStrategy,
@@ -94,7 +92,7 @@ export class HttpUnleashAdminApi implements UnleashAdminApi {
       return this.parse(featureSchema, data, what);
     } catch (error) {
       // Unleash answers 404 alike for a missing flag and a missing project; createFeature tells them apart.
-      if (error instanceof UnleashNotFoundError) return undefined;
+      if (error instanceof UnleashError && error.code === 'unleash_not_found') return undefined;
       throw error;
     }
   }
@@ -158,7 +156,8 @@ export class HttpUnleashAdminApi implements UnleashAdminApi {
     if (!result.success) {
       const first = result.error.issues[0];
       const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'unreadable body';
-      throw new UnleashBadResponseError(
+      throw new UnleashError(
+        'unleash_bad_response',
         `${what}: unexpected answer from Unleash at ${this.url}: ${where}`,
         this.url,
       );

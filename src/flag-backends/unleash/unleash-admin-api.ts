@@ -47,7 +47,7 @@ export interface UnleashAdminApi {
   readonly url: string;
   /** Reads a feature with its environments; `undefined` when it (or its project) does not exist. */
   getFeature(project: string, feature: string): Promise<AdminFeature | undefined>;
-  /** Creates a release feature in a project. Throws UnleashConflictError when the name is taken. Not retried. */
+  /** Creates a release feature in a project. Throws UnleashError `unleash_conflict` when the name is taken. Not retried. */
   createFeature(project: string, feature: string): Promise<void>;
   /** Adds a strategy to a feature environment and returns it with its id. Not retried (not idempotent). */
   addStrategy(ref: FeatureEnvironmentRef, strategy: StrategyInput): Promise<AdminStrategy>;

@@ -1,12 +1,5 @@
 import { isAxiosError } from 'axios';
-import { UnleashConflictError } from '../../errors/unleash-conflict-error.js';
-import { UnleashError } from '../../errors/unleash-error.js';
-import { UnleashNotFoundError } from '../../errors/unleash-not-found-error.js';
-import { UnleashRequestRejectedError } from '../../errors/unleash-request-rejected-error.js';
-import { UnleashServerError } from '../../errors/unleash-server-error.js';
-import { UnleashTimeoutError } from '../../errors/unleash-timeout-error.js';
-import { UnleashUnauthorizedError } from '../../errors/unleash-unauthorized-error.js';
-import { UnleashUnreachableError } from '../../errors/unleash-unreachable-error.js';
+import { UnleashError, type UnleashErrorCode } from '../../errors/unleash-error.js';
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 
@@ -26,35 +19,34 @@ export function toUnleashError(error: unknown, baseUrl: string, what: string): U
   if (error instanceof UnleashError) return error;
   if (!isAxiosError(error)) {
     const text = error instanceof Error ? error.message : String(error);
-    return new UnleashUnreachableError(`${what} at Unleash ${baseUrl} failed: ${text}`, baseUrl);
+    return new UnleashError('unleash_unreachable', `${what} at Unleash ${baseUrl} failed: ${text}`, baseUrl);
   }
   const status = error.response?.status;
   if (status !== undefined) {
+    if (status === 401 || status === 403) return UnleashError.unauthorized(baseUrl, status);
     const detail = serverMessage(error.response?.data) ?? `HTTP ${status}`;
-    if (status === 401 || status === 403) return new UnleashUnauthorizedError(baseUrl, status);
-    if (status === 404)
-      return new UnleashNotFoundError(`${what}: not found in Unleash at ${baseUrl}: ${detail}`, baseUrl);
-    if (status === 409)
-      return new UnleashConflictError(`${what}: conflict in Unleash at ${baseUrl}: ${detail}`, baseUrl);
-    if (status >= 500) {
-      return new UnleashServerError(
-        `${what}: Unleash at ${baseUrl} answered ${status}: ${detail}`,
-        baseUrl,
-        status,
-      );
-    }
-    return new UnleashRequestRejectedError(
-      `${what}: Unleash at ${baseUrl} rejected the request (${status}): ${detail}`,
-      baseUrl,
-      status,
-    );
+    const [code, text] = rejection(status, baseUrl);
+    return new UnleashError(code, `${what}: ${text}: ${detail}`, baseUrl, { status });
   }
   if (error.code !== undefined && TIMEOUT_CODES.has(error.code)) {
-    return new UnleashTimeoutError(`${what}: Unleash at ${baseUrl} did not answer in time`, baseUrl);
+    return new UnleashError(
+      'unleash_timeout',
+      `${what}: Unleash at ${baseUrl} did not answer in time`,
+      baseUrl,
+    );
   }
   const code = error.code ?? 'no response';
-  return new UnleashUnreachableError(
+  return new UnleashError(
+    'unleash_unreachable',
     `${what}: cannot reach Unleash at ${baseUrl} (${code}): is it running, is UNLEASH_URL right?`,
     baseUrl,
   );
+}
+
+/** The code an HTTP status other than 401/403 stands for, and how the message says it. */
+function rejection(status: number, baseUrl: string): [UnleashErrorCode, string] {
+  if (status === 404) return ['unleash_not_found', `not found in Unleash at ${baseUrl}`];
+  if (status === 409) return ['unleash_conflict', `conflict in Unleash at ${baseUrl}`];
+  if (status >= 500) return ['unleash_server_error', `Unleash at ${baseUrl} answered ${status}`];
+  return ['unleash_request_rejected', `Unleash at ${baseUrl} rejected the request (${status})`];
 }

@@ -1,6 +1,4 @@
-import { FlagWriteUnconfirmedError } from '../../errors/flag-write-unconfirmed-error.js';
-import { UnleashConflictError } from '../../errors/unleash-conflict-error.js';
-import { UnleashNotFoundError } from '../../errors/unleash-not-found-error.js';
+import { UnleashError } from '../../errors/unleash-error.js';
 import type { FlagRef } from '../../rollout-spec/rollout-spec-schema.js';
 import type { FlagBackend, FlagState } from '../flag-backend.js';
 import type {
@@ -23,7 +21,7 @@ const MISSING: FlagState = { exists: false, enabled: false, percentage: 0, other
  * Unleash as a flag backend. rampart owns one `flexibleRollout` strategy per flag environment (found
  * by its title), sets its `rollout` on each step and turns the environment off to roll back. Strategies
  * other people added are left alone and reported in `otherStrategies`, so the controller can notice a
- * hand change. Every write is read back; a read-back that differs throws FlagWriteUnconfirmedError.
+ * hand change. Every write is read back; a read-back that differs throws `flag_write_unconfirmed`.
  */
 export class UnleashFlagBackend implements FlagBackend {
   constructor(private readonly api: UnleashAdminApi) {}
@@ -66,17 +64,18 @@ export class UnleashFlagBackend implements FlagBackend {
   private async environmentOrCreate(flag: FlagRef): Promise<AdminFeatureEnvironment> {
     let feature = await this.api.getFeature(flag.project, flag.name);
     if (feature === undefined) {
-      let conflict: UnleashConflictError | undefined;
+      let conflict: UnleashError | undefined;
       try {
         await this.api.createFeature(flag.project, flag.name);
       } catch (error) {
         // Someone created it between our read and our write: fine, read it below.
-        if (!(error instanceof UnleashConflictError)) throw error;
+        if (!(error instanceof UnleashError && error.code === 'unleash_conflict')) throw error;
         conflict = error;
       }
       feature = await this.api.getFeature(flag.project, flag.name);
       if (feature === undefined && conflict !== undefined) {
-        throw new UnleashConflictError(
+        throw new UnleashError(
+          'unleash_conflict',
           `flag ${flag.name} exists in Unleash at ${this.api.url} but not in project ${flag.project}: it is archived or in another project`,
           this.api.url,
         );
@@ -85,7 +84,8 @@ export class UnleashFlagBackend implements FlagBackend {
     const environment = feature?.environments.find((e) => e.name === flag.environment);
     if (feature === undefined || environment === undefined) {
       const known = feature?.environments.map((e) => e.name).join(', ') || 'none';
-      throw new UnleashNotFoundError(
+      throw new UnleashError(
+        'unleash_not_found',
         `flag ${flag.name} in project ${flag.project} has no environment "${flag.environment}" in Unleash at ${this.api.url} (environments: ${known})`,
         this.api.url,
       );
@@ -99,7 +99,7 @@ export class UnleashFlagBackend implements FlagBackend {
   ): Promise<FlagState> {
     const actual = await this.getRollout(flag);
     if (!actual.exists || actual.enabled !== expected.enabled || actual.percentage !== expected.percentage) {
-      throw new FlagWriteUnconfirmedError(flag.name, expected, actual);
+      throw UnleashError.writeUnconfirmed(this.api.url, flag.name, expected, actual);
     }
     return actual;
   }

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
 import { Counter, type Registry } from 'prom-client';
 import { z } from 'zod';
-import { UnauthorizedError } from '../../errors/unauthorized-error.js';
+import { RequestError } from '../../errors/request-error.js';
 import type { ClientFeatureSource, ClientFlag } from '../../flag-backends/client-feature-source.js';
 import { parseBody } from '../parse-body.js';
 
@@ -118,7 +118,8 @@ export function createClientApiRouter(deps: ClientApiDeps): Router {
     if (scope === undefined) {
       requests.inc({ endpoint: ENDPOINTS.has(req.path) ? req.path : 'other', status: '401' });
       next(
-        new UnauthorizedError(
+        new RequestError(
+          'unauthorized',
           header ? 'client token not accepted' : 'missing client token (Authorization header)',
         ),
       );

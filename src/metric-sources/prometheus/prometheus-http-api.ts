@@ -12,10 +12,7 @@ import {
   wrap,
 } from 'cockatiel';
 import { z } from 'zod';
-import { MetricSourceOverloadedError } from '../../errors/metric-source-overloaded-error.js';
-import { MetricSourceResponseError } from '../../errors/metric-source-response-error.js';
-import { MetricSourceTimeoutError } from '../../errors/metric-source-timeout-error.js';
-import { MetricSourceWarningError } from '../../errors/metric-source-warning-error.js';
+import { MetricSourceError } from '../../errors/metric-source-error.js';
 import { toMetricSourceError } from './http-error-mapping.js';
 import type { InstantQueryData, PrometheusQueryApi } from './prometheus-query-api.js';
 
@@ -108,21 +105,22 @@ export class PrometheusHttpApi implements PrometheusQueryApi {
       body = res.data;
     } catch (error) {
       if (error instanceof BulkheadRejectedError) {
-        throw new MetricSourceOverloadedError(this.options.concurrency, this.options.queue);
+        throw MetricSourceError.overloaded(this.options.concurrency, this.options.queue);
       }
       if (error instanceof TaskCancelledError)
-        throw new MetricSourceTimeoutError(endpoint, this.options.timeoutMs);
+        throw MetricSourceError.timeout(endpoint, this.options.timeoutMs);
       throw toMetricSourceError(error, endpoint, query);
     }
     const parsed = answerSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new MetricSourceResponseError(
+      throw new MetricSourceError(
+        'metric_source_bad_response',
         `metric source ${endpoint} did not give a Prometheus query answer (${issue?.path.join('.')}: ${issue?.message}); check metricSource.url and pathPrefix`,
       );
     }
     if (parsed.data.warnings && parsed.data.warnings.length > 0) {
-      throw new MetricSourceWarningError(parsed.data.warnings, query);
+      throw MetricSourceError.warning(parsed.data.warnings, query);
     }
     return parsed.data.data as InstantQueryData;
   }

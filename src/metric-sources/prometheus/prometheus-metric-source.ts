@@ -1,4 +1,4 @@
-import { MetricSourceResponseError } from '../../errors/metric-source-response-error.js';
+import { MetricSourceError } from '../../errors/metric-source-error.js';
 import type {
   CountQuery,
   MetricSource,
@@ -87,7 +87,8 @@ type Answer =
 function singleValue(data: Answer, query: string): string | undefined {
   if (data.resultType === 'scalar') return data.result[1];
   if (data.result.length > 1) {
-    throw new MetricSourceResponseError(
+    throw new MetricSourceError(
+      'metric_source_bad_response',
       `${query} returned ${data.result.length} series; a guardrail needs one value: aggregate it (e.g. sum(...))`,
     );
   }

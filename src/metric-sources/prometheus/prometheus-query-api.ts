@@ -11,7 +11,7 @@ export type InstantQueryData =
 
 /** Transport to anything that speaks the Prometheus HTTP query API. */
 export interface PrometheusQueryApi {
-  /** Runs an instant query at `time`. Throws the typed metric-source errors of src/errors/. */
+  /** Runs an instant query at `time`. Throws MetricSourceError. */
   query(query: string, time: Date): Promise<InstantQueryData>;
   /** True when the API answers a trivial query. Never throws. */
   ping(): Promise<boolean>;

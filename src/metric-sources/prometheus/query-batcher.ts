@@ -1,4 +1,4 @@
-import { MetricSourceResponseError } from '../../errors/metric-source-response-error.js';
+import { MetricSourceError } from '../../errors/metric-source-error.js';
 import type { PrometheusQueryApi, VectorSample } from './prometheus-query-api.js';
 
 /** The label that tells the parts of a batched query apart; removed before results are handed out. */
@@ -79,7 +79,10 @@ export class QueryBatcher {
       : queries.map((q, i) => `label_replace(${q}, "${BATCH_LABEL}", "${i}", "", "")`).join(' or ');
     const data = await this.api.query(query, time);
     if (data.resultType !== 'vector') {
-      throw new MetricSourceResponseError(`${query} gave a ${data.resultType}, expected a vector`);
+      throw new MetricSourceError(
+        'metric_source_bad_response',
+        `${query} gave a ${data.resultType}, expected a vector`,
+      );
     }
     if (single) return [data.result];
     const split: VectorSample[][] = queries.map(() => []);

@@ -1,5 +1,5 @@
 import { TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
-import { UnsupportedQueryError } from '../../errors/unsupported-query-error.js';
+import { MetricSourceError } from '../../errors/metric-source-error.js';
 import { ValidationError } from '../../errors/validation-error.js';
 import type { LabelMatchers } from '../../rollout-spec/rollout-spec-schema.js';
 import type { Clock } from '../../time/clock.js';
@@ -137,7 +137,8 @@ export class ScrapeMetricSource implements MetricSource {
 
   async scalar(q: ScalarQuery, windowMs: number, at: Date): Promise<ScalarValue | NoData> {
     if (q.kind === 'promql') {
-      throw new UnsupportedQueryError(
+      throw new MetricSourceError(
+        'unsupported_query',
         'raw PromQL guardrails need metricSource.type: prometheus; the scrape source reads counters only',
       );
     }

@@ -1,6 +1,5 @@
 import { createServer, type Server, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FencedError } from '../../../src/errors/fenced-error.js';
 import { PostgresLeaderElector } from '../../../src/leader/postgres-leader-elector.js';
 import { WriterFence } from '../../../src/store/fence.js';
 import { openPostgresStore } from '../../../src/store/open-postgres-store.js';
@@ -148,7 +147,7 @@ describe('PostgresLeaderElector', () => {
     expect(fenceA.current()).toBeNull();
     await expect(
       fencedA.saveRollout(state({ percentage: 5 }), { expectedVersion: 1, audit: [draft('advanced')] }),
-    ).rejects.toBeInstanceOf(FencedError);
+    ).rejects.toMatchObject({ name: 'StoreError', code: 'fenced' });
     const electedAt = await until('B leads', () => b.e.isLeader());
     console.log(`partition: A stopped after ${deposedAt - cutAt} ms, B acted after ${electedAt - cutAt} ms`);
     expect(deposedAt).toBeLessThan(electedAt);

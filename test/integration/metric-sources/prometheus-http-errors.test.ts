@@ -1,11 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MetricSourceHttpError } from '../../../src/errors/metric-source-http-error.js';
-import { MetricSourceQueryError } from '../../../src/errors/metric-source-query-error.js';
-import { MetricSourceTimeoutError } from '../../../src/errors/metric-source-timeout-error.js';
-import { MetricSourceUnreachableError } from '../../../src/errors/metric-source-unreachable-error.js';
-import { MetricSourceWarningError } from '../../../src/errors/metric-source-warning-error.js';
 import { createMetricSource } from '../../../src/metric-sources/create-metric-source.js';
 import type { CountQuery } from '../../../src/metric-sources/metric-source.js';
 import { metricSourceConfigSchema } from '../../../src/metric-sources/metric-source-config.js';
@@ -94,7 +89,10 @@ describe('PrometheusMetricSource over real HTTP', () => {
       since,
       until,
     );
-    await expect(wrongToken).rejects.toThrow(MetricSourceHttpError);
+    await expect(wrongToken).rejects.toMatchObject({
+      name: 'MetricSourceError',
+      code: 'metric_source_http_error',
+    });
     await expect(wrongToken).rejects.toThrow(/HTTP 401.*credentials/);
     await expect(wrongToken).rejects.not.toThrow(/wr0ng/);
     await expect(source({ pathPrefix: '/nope' }).counts(q('ok_total'), since, until)).rejects.toThrow(
@@ -103,21 +101,33 @@ describe('PrometheusMetricSource over real HTTP', () => {
   });
 
   it('maps a bad query, retries 503 and reset connections, and treats warnings as errors', async () => {
-    await expect(source().counts(q('bad_total'), since, until)).rejects.toThrow(MetricSourceQueryError);
+    await expect(source().counts(q('bad_total'), since, until)).rejects.toMatchObject({
+      name: 'MetricSourceError',
+      code: 'metric_source_query_error',
+    });
     expect(attempts.get('sum by (variant) (increase(bad_total[300s]))')).toBe(1);
     expect(await source().counts(q('flaky_total'), since, until)).toMatchObject({ control: 5 });
     expect(attempts.get('sum by (variant) (increase(flaky_total[300s]))')).toBe(3);
     expect(await source().counts(q('reset_total'), since, until)).toMatchObject({ control: 5 });
-    await expect(source().counts(q('warn_total'), since, until)).rejects.toThrow(MetricSourceWarningError);
+    await expect(source().counts(q('warn_total'), since, until)).rejects.toMatchObject({
+      name: 'MetricSourceError',
+      code: 'metric_source_warning',
+    });
   });
 
   it('times out a query that never answers', async () => {
-    await expect(source().counts(q('slow_total'), since, until)).rejects.toThrow(MetricSourceTimeoutError);
+    await expect(source().counts(q('slow_total'), since, until)).rejects.toMatchObject({
+      name: 'MetricSourceError',
+      code: 'metric_source_timeout',
+    });
   });
 
   it('reports a closed port as unreachable, and isOnline as false', async () => {
     const closed = source({ url: `http://127.0.0.1:${await freePort()}` });
-    await expect(closed.counts(q('ok_total'), since, until)).rejects.toThrow(MetricSourceUnreachableError);
+    await expect(closed.counts(q('ok_total'), since, until)).rejects.toMatchObject({
+      name: 'MetricSourceError',
+      code: 'metric_source_unreachable',
+    });
     await expect(closed.counts(q('ok_total'), since, until)).rejects.toThrow(/ECONNREFUSED/);
     expect(await closed.isOnline()).toBe(false);
   });

@@ -1,10 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UnleashBadResponseError } from '../../../src/errors/unleash-bad-response-error.js';
-import { UnleashConflictError } from '../../../src/errors/unleash-conflict-error.js';
-import { UnleashServerError } from '../../../src/errors/unleash-server-error.js';
-import { UnleashTimeoutError } from '../../../src/errors/unleash-timeout-error.js';
 import { HttpUnleashAdminApi } from '../../../src/flag-backends/unleash/http-unleash-admin-api.js';
 
 /** A scripted loopback HTTP server: each request gets the next handler (the last one repeats). */
@@ -65,7 +61,10 @@ describe('HttpUnleashAdminApi', () => {
   it('gives up after maxAttempts with a typed 5xx error', async () => {
     const s = await scripted([status(500)]);
     current = s.server;
-    await expect(api(s.url).getFeature('default', 'f')).rejects.toBeInstanceOf(UnleashServerError);
+    await expect(api(s.url).getFeature('default', 'f')).rejects.toMatchObject({
+      name: 'UnleashError',
+      code: 'unleash_server_error',
+    });
     expect(s.seen).toHaveLength(3);
   });
 
@@ -80,28 +79,40 @@ describe('HttpUnleashAdminApi', () => {
       constraints: [],
       disabled: false,
     };
-    await expect(api(s.url).addStrategy(ref, strategy)).rejects.toBeInstanceOf(UnleashServerError);
+    await expect(api(s.url).addStrategy(ref, strategy)).rejects.toMatchObject({
+      name: 'UnleashError',
+      code: 'unleash_server_error',
+    });
     expect(s.seen).toHaveLength(1);
   });
 
   it('maps 409 on create to a conflict, not retried', async () => {
     const s = await scripted([status(409, { message: 'A flag with that name already exists' })]);
     current = s.server;
-    await expect(api(s.url).createFeature('default', 'f')).rejects.toBeInstanceOf(UnleashConflictError);
+    await expect(api(s.url).createFeature('default', 'f')).rejects.toMatchObject({
+      name: 'UnleashError',
+      code: 'unleash_conflict',
+    });
     expect(s.seen).toEqual(['POST /api/admin/projects/default/features auth=ok']);
   });
 
   it('times out a server that never answers', async () => {
     const s = await scripted([() => {}]);
     current = s.server;
-    await expect(api(s.url, 150).getFeature('default', 'f')).rejects.toBeInstanceOf(UnleashTimeoutError);
+    await expect(api(s.url, 150).getFeature('default', 'f')).rejects.toMatchObject({
+      name: 'UnleashError',
+      code: 'unleash_timeout',
+    });
     expect(s.seen).toHaveLength(3);
   });
 
   it('refuses a 2xx body that is not an Unleash feature', async () => {
     const s = await scripted([status(200, { hello: 'world' })]);
     current = s.server;
-    await expect(api(s.url).getFeature('default', 'f')).rejects.toThrow(UnleashBadResponseError);
+    await expect(api(s.url).getFeature('default', 'f')).rejects.toMatchObject({
+      name: 'UnleashError',
+      code: 'unleash_bad_response',
+    });
   });
 
   it('encodes names into the path', async () => {

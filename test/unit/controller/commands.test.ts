@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../src/errors/conflict-error.js';
-import { NotFoundError } from '../../../src/errors/not-found-error.js';
 import { ValidationError } from '../../../src/errors/validation-error.js';
 import type { CommandKind } from '../../../src/rollout/command.js';
 import type { Phase } from '../../../src/rollout/rollout-state.js';
@@ -75,12 +73,12 @@ const TABLE: Record<Phase, Record<Exclude<CommandKind, 'alert'>, Expected>> = {
 describe('commands in every phase', () => {
   for (const [phase, row] of Object.entries(TABLE) as [Phase, Record<string, Expected>][]) {
     for (const [kind, expected] of Object.entries(row)) {
-      it(`${kind} in ${phase} -> ${expected === C ? 'ConflictError' : `${expected.phase} at ${expected.percentage} %`}`, async () => {
+      it(`${kind} in ${phase} -> ${expected === C ? 'RequestError conflict' : `${expected.phase} at ${expected.percentage} %`}`, async () => {
         const h = await inPhase(phase);
         const auditBefore = (await h.store.readAudit()).length;
         const submit = h.scheduler.submitCommand({ rollout: 'mfa-staff', kind: kind as CommandKind, ...by });
         if (expected === C) {
-          await expect(submit).rejects.toBeInstanceOf(ConflictError);
+          await expect(submit).rejects.toMatchObject({ name: 'RequestError', code: 'conflict' });
           await expect(submit).rejects.toThrow(
             new RegExp(`cannot ${kind} rollout mfa-staff in phase ${phase}`),
           );
@@ -107,11 +105,11 @@ describe('command validation', () => {
     ).rejects.toBeInstanceOf(ValidationError);
   });
 
-  it('answers an unknown rollout with NotFoundError', async () => {
+  it('answers an unknown rollout with RequestError not_found', async () => {
     const h = await inPhase('ramping');
-    await expect(
-      h.controller.submitCommand({ rollout: 'nope', kind: 'pause', ...by }),
-    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(h.controller.submitCommand({ rollout: 'nope', kind: 'pause', ...by })).rejects.toMatchObject(
+      { name: 'RequestError', code: 'not_found' },
+    );
   });
 
   it('rejects (and audits) a queued command that the phase no longer allows when it is applied', async () => {

@@ -5,8 +5,6 @@ import { MfaEnrollments, totpFor } from '../../../src/demo/login-service/mfa-enr
 import { MfaInterceptor } from '../../../src/demo/login-service/mfa-interceptor.js';
 import { sessionAccepted } from '../../../src/demo/login-service/session-policy.js';
 import { type Session, TokenStore } from '../../../src/demo/login-service/token-store.js';
-import { TokenStoreCorruptError } from '../../../src/errors/token-store-corrupt-error.js';
-import { UnknownFaultError } from '../../../src/errors/unknown-fault-error.js';
 import { ManualClock } from '../../../src/time/manual-clock.js';
 
 const session = (userId: string, mfa = false): Session => ({
@@ -20,7 +18,9 @@ const session = (userId: string, mfa = false): Session => ({
 describe('fault switches', () => {
   it('parses known names and lists the valid ones for an unknown name', () => {
     expect(parseFaultName('logout-loop')).toBe('logout-loop');
-    expect(() => parseFaultName('token-purg', '--fault')).toThrow(UnknownFaultError);
+    expect(() => parseFaultName('token-purg', '--fault')).toThrow(
+      expect.objectContaining({ name: 'DemoError', code: 'unknown_fault' }),
+    );
     expect(() => parseFaultName('token-purg', '--fault')).toThrow(
       '--fault: unknown fault "token-purg"; valid faults: token-purge, interceptor-crash, logout-loop, enrollment-crossbind',
     );
@@ -53,7 +53,9 @@ describe('token store', () => {
     const token = store.create(session('user-1'));
     store.purge();
     expect(store.size).toBe(0);
-    expect(() => store.create(session('user-2'))).toThrow(TokenStoreCorruptError);
+    expect(() => store.create(session('user-2'))).toThrow(
+      expect.objectContaining({ name: 'DemoError', code: 'token_store_corrupt' }),
+    );
     expect(() => store.find(token)).toThrow(/store key has 0 bytes/);
     store.repair();
     expect(store.find(token)).toBeUndefined();

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { leaderLine } from '../../../src/cli/status.js';
-import { FencedError } from '../../../src/errors/fenced-error.js';
 import { LeaderGatedFlagBackend } from '../../../src/leader/leader-gated-flag-backend.js';
 import { SoleLeadership } from '../../../src/leader/sole-leadership.js';
 import { makeHarness, testSpec } from '../../support/controller-harness.js';
@@ -31,7 +30,7 @@ describe('LeaderGatedFlagBackend', () => {
     const flag = testSpec().flag;
     const sole = new SoleLeadership('r1');
     const gated = new LeaderGatedFlagBackend(h.embedded, sole);
-    await expect(gated.setRollout(flag, 5)).rejects.toBeInstanceOf(FencedError);
+    await expect(gated.setRollout(flag, 5)).rejects.toMatchObject({ name: 'StoreError', code: 'fenced' });
     await expect(gated.disable(flag)).rejects.toThrow(
       'replica r1 is not the leader; it may not disable a flag',
     );
@@ -39,7 +38,7 @@ describe('LeaderGatedFlagBackend', () => {
     expect(await gated.setRollout(flag, 5)).toMatchObject({ enabled: true, percentage: 5 });
     await sole.stop();
     expect(await gated.getRollout(flag)).toMatchObject({ enabled: true, percentage: 5 });
-    await expect(gated.setRollout(flag, 25)).rejects.toBeInstanceOf(FencedError);
+    await expect(gated.setRollout(flag, 25)).rejects.toMatchObject({ name: 'StoreError', code: 'fenced' });
   });
 });
 

@@ -1,6 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { UnsupportedQueryError } from '../../../src/errors/unsupported-query-error.js';
 import { ValidationError } from '../../../src/errors/validation-error.js';
 import type { CountQuery } from '../../../src/metric-sources/metric-source.js';
 import { ScrapeMetricSource } from '../../../src/metric-sources/scrape/scrape-metric-source.js';
@@ -278,6 +277,6 @@ describe('ScrapeMetricSource scalars', () => {
     expect(idle.kind === 'no-data' && idle.reason).toContain('0/0');
     await expect(
       src.scalar({ kind: 'promql', query: 'up', rollout: 'r' }, 1_000, clock.now()),
-    ).rejects.toThrow(UnsupportedQueryError);
+    ).rejects.toMatchObject({ name: 'MetricSourceError', code: 'unsupported_query' });
   });
 });

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { newRollout } from '../../../src/controller/new-rollout.js';
-import { ConflictError } from '../../../src/errors/conflict-error.js';
-import { StaleStateError } from '../../../src/errors/stale-state-error.js';
 import { MemoryStore } from '../../../src/sim/memory-store.js';
 import { loadFixture } from './sim-helpers.js';
 
@@ -13,7 +11,10 @@ describe('MemoryStore honours the Store contract', () => {
     const store = new MemoryStore();
     const { state, audit } = newRollout(spec, 'test', at);
     await store.createRollout(state, [audit]);
-    await expect(store.createRollout(state, [])).rejects.toBeInstanceOf(ConflictError);
+    await expect(store.createRollout(state, [])).rejects.toMatchObject({
+      name: 'RequestError',
+      code: 'conflict',
+    });
     const loaded = await store.getRollout(spec.name);
     if (!loaded) throw new Error('missing');
     const saved = await store.saveRollout(
@@ -24,7 +25,7 @@ describe('MemoryStore honours the Store contract', () => {
     expect(saved.audit.map((e) => e.seq)).toEqual([2, 3]);
     await expect(
       store.saveRollout(loaded, { expectedVersion: loaded.version, audit: [] }),
-    ).rejects.toBeInstanceOf(StaleStateError);
+    ).rejects.toMatchObject({ name: 'StoreError', code: 'stale_state' });
     expect((await store.readAudit({ afterSeq: 1, limit: 1 })).map((e) => e.seq)).toEqual([2]);
   });
 

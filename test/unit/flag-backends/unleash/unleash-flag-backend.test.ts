@@ -1,8 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FlagWriteUnconfirmedError } from '../../../../src/errors/flag-write-unconfirmed-error.js';
-import { UnleashNotFoundError } from '../../../../src/errors/unleash-not-found-error.js';
-import { UnleashServerError } from '../../../../src/errors/unleash-server-error.js';
-import { UnleashUnauthorizedError } from '../../../../src/errors/unleash-unauthorized-error.js';
+import { UnleashError } from '../../../../src/errors/unleash-error.js';
 import {
   rampartStrategyTitle,
   UnleashFlagBackend,
@@ -156,7 +153,7 @@ describe('UnleashFlagBackend', () => {
     expect(env?.strategies.map((s) => s.title)).toEqual(['rampart:mfa-staff-login', 'qa']);
   });
 
-  it('throws FlagWriteUnconfirmedError when the read-back differs from the write', async () => {
+  it('throws flag_write_unconfirmed when the read-back differs from the write', async () => {
     await backend.setRollout(flag, 5);
     const realGet = api.getFeature.bind(api);
     let reads = 0;
@@ -170,8 +167,8 @@ describe('UnleashFlagBackend', () => {
       return feature;
     };
     const error = await backend.setRollout(flag, 25).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FlagWriteUnconfirmedError);
-    expect((error as FlagWriteUnconfirmedError).actual.percentage).toBe(7);
+    expect(error).toMatchObject({ name: 'UnleashError', code: 'flag_write_unconfirmed' });
+    expect((error as UnleashError).message).toMatch(/read back enabled=true percentage=7$/);
   });
 
   it('names the missing environment and lists the known ones', async () => {
@@ -183,7 +180,10 @@ describe('UnleashFlagBackend', () => {
 
   it('fails with a not-found error when the project does not exist', async () => {
     const other = flagRefSchema.parse({ backend: 'unleash', name: 'f', project: 'nope' });
-    await expect(backend.setRollout(other, 1)).rejects.toBeInstanceOf(UnleashNotFoundError);
+    await expect(backend.setRollout(other, 1)).rejects.toMatchObject({
+      name: 'UnleashError',
+      code: 'unleash_not_found',
+    });
   });
 
   it('tolerates a concurrent creation of the flag (409 on create)', async () => {
@@ -209,12 +209,18 @@ describe('UnleashFlagBackend', () => {
   });
 
   it('passes typed transport errors through', async () => {
-    api.failNext('getFeature', new UnleashUnauthorizedError(api.url, 401));
+    api.failNext('getFeature', UnleashError.unauthorized(api.url, 401));
     await expect(backend.getRollout(flag)).rejects.toThrow(
       /admin token rejected by Unleash at http:\/\/unleash.test.*UNLEASH_ADMIN_TOKEN/,
     );
-    api.failNext('setEnvironmentEnabled', new UnleashServerError('boom', api.url, 503));
-    await expect(backend.setRollout(flag, 1)).rejects.toBeInstanceOf(UnleashServerError);
+    api.failNext(
+      'setEnvironmentEnabled',
+      new UnleashError('unleash_server_error', 'boom', api.url, { status: 503 }),
+    );
+    await expect(backend.setRollout(flag, 1)).rejects.toMatchObject({
+      name: 'UnleashError',
+      code: 'unleash_server_error',
+    });
     // The strategy was created before the failed switch-on, so a retry only switches on.
     api.calls.length = 0;
     expect(await backend.setRollout(flag, 1)).toMatchObject({ enabled: true, percentage: 1 });
