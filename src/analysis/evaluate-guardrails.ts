@@ -1,5 +1,5 @@
 import type { Guardrail, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
-import { alphaPerTest, comparativeSteps } from './alpha.js';
+import { alphaPerTest } from './alpha.js';
 import { evaluateCompare } from './evaluate-compare.js';
 import { evaluateRate } from './evaluate-rate.js';
 import { evaluateSrm } from './evaluate-srm.js';
@@ -7,8 +7,7 @@ import { evaluatePromql, evaluateThreshold } from './evaluate-threshold.js';
 import { evaluateZero } from './evaluate-zero.js';
 import type { GuardrailInput } from './guardrail-input.js';
 import { makeVerdict } from './make-verdict.js';
-import { plannedRunSamples, plannedSamples } from './planned-sample.js';
-import type { RolloutStep, StepContext } from './step-context.js';
+import { type RolloutStep, type StepContext, stepContext } from './step-context.js';
 import type { Verdict } from './verdict.js';
 
 /** One guardrail with its input; a mismatched kind is a wiring bug reported as an `error` verdict. */
@@ -49,24 +48,9 @@ export function evaluateGuardrails(
   inputs: readonly GuardrailInput[],
   ctx: RolloutStep,
 ): Verdict[] {
-  const step: StepContext = {
-    ...ctx,
-    plannedSamples: plannedSamples(spec),
-    plannedRunSamples: plannedRunSamples(spec),
-    comparativeSteps: comparativeSteps(spec),
-    nextStepRemovesControl: nextStepRemovesControl(spec.steps, ctx.stepIndex),
-  };
+  const step = stepContext(spec, ctx);
   const alpha = alphaPerTest(spec);
   return spec.guardrails.map((g, i) => evaluateGuardrail(g, inputs[i], step, alpha));
-}
-
-/**
- * Whether moving on from `stepIndex` leaves no control arm: the next step is the last one (the schema
- * makes it 100 %) or is 100 % itself. False at the last step, where there is nothing to move to.
- */
-export function nextStepRemovesControl(steps: readonly number[], stepIndex: number): boolean {
-  const next = steps[stepIndex + 1];
-  return next !== undefined && (next >= 100 || stepIndex + 1 === steps.length - 1);
 }
 
 function mismatch(g: Guardrail): Verdict {
