@@ -7,10 +7,10 @@ import {
   spendsAlpha,
   splitTestAlpha,
 } from '../../../src/analysis/alpha.js';
-import { evaluateGuardrails } from '../../../src/analysis/evaluate-guardrails.js';
 import type { GuardrailInput } from '../../../src/analysis/guardrail-input.js';
 import { plannedRunSamples, plannedSamples } from '../../../src/analysis/planned-sample.js';
 import { nextStepRemovesControl } from '../../../src/analysis/step-context.js';
+import { evaluateGuardrails } from '../../../src/guardrails/evaluate-guardrails.js';
 import { rolloutSpecSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import { arms, ok } from './guardrail-fixtures.js';
 
