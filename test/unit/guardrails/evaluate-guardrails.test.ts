@@ -12,7 +12,7 @@ import { plannedRunSamples, plannedSamples } from '../../../src/analysis/planned
 import { nextStepRemovesControl } from '../../../src/analysis/step-context.js';
 import { evaluateGuardrails } from '../../../src/guardrails/evaluate-guardrails.js';
 import { rolloutSpecSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
-import { arms, ok } from './guardrail-fixtures.js';
+import { arms, ok } from '../analysis/guardrail-fixtures.js';
 
 const spec = rolloutSpecSchema.parse({
   apiVersion: 'rampart/v1',
