@@ -1,6 +1,7 @@
 import type { GuardrailInput } from '../analysis/guardrail-input.js';
 import type { StepContext } from '../analysis/step-context.js';
 import type { Verdict } from '../analysis/verdict.js';
+import type { MetricSourceType } from '../metric-sources/metric-source-config.js';
 import type { Guardrail, GuardrailOf } from '../rollout-spec/rollout-spec-schema.js';
 import type { GuardrailQuery, QueryAnswer, RolloutScope } from './guardrail-query.js';
 import type { CheckResult, PeerCheckSet, PeerContext } from './peer-check.js';
@@ -46,6 +47,11 @@ export interface GuardrailKind<K extends Guardrail['kind']> {
   failed(g: GuardrailOf<K>, reason: string): InputOf<K>;
   /** The pure verdict at this tick; `alpha` is the guardrail's share of the spec's false-rollback budget. */
   evaluate(g: GuardrailOf<K>, input: InputOf<K>, step: StepContext, alpha: number): Verdict;
+  /**
+   * The metric-source types that can answer its queries, and what to tell a user whose rampart uses
+   * another; absent: every type. Checked when the specs are loaded, before any rollout runs.
+   */
+  sources?: { types: readonly MetricSourceType[]; why: string };
   /** How a peer tool (Flagger, Argo) would check the guardrail; absent: the peers have no equivalent. */
   peer?: {
     /** The smallest check set that includes this check (`all` for comparisons). */

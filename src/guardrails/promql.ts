@@ -18,4 +18,5 @@ export const promqlKind: GuardrailKind<'promql'> = {
   input: (_g, answers) => ({ kind: 'promql', value: answerOf(answers, 'value')?.value ?? MISSING }),
   failed: (_g, reason) => ({ kind: 'promql', value: { status: 'error', reason } }),
   evaluate: (g, input) => evaluatePromql(g, input),
+  sources: { types: ['prometheus'], why: 'raw promql guardrails need the prometheus metric source' },
 };
