@@ -1,6 +1,5 @@
 import { evaluatePromql } from '../analysis/evaluate-threshold.js';
-import type { GuardrailKind } from './guardrail-kind.js';
-import { stepWindow } from './guardrail-kind.js';
+import { type GuardrailKind, stepWindow } from './guardrail-kind.js';
 import { answerOf, MISSING } from './guardrail-query.js';
 
 /** `promql`: a raw PromQL expression over its own window ending now. No peer check: the simulator has no PromQL. */

@@ -1,7 +1,6 @@
 import { evaluateRate } from '../analysis/evaluate-rate.js';
 import type { Measured } from '../analysis/guardrail-input.js';
-import type { GuardrailKind } from './guardrail-kind.js';
-import { stepWindow } from './guardrail-kind.js';
+import { type GuardrailKind, stepWindow } from './guardrail-kind.js';
 import { countQuery, countsOf } from './guardrail-query.js';
 import { peerNoData } from './peer-check.js';
 

@@ -2,8 +2,7 @@ import { evaluateThreshold } from '../analysis/evaluate-threshold.js';
 import type { Measured } from '../analysis/guardrail-input.js';
 import { UnsupportedQueryError } from '../errors/unsupported-query-error.js';
 import type { ScalarQuery } from '../metric-sources/metric-source.js';
-import type { GuardrailKind } from './guardrail-kind.js';
-import { stepWindow } from './guardrail-kind.js';
+import { type GuardrailKind, stepWindow } from './guardrail-kind.js';
 import { answerOf, MISSING } from './guardrail-query.js';
 
 /** `threshold`: a ratio or scalar over its own window ending now, within [min, max]. */
