@@ -11,9 +11,10 @@ export interface CheckResult {
 
 /**
  * Which of the rollout's guardrails a peer checks.
- * - `limits` (SCENARIOS.md: "using the rollout's threshold guardrails"): the fixed-limit guardrails,
- *   what a Flagger thresholdRange or an Argo successCondition expresses: `threshold`, and `zero` (a
- *   threshold with max 0; counting it is generous to the peers, the literal reading has `threshold` only).
+ * - `limits` (the peers configured with the rollout's threshold guardrails): the fixed-limit
+ *   guardrails, what a Flagger thresholdRange or an Argo successCondition expresses: `threshold`, and
+ *   `zero` (a threshold with max 0; counting it is generous to the peers, the literal reading has
+ *   `threshold` only).
  * - `all`: also `compare` and `rate`, each turned into a per-interval check a user could write as a
  *   custom metric template (treatment against control, no sequential test): what a naive translation
  *   of rampart's comparisons does at low traffic.
