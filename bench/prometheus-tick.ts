@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { guardrailQueries } from '../src/metric-sources/guardrail-queries.js';
+import { guardrailQueries } from '../src/guardrails/registry.js';
 import type { MetricSource } from '../src/metric-sources/metric-source.js';
 import { prometheusSourceConfigSchema } from '../src/metric-sources/metric-source-config.js';
 import {

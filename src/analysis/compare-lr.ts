@@ -1,4 +1,4 @@
-import type { CompareBound, CompareCounts } from './compare-test.js';
+import type { CompareBound, CompareCounts } from './compare-wald.js';
 import { csMultiplier } from './confidence-sequence.js';
 import { restrictedProportions } from './farrington-manning.js';
 

@@ -1,9 +1,9 @@
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import { alphaPerTest, comparativeSteps, splitTestAlpha } from './alpha.js';
 import { lrCompareUpper, STEP_TEST_PLANNED_SAMPLES } from './compare-lr.js';
-import { type CompareCounts, stratifiedCompareUpper } from './compare-test.js';
-import { nextStepRemovesControl } from './evaluate-guardrails.js';
+import { type CompareCounts, stratifiedCompareUpper } from './compare-wald.js';
 import { plannedRunSamples } from './planned-sample.js';
+import { nextStepRemovesControl } from './step-context.js';
 
 /** What one step of a rollout can see with the given traffic (output of `rampart plan --traffic`). */
 export interface StepPower {

@@ -1,3 +1,7 @@
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
+import { comparativeSteps } from './alpha.js';
+import { plannedRunSamples, plannedSamples } from './planned-sample.js';
+
 /** Where the rollout stands when its guardrails are judged. */
 export interface RolloutStep {
   /** Index into spec.steps. */
@@ -11,7 +15,7 @@ export interface RolloutStep {
   sinceStepStartMs?: number;
 }
 
-/** What an evaluator needs to know about the step, derived from the spec by evaluateGuardrails. */
+/** What an evaluator needs to know about the step, derived from the spec by stepContext. */
 export interface StepContext extends RolloutStep {
   /** N* of the current-step sequences: their tightest treatment sample (see plannedSamples). */
   plannedSamples: number;
@@ -24,4 +28,24 @@ export interface StepContext extends RolloutStep {
    * step until they have shown non-inferiority, because after it nothing can detect a harm any more.
    */
   nextStepRemovesControl: boolean;
+}
+
+/** The StepContext of `ctx`: N* and the alpha split come from the spec, the same for every guardrail. */
+export function stepContext(spec: RolloutSpec, ctx: RolloutStep): StepContext {
+  return {
+    ...ctx,
+    plannedSamples: plannedSamples(spec),
+    plannedRunSamples: plannedRunSamples(spec),
+    comparativeSteps: comparativeSteps(spec),
+    nextStepRemovesControl: nextStepRemovesControl(spec.steps, ctx.stepIndex),
+  };
+}
+
+/**
+ * Whether moving on from `stepIndex` leaves no control arm: the next step is the last one (the schema
+ * makes it 100 %) or is 100 % itself. False at the last step, where there is nothing to move to.
+ */
+export function nextStepRemovesControl(steps: readonly number[], stepIndex: number): boolean {
+  const next = steps[stepIndex + 1];
+  return next !== undefined && (next >= 100 || stepIndex + 1 === steps.length - 1);
 }

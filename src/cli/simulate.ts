@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
+import { PEER_CHECK_SETS, type PeerCheckSet } from '../guardrails/peer-check.js';
 import { parseDuration } from '../rollout-spec/duration.js';
 import { loadScenario } from '../sim/load-scenario.js';
 import { MemoryStore } from '../sim/memory-store.js';
-import { PEER_CHECK_SETS, type PeerCheckSet } from '../sim/peer-rules/peer-checks.js';
 import { plotSvg } from '../sim/plot-svg.js';
 import { type RunOptions, runScenario } from '../sim/run-scenario.js';
 import { RULES, type RuleName, type SimResult, summarize } from '../sim/sim-result.js';

@@ -1,4 +1,5 @@
 import type { Issue } from '../errors/validation-error.js';
+import { guardrailKind } from '../guardrails/registry.js';
 import type { LoadedSpec } from '../rollout-spec/load-spec-files.js';
 import type { RuntimeConfig } from './resolve-config.js';
 
@@ -24,13 +25,16 @@ export function checkSpecReferences(specs: readonly LoadedSpec[], runtime: Runti
         });
       }
     }
-    const promql = spec.guardrails.find((g) => g.kind === 'promql');
-    if (promql && runtime.metricSource.type !== 'prometheus') {
+    const type = runtime.metricSource.type;
+    for (const g of spec.guardrails) {
+      const sources = guardrailKind(g.kind).sources;
+      if (sources === undefined || sources.types.includes(type)) continue;
       issues.push({
         source,
-        path: `guardrails.${promql.name}`,
-        message: `raw promql guardrails need the prometheus metric source; this rampart uses ${runtime.metricSource.type}`,
+        path: `guardrails.${g.name}`,
+        message: `${sources.why}; this rampart uses ${type}`,
       });
+      break; // one such issue per spec: the fix (another metric source) is the same for all
     }
   }
   return issues;

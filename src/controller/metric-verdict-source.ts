@@ -1,21 +1,11 @@
-import { evaluateGuardrails } from '../analysis/evaluate-guardrails.js';
-import type { ArmCounts, GuardrailInput, Measured } from '../analysis/guardrail-input.js';
+import type { GuardrailInput, Measured } from '../analysis/guardrail-input.js';
 import type { Verdict } from '../analysis/verdict.js';
-import { type GuardrailQuery, guardrailQueries } from '../metric-sources/guardrail-queries.js';
+import { evaluateGuardrails } from '../guardrails/evaluate-guardrails.js';
+import type { GuardrailQuery, QueryAnswer } from '../guardrails/guardrail-query.js';
+import { guardrailKind } from '../guardrails/registry.js';
 import type { MetricSource, NoData, ScalarValue, VariantCounts } from '../metric-sources/metric-source.js';
 import type { Guardrail } from '../rollout-spec/rollout-spec-schema.js';
 import type { VerdictRequest, VerdictSource } from './verdict-source.js';
-
-/** The answer to one query, as the analysis sees it, plus variant values the spec does not know. */
-interface Answer {
-  role: GuardrailQuery['role'];
-  counts?: Measured<ArmCounts>;
-  /** treatment + control + unknown variants (for `zero`, which must see every user). */
-  sum?: Measured<number>;
-  value?: Measured<number>;
-  events?: Measured<number | undefined>;
-  unknown: string[];
-}
 
 /** A closed window of an earlier step of the run: one stratum of the cumulative tests. */
 interface PastWindow {
@@ -33,21 +23,16 @@ const PAST_SETTLED_MS = 60_000;
 /**
  * Verdicts from a metric source: builds each guardrail's queries from the spec, runs all of them
  * concurrently, turns answers, NoData and thrown errors into measurements, and lets the pure
- * analysis judge. Never throws. Windows per kind:
- * - `compare`, `rate`: the current step since its start, plus each earlier step of the run as its
- *   own window [start_k, start_k+1) (a stratum). Earlier windows never change, so their answers are
- *   cached per rollout run and the queries per tick stay flat as the ramp goes on.
- * - `srm`: the current step from `settle` after its start (before that it is not queried and the
- *   analysis says it is settling): the split under test is the current one, so it stays per step.
- * - `zero`: since the run's first step. Stricter than since the step start (an event that became
- *   visible only after a step change, e.g. across a scrape gap, is still seen), and any increase
- *   fails anyway, so a longer window costs nothing on a healthy rollout; a person's resume starts a
- *   new run, which is how a known, accepted event is cleared.
- * - `threshold`, `promql`: their own window ending now.
+ * analysis judge. Never throws. Each kind places its current window (GuardrailKind.window: the
+ * step since its start, srm after its settle time, zero since the run's first step; scalars have
+ * their own window ending now). Kinds with cumulative tests (GuardrailKind.withEarlier: compare,
+ * rate) also get each earlier step of the run as its own window [start_k, start_k+1) (a stratum).
+ * Earlier windows never change, so their answers are cached per rollout run and the queries per
+ * tick stay flat as the ramp goes on.
  */
 export class MetricVerdictSource implements VerdictSource {
   /** Answers of past windows per rollout, for its current run only. */
-  private readonly past = new Map<string, { run: string; answers: Map<string, Answer> }>();
+  private readonly past = new Map<string, { run: string; answers: Map<string, QueryAnswer> }>();
 
   constructor(private readonly source: MetricSource) {}
 
@@ -92,38 +77,28 @@ export class MetricVerdictSource implements VerdictSource {
     req: VerdictRequest,
     windows: readonly PastWindow[],
   ): Promise<{ input: GuardrailInput; unknown: string[] }> {
+    const kind = guardrailKind(g.kind);
     let queries: GuardrailQuery[];
     try {
-      queries = guardrailQueries(req.spec, g);
+      queries = kind.queries(req.spec, g);
     } catch (error) {
-      return { input: allFailed(g, message(error)), unknown: [] };
-    }
-    let since = req.stepStartedAt;
-    if (g.kind === 'srm') {
-      since = new Date(req.stepStartedAt.getTime() + g.srm.settle);
-      if (since.getTime() > req.now.getTime()) {
-        const settling: Measured<never> = { status: 'no-data', reason: 'settling after the step change' };
-        return { input: { kind: 'srm', exposures: settling }, unknown: [] };
-      }
+      return { input: kind.failed(g, message(error)), unknown: [] };
     }
     const runStart = req.stepStarts?.[0]?.at;
-    if (g.kind === 'zero' && runStart && runStart.getTime() < since.getTime()) since = runStart;
-    const answers = await Promise.all(queries.map((q) => this.ask(q, since, req.now)));
-    const input = inputOf(g, answers);
-    if ((input.kind === 'compare' || input.kind === 'rate') && windows.length > 0) {
+    const current = kind.window(g, { stepStartedAt: req.stepStartedAt, runStart, now: req.now });
+    if ('notYet' in current) return { input: current.notYet, unknown: [] };
+    const answers = await Promise.all(queries.map((q) => this.ask(q, current.since, req.now)));
+    let input = kind.input(g, answers);
+    if (kind.withEarlier && windows.length > 0) {
       const strata = await Promise.all(
         windows.map((w) => Promise.all(queries.map((q) => this.askPast(q, w, req)))),
       );
-      if (input.kind === 'compare') {
-        input.earlier = strata.map((a) => ({ good: countsOf(a, 'good'), total: countsOf(a, 'total') }));
-      } else {
-        input.earlier = strata.map((a) => ({ events: countsOf(a, 'events'), per: countsOf(a, 'per') }));
-      }
+      input = kind.withEarlier(input, strata);
     }
     return { input, unknown: answers.flatMap((a) => a.unknown) };
   }
 
-  private async askPast(q: GuardrailQuery, w: PastWindow, req: VerdictRequest): Promise<Answer> {
+  private async askPast(q: GuardrailQuery, w: PastWindow, req: VerdictRequest): Promise<QueryAnswer> {
     const cache = this.past.get(req.spec.name)?.answers;
     const key = `${w.stepIndex}|${w.since.toISOString()}|${w.until.toISOString()}|${JSON.stringify(q.query)}`;
     const hit = cache?.get(key);
@@ -135,7 +110,7 @@ export class MetricVerdictSource implements VerdictSource {
     return a;
   }
 
-  private async ask(q: GuardrailQuery, since: Date, until: Date): Promise<Answer> {
+  private async ask(q: GuardrailQuery, since: Date, until: Date): Promise<QueryAnswer> {
     try {
       if (q.type === 'counts') {
         return fromCounts(q, await this.source.counts(q.query, since, until));
@@ -148,11 +123,7 @@ export class MetricVerdictSource implements VerdictSource {
   }
 }
 
-function countsOf(answers: readonly Answer[], role: Answer['role']): Measured<ArmCounts> {
-  return answers.find((a) => a.role === role)?.counts ?? MISSING;
-}
-
-function fromCounts(q: GuardrailQuery, r: VariantCounts | NoData): Answer {
+function fromCounts(q: GuardrailQuery, r: VariantCounts | NoData): QueryAnswer {
   if (r.kind === 'no-data') {
     const m: Measured<never> = { status: 'no-data', reason: r.reason };
     return { role: q.role, counts: m, sum: m, unknown: [] };
@@ -167,7 +138,7 @@ function fromCounts(q: GuardrailQuery, r: VariantCounts | NoData): Answer {
   };
 }
 
-function fromScalar(q: GuardrailQuery, r: ScalarValue | NoData): Answer {
+function fromScalar(q: GuardrailQuery, r: ScalarValue | NoData): QueryAnswer {
   if (r.kind === 'no-data') {
     const m: Measured<never> = { status: 'no-data', reason: r.reason };
     return { role: q.role, value: m, events: m, unknown: [] };
@@ -182,53 +153,6 @@ function fromScalar(q: GuardrailQuery, r: ScalarValue | NoData): Answer {
 
 function metricOf(q: GuardrailQuery): string {
   return 'metric' in q.query ? q.query.metric : 'query';
-}
-
-const MISSING: Measured<never> = { status: 'error', reason: 'query not built' };
-
-function inputOf(g: Guardrail, answers: Answer[]): GuardrailInput {
-  const by = (role: Answer['role']) => answers.find((a) => a.role === role);
-  switch (g.kind) {
-    case 'compare':
-      return { kind: 'compare', good: by('good')?.counts ?? MISSING, total: by('total')?.counts ?? MISSING };
-    case 'rate':
-      return { kind: 'rate', events: by('events')?.counts ?? MISSING, per: by('per')?.counts ?? MISSING };
-    case 'zero':
-      return { kind: 'zero', increase: by('increase')?.sum ?? MISSING };
-    case 'srm':
-      return { kind: 'srm', exposures: by('exposures')?.counts ?? MISSING };
-    case 'threshold':
-      return {
-        kind: 'threshold',
-        value: by('value')?.value ?? MISSING,
-        events: by('value')?.events ?? MISSING,
-      };
-    case 'promql':
-      return { kind: 'promql', value: by('value')?.value ?? MISSING };
-    default:
-      return g satisfies never;
-  }
-}
-
-/** Every measurement of the guardrail failed the same way (e.g. its queries could not be built). */
-function allFailed(g: Guardrail, reason: string): GuardrailInput {
-  const m: Measured<never> = { status: 'error', reason };
-  switch (g.kind) {
-    case 'compare':
-      return { kind: 'compare', good: m, total: m };
-    case 'rate':
-      return { kind: 'rate', events: m, per: m };
-    case 'zero':
-      return { kind: 'zero', increase: m };
-    case 'srm':
-      return { kind: 'srm', exposures: m };
-    case 'threshold':
-      return { kind: 'threshold', value: m, events: m };
-    case 'promql':
-      return { kind: 'promql', value: m };
-    default:
-      return g satisfies never;
-  }
 }
 
 function message(error: unknown): string {

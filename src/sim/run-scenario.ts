@@ -1,6 +1,7 @@
 import { Controller } from '../controller/controller.js';
 import { MetricVerdictSource } from '../controller/metric-verdict-source.js';
 import type { VerdictSource } from '../controller/verdict-source.js';
+import type { PeerCheckSet } from '../guardrails/peer-check.js';
 import type { Notification, Notifier } from '../notify/notifier.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import type { Store } from '../store/store.js';
@@ -8,7 +9,6 @@ import { ManualClock } from '../time/manual-clock.js';
 import type { Scenario } from './parse-scenario.js';
 import { ArgoRule } from './peer-rules/argo-rule.js';
 import { FlaggerRule } from './peer-rules/flagger-rule.js';
-import type { PeerCheckSet } from './peer-rules/peer-checks.js';
 import type { PeerRule } from './peer-rules/peer-rule.js';
 import { PeerVerdictSource } from './peer-rules/peer-verdict-source.js';
 import type { Fault } from './scenario-schema.js';

@@ -1,11 +1,11 @@
 import { alphaPerTest, comparativeSteps, splitTestAlpha, type TestAlphas } from '../../src/analysis/alpha.js';
 import { lrCompareCrosses, STEP_TEST_PLANNED_SAMPLES } from '../../src/analysis/compare-lr.js';
-import { evaluateGuardrails } from '../../src/analysis/evaluate-guardrails.js';
-import { stratifiedRateLower } from '../../src/analysis/evaluate-rate.js';
 import { srmStatistic } from '../../src/analysis/evaluate-srm.js';
 import type { GuardrailInput } from '../../src/analysis/guardrail-input.js';
 import { plannedRunSamples, plannedSamples } from '../../src/analysis/planned-sample.js';
+import { stratifiedRateLower } from '../../src/analysis/rate-log-ratio.js';
 import type { Verdict } from '../../src/analysis/verdict.js';
+import { evaluateGuardrails } from '../../src/guardrails/evaluate-guardrails.js';
 import type { Guardrail, RolloutSpec } from '../../src/rollout-spec/rollout-spec-schema.js';
 import { binomial, poisson } from '../support/seeded-random.js';
 

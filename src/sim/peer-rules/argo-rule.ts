@@ -1,4 +1,4 @@
-import type { CheckResult } from './peer-checks.js';
+import type { CheckResult } from '../../guardrails/peer-check.js';
 import type { PeerDecision, PeerRule } from './peer-rule.js';
 
 /**

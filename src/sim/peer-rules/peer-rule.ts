@@ -1,4 +1,4 @@
-import type { CheckResult } from './peer-checks.js';
+import type { CheckResult } from '../../guardrails/peer-check.js';
 
 /** What a peer tool's decision rule says after its latest check. */
 export interface PeerDecision {

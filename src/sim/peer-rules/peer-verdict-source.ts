@@ -1,7 +1,8 @@
 import type { Verdict } from '../../analysis/verdict.js';
 import type { VerdictRequest, VerdictSource } from '../../controller/verdict-source.js';
+import type { PeerCheckSet } from '../../guardrails/peer-check.js';
 import type { MetricSource } from '../../metric-sources/metric-source.js';
-import { type PeerCheckSet, runPeerChecks } from './peer-checks.js';
+import { runPeerChecks } from './peer-checks.js';
 import type { PeerRule } from './peer-rule.js';
 
 /**

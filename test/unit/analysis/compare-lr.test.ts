@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lrCompareCrosses, lrCompareUpper } from '../../../src/analysis/compare-lr.js';
-import { stratifiedCompareUpper } from '../../../src/analysis/compare-test.js';
+import { stratifiedCompareUpper } from '../../../src/analysis/compare-wald.js';
 import { csMultiplier } from '../../../src/analysis/confidence-sequence.js';
 
 /**

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCompare } from '../../../src/analysis/evaluate-compare.js';
-import { evaluateGuardrail } from '../../../src/analysis/evaluate-guardrails.js';
 import { evaluateRate } from '../../../src/analysis/evaluate-rate.js';
 import { evaluateSrm } from '../../../src/analysis/evaluate-srm.js';
 import { evaluatePromql, evaluateThreshold } from '../../../src/analysis/evaluate-threshold.js';
 import { evaluateZero } from '../../../src/analysis/evaluate-zero.js';
 import type { GuardrailInput, Measured } from '../../../src/analysis/guardrail-input.js';
 import type { Verdict } from '../../../src/analysis/verdict.js';
+import { evaluateGuardrail } from '../../../src/guardrails/evaluate-guardrails.js';
 import {
   ALPHA,
   arms,

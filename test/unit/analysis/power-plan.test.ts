@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alphaPerTest, comparativeSteps, splitTestAlpha } from '../../../src/analysis/alpha.js';
 import { lrCompareUpper } from '../../../src/analysis/compare-lr.js';
-import { stratifiedCompareUpper } from '../../../src/analysis/compare-test.js';
+import { stratifiedCompareUpper } from '../../../src/analysis/compare-wald.js';
 import { planPower } from '../../../src/analysis/power-plan.js';
 import { simSpec } from '../../support/sim-spec.js';
 

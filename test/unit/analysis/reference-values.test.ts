@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chiSquare1Sf } from '../../../src/analysis/chi-square.js';
-import { stratifiedCompareUpper } from '../../../src/analysis/compare-test.js';
+import { stratifiedCompareUpper } from '../../../src/analysis/compare-wald.js';
 import { csMultiplier } from '../../../src/analysis/confidence-sequence.js';
 import { srmStatistic } from '../../../src/analysis/evaluate-srm.js';
 import { sprtExpectedSampleSize } from '../../../src/analysis/sprt.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guardrailQueries } from '../../../src/metric-sources/guardrail-queries.js';
+import { guardrailQueries } from '../../../src/guardrails/registry.js';
 import {
   compileCountQuery,
   compileScalarQuery,

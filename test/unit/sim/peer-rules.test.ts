@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import type { CheckResult } from '../../../src/guardrails/peer-check.js';
 import type { MetricSource } from '../../../src/metric-sources/metric-source.js';
 import { rolloutSpecSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import { ArgoRule } from '../../../src/sim/peer-rules/argo-rule.js';
 import { FlaggerRule } from '../../../src/sim/peer-rules/flagger-rule.js';
-import { type CheckResult, runPeerChecks } from '../../../src/sim/peer-rules/peer-checks.js';
+import { runPeerChecks } from '../../../src/sim/peer-rules/peer-checks.js';
 
 const MIN = 60_000;
 const pass: CheckResult = { status: 'pass', reason: 'login-success: ok' };

@@ -7,11 +7,12 @@ import {
   spendsAlpha,
   splitTestAlpha,
 } from '../../../src/analysis/alpha.js';
-import { evaluateGuardrails, nextStepRemovesControl } from '../../../src/analysis/evaluate-guardrails.js';
 import type { GuardrailInput } from '../../../src/analysis/guardrail-input.js';
 import { plannedRunSamples, plannedSamples } from '../../../src/analysis/planned-sample.js';
+import { nextStepRemovesControl } from '../../../src/analysis/step-context.js';
+import { evaluateGuardrails } from '../../../src/guardrails/evaluate-guardrails.js';
 import { rolloutSpecSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
-import { arms, ok } from './guardrail-fixtures.js';
+import { arms, ok } from '../analysis/guardrail-fixtures.js';
 
 const spec = rolloutSpecSchema.parse({
   apiVersion: 'rampart/v1',
