@@ -52,8 +52,13 @@ const RULES: readonly DependencyRule[] = [
   // Parsing and validating a spec is pure; load-spec-files.ts is the one file that reads spec files
   // from disk, kept here because it is the spec's own loader (the pure parser it calls stays pure).
   { folder: 'rollout-spec', ...PURE, exemptFiles: IO_FILES },
-  // A guardrail judges evidence; it may name the metric source's types, not an implementation.
-  { folder: 'guardrails', ...PURE, allowedFiles: ['metric-sources/metric-source.ts'] },
+  // A guardrail judges evidence; it may name the metric source's types (the port and the source
+  // types of its config schema), not an implementation.
+  {
+    folder: 'guardrails',
+    ...PURE,
+    allowedFiles: ['metric-sources/metric-source.ts', 'metric-sources/metric-source-config.ts'],
+  },
   { folder: 'errors', onlyFolders: [], forbiddenPackages: ['*'] },
 ];
 
