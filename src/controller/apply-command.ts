@@ -1,5 +1,7 @@
 import type { CommandInput } from '../rollout/command.js';
-import type { Phase, RolloutState } from '../rollout/rollout-state.js';
+import type { Phase } from '../rollout/phase.js';
+import { isRunning } from '../rollout/phase.js';
+import type { RolloutState } from '../rollout/rollout-state.js';
 import { stepPercentage } from '../rollout/rollout-state.js';
 import { labelsMatch } from '../rollout-spec/labels-match.js';
 import type { LabelMatchers, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
@@ -14,9 +16,6 @@ export const VALID_PHASES: Record<Exclude<CommandInput['kind'], 'alert'>, readon
   promote: ['ramping', 'awaiting_approval'],
   rollback: ['pending', 'ramping', 'awaiting_approval', 'paused', 'completed'],
 };
-
-/** Phases in which a matching firing alert rolls back; elsewhere it is ignored (nothing to roll back). */
-const ALERT_PHASES: readonly Phase[] = ['ramping', 'awaiting_approval', 'paused'];
 
 /** Whether an alert's labels carry every matcher of the rollout's `alerts.match` (none: never). */
 export function alertMatches(spec: RolloutSpec, labels: LabelMatchers): boolean {
@@ -46,8 +45,8 @@ export function alertIgnored(state: RolloutState, command: CommandInput): string
   if (alert.status === 'resolved') return 'alert resolved';
   if (!alertMatches(state.spec, alert.labels))
     return `alert labels do not match alerts.match of ${state.name}`;
-  if (!ALERT_PHASES.includes(state.phase))
-    return `rollout ${state.name} is ${state.phase}: nothing to roll back`;
+  // Only a running step has something to roll back.
+  if (!isRunning(state.phase)) return `rollout ${state.name} is ${state.phase}: nothing to roll back`;
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import type { AuditAction } from '../rollout/audit.js';
-import type { FlagWrite, PauseKind, PendingWrite, Phase, RolloutState } from '../rollout/rollout-state.js';
+import type { Phase } from '../rollout/phase.js';
+import type { FlagWrite, PauseKind, PendingWrite, RolloutState } from '../rollout/rollout-state.js';
 import { stepPercentage } from '../rollout/rollout-state.js';
 import type { Effect, Transition } from './effects.js';
 

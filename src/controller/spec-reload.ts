@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { AuditDraft } from '../rollout/audit.js';
+import { isRunning } from '../rollout/phase.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
@@ -9,8 +10,6 @@ export type SpecReloadPlan =
   | { kind: 'unchanged' }
   | { kind: 'safe'; changes: string[]; stepIndex: number }
   | { kind: 'unsafe'; problems: string[] };
-
-const RUNNING = new Set(['ramping', 'awaiting_approval', 'paused']);
 
 /**
  * Decides whether `next` may replace the running spec. Thresholds, bake, windows, approvals,
@@ -31,7 +30,7 @@ export function planSpecReload(state: RolloutState, next: RolloutSpec): SpecRelo
     );
   }
   let stepIndex = state.stepIndex;
-  if (RUNNING.has(state.phase) && state.stepIndex >= 0) {
+  if (isRunning(state.phase) && state.stepIndex >= 0) {
     stepIndex = next.steps.indexOf(state.percentage);
     if (stepIndex < 0) {
       problems.push(

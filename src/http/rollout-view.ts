@@ -2,6 +2,7 @@ import type { Verdict } from '../analysis/verdict.js';
 import { treatmentSamples } from '../controller/evaluate.js';
 import { nextAllowedAt, windowAllows } from '../controller/windows.js';
 import type { FlagState } from '../flag-backends/flag-backend.js';
+import { isAdvancing } from '../rollout/phase.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import type { LastTick } from './tick-log.js';
 
@@ -64,9 +65,8 @@ export function rolloutDetail(
   const nextIndex = state.stepIndex + 1;
   const nextPercentage = state.spec.steps[nextIndex];
   const above = state.spec.approvals?.above;
-  const active = state.phase === 'ramping' || state.phase === 'awaiting_approval';
   let nextStep: RolloutDetail['nextStep'] = null;
-  if (active && nextPercentage !== undefined) {
+  if (isAdvancing(state.phase) && nextPercentage !== undefined) {
     const bakeEnds = state.stepStartedAt.getTime() + state.spec.bake;
     const samples = treatmentSamples(verdicts);
     const failing = verdicts.filter((v) => v.status !== 'pass').map((v) => `${v.guardrail} ${v.status}`);

@@ -1,4 +1,4 @@
-import type { Phase } from './rollout-state.js';
+import type { Phase } from './phase.js';
 
 export const AUDIT_ACTIONS = [
   'created',

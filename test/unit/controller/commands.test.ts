@@ -3,7 +3,7 @@ import { ConflictError } from '../../../src/errors/conflict-error.js';
 import { NotFoundError } from '../../../src/errors/not-found-error.js';
 import { ValidationError } from '../../../src/errors/validation-error.js';
 import type { CommandKind } from '../../../src/rollout/command.js';
-import type { Phase } from '../../../src/rollout/rollout-state.js';
+import type { Phase } from '../../../src/rollout/phase.js';
 import { type Harness, makeHarness, testSpec } from '../../support/controller-harness.js';
 
 const FLAG = testSpec().flag;
