@@ -1,4 +1,5 @@
 import type { AuditAction } from '../rollout/audit.js';
+import { auditEntry } from '../rollout/audit.js';
 import type { Phase } from '../rollout/phase.js';
 import type { FlagWrite, PauseKind, PendingWrite, RolloutState } from '../rollout/rollout-state.js';
 import { stepPercentage } from '../rollout/rollout-state.js';
@@ -39,20 +40,10 @@ export function change(
       lastError: null,
     };
   }
+  const { actor, action, reason, evidence } = options;
   effects.push({
     type: 'audit',
-    entry: {
-      at: now,
-      rollout: state.name,
-      actor: options.actor,
-      action: options.action,
-      fromPhase: state.phase,
-      fromPercentage: state.percentage,
-      toPhase: next.phase,
-      toPercentage: next.percentage,
-      reason: options.reason,
-      evidence: options.evidence ?? null,
-    },
+    entry: auditEntry(state, next, { at: now, actor, action, reason, evidence }),
   });
   if (options.write) effects.push({ type: 'writeFlag', write: options.write.write });
   const notification = {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { AuditDraft } from '../rollout/audit.js';
+import { auditEntry } from '../rollout/audit.js';
 import { isRunning } from '../rollout/phase.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
@@ -63,18 +64,8 @@ export interface SpecReloadStep {
  */
 export function reloadStep(state: RolloutState, spec: RolloutSpec, actor: string, now: Date): SpecReloadStep {
   const plan = planSpecReload(state, spec);
-  const draft = (action: AuditDraft['action'], reason: string, evidence: unknown): AuditDraft => ({
-    at: now,
-    rollout: state.name,
-    actor,
-    action,
-    fromPhase: state.phase,
-    fromPercentage: state.percentage,
-    toPhase: state.phase,
-    toPercentage: state.percentage,
-    reason,
-    evidence,
-  });
+  const draft = (action: AuditDraft['action'], reason: string, evidence: unknown): AuditDraft =>
+    auditEntry(state, state, { at: now, actor, action, reason, evidence });
   if (plan.kind === 'unchanged') return { plan };
   if (plan.kind === 'unsafe') {
     const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex');
