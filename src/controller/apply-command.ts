@@ -1,4 +1,4 @@
-import type { CommandInput } from '../rollout/command.js';
+import type { AlertCommand, CommandInput } from '../rollout/command.js';
 import type { Phase } from '../rollout/phase.js';
 import { isRunning } from '../rollout/phase.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
@@ -39,9 +39,8 @@ export function commandConflict(state: RolloutState, command: CommandInput): str
 }
 
 /** Why an alert does not act on this rollout, or undefined when it rolls it back. */
-export function alertIgnored(state: RolloutState, command: CommandInput): string | undefined {
+export function alertIgnored(state: RolloutState, command: AlertCommand): string | undefined {
   const alert = command.alert;
-  if (!alert) return 'alert command without alert labels';
   if (alert.status === 'resolved') return 'alert resolved';
   if (!alertMatches(state.spec, alert.labels))
     return `alert labels do not match alerts.match of ${state.name}`;
@@ -70,7 +69,7 @@ export function applyCommand(state: RolloutState, command: CommandInput, now: Da
       return moveToStep(state, now, index, {
         ...by,
         action: 'promoted',
-        evidence: { full: command.full ?? false },
+        evidence: { full: command.full },
       });
     }
     case 'rollback':
@@ -79,7 +78,7 @@ export function applyCommand(state: RolloutState, command: CommandInput, now: Da
       return rollback(state, now, {
         actor: command.actor,
         reason: `alert: ${command.reason}`,
-        evidence: { labels: command.alert?.labels ?? {}, fingerprint: command.alert?.fingerprint ?? null },
+        evidence: { labels: command.alert.labels, fingerprint: command.alert.fingerprint ?? null },
       });
   }
 }
