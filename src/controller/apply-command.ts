@@ -73,12 +73,13 @@ export function applyCommand(state: RolloutState, command: CommandInput, now: Da
       });
     }
     case 'rollback':
-      return rollback(state, now, by);
+      return rollback(state, now, { ...by, cause: { kind: 'person', actor: command.actor } });
     case 'alert':
       return rollback(state, now, {
         actor: command.actor,
         reason: `alert: ${command.reason}`,
         evidence: { labels: command.alert.labels, fingerprint: command.alert.fingerprint ?? null },
+        cause: { kind: 'alert', alertname: command.alert.labels.alertname ?? null },
       });
   }
 }

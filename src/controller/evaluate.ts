@@ -88,6 +88,7 @@ export function evaluate(state: RolloutState, verdicts: readonly Verdict[], now:
       actor: RAMPART_ACTOR,
       reason: `guardrail ${failRollback.reason}`,
       evidence,
+      cause: { kind: 'guardrail', guardrail: failRollback.guardrail, guardrailKind: failRollback.kind },
     });
   }
 
@@ -96,9 +97,10 @@ export function evaluate(state: RolloutState, verdicts: readonly Verdict[], now:
   const silentFor = now.getTime() - Math.max(dataState.lastDataAt.getTime(), state.stepStartedAt.getTime());
   if (!hasData && silentFor > spec.noDataTimeout) {
     const reason = `no data for ${formatDuration(silentFor)} (noDataTimeout ${formatDuration(spec.noDataTimeout)})`;
-    if (spec.onNoData === 'rollback') return rollback(state, now, { actor: RAMPART_ACTOR, reason, evidence });
+    if (spec.onNoData === 'rollback')
+      return rollback(state, now, { actor: RAMPART_ACTOR, reason, evidence, cause: { kind: 'no_data' } });
     if (state.phase !== 'paused') {
-      return pause(state, now, 'no_data', { actor: RAMPART_ACTOR, reason, evidence, alert: true });
+      return pause(state, now, 'no_data', { actor: RAMPART_ACTOR, reason, evidence, announce: 'alert' });
     }
   }
 

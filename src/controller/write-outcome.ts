@@ -72,6 +72,6 @@ export function checkExternalChange(state: RolloutState, read: FlagState, now: D
     reason,
     action: 'external_change',
     evidence: { expected: state.lastWritten, read },
-    alert: true,
+    announce: 'alert',
   });
 }
