@@ -28,6 +28,22 @@ export type CommandInput =
   | (CommandBase & { kind: 'alert'; alert: AlertPayload });
 export type AlertCommand = Extract<CommandInput, { kind: 'alert' }>;
 
+/**
+ * What is wrong with a submitted command. Callers outside TypeScript (HTTP bodies, scripts) can
+ * send any shape, so this checks at run time what the type promises.
+ */
+export function commandIssues(command: CommandInput): { path: string; message: string }[] {
+  const issues = [];
+  if (!COMMAND_KINDS.includes(command.kind)) {
+    issues.push({ path: 'kind', message: `"${command.kind}" is not one of ${COMMAND_KINDS.join(', ')}` });
+  }
+  if (!command.actor?.trim()) issues.push({ path: 'actor', message: 'every command needs an actor' });
+  if (!command.reason?.trim()) issues.push({ path: 'reason', message: 'every command needs a reason' });
+  if (command.kind === 'alert' && !command.alert)
+    issues.push({ path: 'alert', message: 'alert needs labels' });
+  return issues;
+}
+
 export type CommandStatus = 'queued' | 'applied' | 'rejected' | 'ignored';
 
 /** What the queue adds to a command. */
