@@ -1,4 +1,5 @@
 import { nextAllowedAt } from '../controller/windows.js';
+import { stepNeedsApproval } from '../rollout/advance-conditions.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
 /** One step of the earliest possible timeline of a rollout. */
@@ -27,7 +28,6 @@ export const PLAN_HORIZON_MS = 366 * 24 * 3_600_000;
  * windows. Approvals are assumed to be given at once, and marked.
  */
 export function planTimeline(spec: RolloutSpec, start: Date, horizonMs = PLAN_HORIZON_MS): PlannedStep[] {
-  const above = spec.approvals?.above;
   const end = start.getTime() + horizonMs;
   const allowedFrom = (from: Date | undefined) =>
     from === undefined || from.getTime() > end
@@ -40,7 +40,7 @@ export function planTimeline(spec: RolloutSpec, start: Date, horizonMs = PLAN_HO
     const step: PlannedStep = {
       index,
       percentage,
-      approval: above !== undefined && percentage > above,
+      approval: stepNeedsApproval(spec, percentage),
       reachedAt,
       bakeMs: spec.bake,
       advanceAt,

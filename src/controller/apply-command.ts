@@ -1,5 +1,7 @@
-import type { CommandInput } from '../rollout/command.js';
-import type { Phase, RolloutState } from '../rollout/rollout-state.js';
+import type { AlertCommand, CommandInput } from '../rollout/command.js';
+import type { Phase } from '../rollout/phase.js';
+import { isRunning } from '../rollout/phase.js';
+import type { RolloutState } from '../rollout/rollout-state.js';
 import { stepPercentage } from '../rollout/rollout-state.js';
 import { labelsMatch } from '../rollout-spec/labels-match.js';
 import type { LabelMatchers, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
@@ -14,9 +16,6 @@ export const VALID_PHASES: Record<Exclude<CommandInput['kind'], 'alert'>, readon
   promote: ['ramping', 'awaiting_approval'],
   rollback: ['pending', 'ramping', 'awaiting_approval', 'paused', 'completed'],
 };
-
-/** Phases in which a matching firing alert rolls back; elsewhere it is ignored (nothing to roll back). */
-const ALERT_PHASES: readonly Phase[] = ['ramping', 'awaiting_approval', 'paused'];
 
 /** Whether an alert's labels carry every matcher of the rollout's `alerts.match` (none: never). */
 export function alertMatches(spec: RolloutSpec, labels: LabelMatchers): boolean {
@@ -40,14 +39,13 @@ export function commandConflict(state: RolloutState, command: CommandInput): str
 }
 
 /** Why an alert does not act on this rollout, or undefined when it rolls it back. */
-export function alertIgnored(state: RolloutState, command: CommandInput): string | undefined {
+export function alertIgnored(state: RolloutState, command: AlertCommand): string | undefined {
   const alert = command.alert;
-  if (!alert) return 'alert command without alert labels';
   if (alert.status === 'resolved') return 'alert resolved';
   if (!alertMatches(state.spec, alert.labels))
     return `alert labels do not match alerts.match of ${state.name}`;
-  if (!ALERT_PHASES.includes(state.phase))
-    return `rollout ${state.name} is ${state.phase}: nothing to roll back`;
+  // Only a running step has something to roll back.
+  if (!isRunning(state.phase)) return `rollout ${state.name} is ${state.phase}: nothing to roll back`;
   return undefined;
 }
 
@@ -71,16 +69,17 @@ export function applyCommand(state: RolloutState, command: CommandInput, now: Da
       return moveToStep(state, now, index, {
         ...by,
         action: 'promoted',
-        evidence: { full: command.full ?? false },
+        evidence: { full: command.full },
       });
     }
     case 'rollback':
-      return rollback(state, now, by);
+      return rollback(state, now, { ...by, cause: { kind: 'person', actor: command.actor } });
     case 'alert':
       return rollback(state, now, {
         actor: command.actor,
         reason: `alert: ${command.reason}`,
-        evidence: { labels: command.alert?.labels ?? {}, fingerprint: command.alert?.fingerprint ?? null },
+        evidence: { labels: command.alert.labels, fingerprint: command.alert.fingerprint ?? null },
+        cause: { kind: 'alert', alertname: command.alert.labels.alertname ?? null },
       });
   }
 }

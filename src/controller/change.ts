@@ -1,5 +1,8 @@
 import type { AuditAction } from '../rollout/audit.js';
-import type { FlagWrite, PauseKind, PendingWrite, Phase, RolloutState } from '../rollout/rollout-state.js';
+import { auditEntry } from '../rollout/audit.js';
+import type { Phase } from '../rollout/phase.js';
+import type { RollbackCause } from '../rollout/rollback-cause.js';
+import type { FlagWrite, PauseKind, PendingWrite, RolloutState } from '../rollout/rollout-state.js';
 import { stepPercentage } from '../rollout/rollout-state.js';
 import type { Effect, Transition } from './effects.js';
 
@@ -13,11 +16,17 @@ export interface ChangeOptions {
   evidence?: unknown;
   /** A flag write this change decides; it becomes the durable pending write. */
   write?: { write: FlagWrite; purpose: PendingWrite['purpose'] };
-  /** Tell people (default true). */
-  notify?: boolean;
-  /** Also raise an alert (no data, external change). */
-  alert?: boolean;
+  /** How people hear of it (default `notify`). */
+  announce?: Announce;
+  /** Why a rollback happened, for metrics and notifications (rollbacks only). */
+  cause?: RollbackCause;
 }
+
+/** `alert` notifies and also raises an alert (rollback, no data, external change). */
+export type Announce = 'notify' | 'alert' | 'silent';
+
+/** The options of a change that only says who did it and why. */
+export type ChangeBy = Pick<ChangeOptions, 'actor' | 'reason' | 'evidence'>;
 
 /** Builds a transition: the next state, its audit entry, the flag write and notifications. */
 export function change(
@@ -38,21 +47,9 @@ export function change(
       lastError: null,
     };
   }
-  effects.push({
-    type: 'audit',
-    entry: {
-      at: now,
-      rollout: state.name,
-      actor: options.actor,
-      action: options.action,
-      fromPhase: state.phase,
-      fromPercentage: state.percentage,
-      toPhase: next.phase,
-      toPercentage: next.percentage,
-      reason: options.reason,
-      evidence: options.evidence ?? null,
-    },
-  });
+  const { actor, action, reason, evidence } = options;
+  const entry = auditEntry(state, next, { at: now, actor, action, reason, evidence });
+  effects.push(options.cause ? { type: 'audit', entry, cause: options.cause } : { type: 'audit', entry });
   if (options.write) effects.push({ type: 'writeFlag', write: options.write.write });
   const notification = {
     rollout: state.name,
@@ -62,9 +59,11 @@ export function change(
     toPhase: next.phase,
     percentage: next.percentage,
     at: now,
+    ...(options.cause ? { cause: options.cause } : {}),
   };
-  if (options.notify ?? true) effects.push({ type: 'notify', notification });
-  if (options.alert)
+  const announce = options.announce ?? 'notify';
+  if (announce !== 'silent') effects.push({ type: 'notify', notification });
+  if (announce === 'alert')
     effects.push({ type: 'alert', notification: { ...notification, title: `ALERT ${notification.title}` } });
   return { state: next, effects };
 }
@@ -74,7 +73,7 @@ export function moveToStep(
   state: RolloutState,
   now: Date,
   index: number,
-  options: { action: 'started' | 'advanced' | 'promoted'; actor: string; reason: string; evidence?: unknown },
+  options: ChangeBy & { action: 'started' | 'advanced' | 'promoted' },
 ): Transition {
   const last = state.spec.steps.length - 1;
   const percentage = stepPercentage(state.spec, index);
@@ -105,7 +104,7 @@ export function moveToStep(
 export function rollback(
   state: RolloutState,
   now: Date,
-  options: { actor: string; reason: string; evidence?: unknown },
+  options: ChangeBy & { cause: RollbackCause },
 ): Transition {
   const write: FlagWrite = state.spec.rollback === 'zero' ? { action: 'zero' } : { action: 'disable' };
   return change(
@@ -119,7 +118,7 @@ export function rollback(
       hold: null,
       approvedStep: null,
     },
-    { ...options, action: 'rolled_back', write: { write, purpose: 'rollback' }, alert: true },
+    { ...options, action: 'rolled_back', write: { write, purpose: 'rollback' }, announce: 'alert' },
   );
 }
 
@@ -127,7 +126,7 @@ export function pause(
   state: RolloutState,
   now: Date,
   kind: PauseKind,
-  options: { actor: string; reason: string; evidence?: unknown; action?: AuditAction; alert?: boolean },
+  options: ChangeBy & { action?: AuditAction; announce?: Announce },
 ): Transition {
   return change(
     state,

@@ -5,13 +5,14 @@ import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { AuditEntry } from '../rollout/audit.js';
 import type { CommandInput, CommandOutcome, QueuedCommand } from '../rollout/command.js';
-import { COMMAND_KINDS } from '../rollout/command.js';
+import { commandIssues } from '../rollout/command.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import type { FlagRef, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import type { AuditQuery, Store } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 import { commandConflict } from './apply-command.js';
 import type { Effect, Transition } from './effects.js';
+import { KeyedQueue } from './keyed-queue.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { newRollout } from './new-rollout.js';
@@ -53,7 +54,7 @@ export type SpecReloadResult =
  */
 export class Controller {
   private readonly logger: Logger;
-  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedQueue();
 
   constructor(private readonly deps: ControllerDeps) {
     this.logger = deps.logger ?? silentLogger;
@@ -75,7 +76,7 @@ export class Controller {
 
   /** Applies a changed spec if it is safe, else refuses with an audit entry and keeps the old one. */
   reloadSpec(name: string, spec: RolloutSpec, actor = 'spec-file'): Promise<SpecReloadResult> {
-    return this.serialized(name, async () => {
+    return this.queue.run(name, async () => {
       const state = await this.load(name);
       const { plan, save } = reloadStep(state, spec, actor, this.deps.clock.now());
       if (plan.kind === 'unchanged') return { status: 'unchanged' };
@@ -99,14 +100,7 @@ export class Controller {
    * `not_found` or `conflict`, instead of queueing a command that cannot apply.
    */
   async submitCommand(command: CommandInput): Promise<QueuedCommand> {
-    const issues = [];
-    if (!COMMAND_KINDS.includes(command.kind)) {
-      issues.push({ path: 'kind', message: `"${command.kind}" is not one of ${COMMAND_KINDS.join(', ')}` });
-    }
-    if (!command.actor?.trim()) issues.push({ path: 'actor', message: 'every command needs an actor' });
-    if (!command.reason?.trim()) issues.push({ path: 'reason', message: 'every command needs a reason' });
-    if (command.kind === 'alert' && !command.alert)
-      issues.push({ path: 'alert', message: 'alert needs labels' });
+    const issues = commandIssues(command);
     if (issues.length > 0) throw new ValidationError(issues.map((i) => ({ source: 'command', ...i })));
     const state = await this.load(command.rollout);
     const conflict = commandConflict(state, command);
@@ -133,7 +127,7 @@ export class Controller {
 
   /** One control-loop iteration for one rollout. Ticks of the same rollout never overlap. */
   tick(name: string): Promise<TickReport> {
-    return this.serialized(name, () => this.runTick(name));
+    return this.queue.run(name, () => this.runTick(name));
   }
 
   private async runTick(name: string): Promise<TickReport> {
@@ -235,17 +229,6 @@ export class Controller {
     const state = await this.deps.store.getRollout(name);
     if (!state) throw new RequestError('not_found', `no rollout named ${name}`);
     return state;
-  }
-
-  private serialized<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.chains.get(name) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.chains.set(name, tail);
-    void tail.then(() => {
-      if (this.chains.get(name) === tail) this.chains.delete(name);
-    });
-    return run;
   }
 }
 

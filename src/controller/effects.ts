@@ -1,5 +1,6 @@
 import type { Notification } from '../notify/notifier.js';
 import type { AuditDraft } from '../rollout/audit.js';
+import type { RollbackCause } from '../rollout/rollback-cause.js';
 import type { FlagWrite, RolloutState } from '../rollout/rollout-state.js';
 
 /**
@@ -8,7 +9,8 @@ import type { FlagWrite, RolloutState } from '../rollout/rollout-state.js';
  * read back and retried after the commit; notifications and alerts go out after the commit.
  */
 export type Effect =
-  | { type: 'audit'; entry: AuditDraft }
+  /** `cause` is set on the entry of a rollback. */
+  | { type: 'audit'; entry: AuditDraft; cause?: RollbackCause }
   | { type: 'writeFlag'; write: FlagWrite }
   | { type: 'notify'; notification: Notification }
   | { type: 'alert'; notification: Notification };

@@ -1,26 +1,12 @@
 import type { Verdict } from '../analysis/verdict.js';
+import type { AdvanceCondition } from '../rollout/advance-conditions.js';
+import { advanceConditions, needsApproval } from '../rollout/advance-conditions.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import { formatDuration } from '../rollout-spec/duration.js';
 import { change, moveToStep, pause, RAMPART_ACTOR, rollback } from './change.js';
 import type { Transition } from './effects.js';
 import { unchanged } from './effects.js';
 import { windowAllows } from './windows.js';
-
-/** Treatment events seen at this step: the largest treatment `n` any guardrail reports. */
-export function treatmentSamples(verdicts: readonly Verdict[]): number {
-  let n = 0;
-  for (const v of verdicts) n = Math.max(n, v.evidence.treatment?.n ?? 0);
-  return n;
-}
-
-/** Whether moving to step `index` needs a person's approval that has not been given. */
-export function needsApproval(state: RolloutState, index: number): boolean {
-  const above = state.spec.approvals?.above;
-  const percentage = state.spec.steps[index];
-  return (
-    above !== undefined && percentage !== undefined && percentage > above && state.approvedStep !== index
-  );
-}
 
 function evidenceOf(verdicts: readonly Verdict[]) {
   return {
@@ -88,6 +74,7 @@ export function evaluate(state: RolloutState, verdicts: readonly Verdict[], now:
       actor: RAMPART_ACTOR,
       reason: `guardrail ${failRollback.reason}`,
       evidence,
+      cause: { kind: 'guardrail', guardrail: failRollback.guardrail, guardrailKind: failRollback.kind },
     });
   }
 
@@ -96,9 +83,10 @@ export function evaluate(state: RolloutState, verdicts: readonly Verdict[], now:
   const silentFor = now.getTime() - Math.max(dataState.lastDataAt.getTime(), state.stepStartedAt.getTime());
   if (!hasData && silentFor > spec.noDataTimeout) {
     const reason = `no data for ${formatDuration(silentFor)} (noDataTimeout ${formatDuration(spec.noDataTimeout)})`;
-    if (spec.onNoData === 'rollback') return rollback(state, now, { actor: RAMPART_ACTOR, reason, evidence });
+    if (spec.onNoData === 'rollback')
+      return rollback(state, now, { actor: RAMPART_ACTOR, reason, evidence, cause: { kind: 'no_data' } });
     if (state.phase !== 'paused') {
-      return pause(state, now, 'no_data', { actor: RAMPART_ACTOR, reason, evidence, alert: true });
+      return pause(state, now, 'no_data', { actor: RAMPART_ACTOR, reason, evidence, announce: 'alert' });
     }
   }
 
@@ -113,22 +101,17 @@ export function evaluate(state: RolloutState, verdicts: readonly Verdict[], now:
   if (state.phase === 'paused') return held(dataState, `paused: ${state.reason ?? 'no reason'}`);
 
   if (state.pendingWrite) return held(dataState, 'flag write not confirmed yet');
-  const baked = now.getTime() - state.stepStartedAt.getTime();
-  if (baked < spec.bake)
-    return held(
-      dataState,
-      `baking: ${formatDuration(baked - (baked % 1000))} of ${formatDuration(spec.bake)}`,
-    );
-  const notPassing = verdicts.filter((v) => v.status !== 'pass');
-  if (notPassing.length > 0) {
-    return held(dataState, notPassing.map((v) => `${v.guardrail} ${v.status}`).join(', '));
+  const conditions = advanceConditions(state, verdicts, now, windowAllows(spec.windows, now));
+  for (const name of HOLD_ORDER) {
+    const hold = conditions.find((c) => c.name === name)?.hold;
+    if (hold) return held(dataState, hold);
   }
-  const samples = treatmentSamples(verdicts);
-  if (samples < spec.minSamples) return held(dataState, `treatment samples ${samples} of ${spec.minSamples}`);
-  if (!windowAllows(spec.windows, now)) return held(dataState, 'outside the allowed windows');
   const next = state.stepIndex + 1;
   return gateAndMove(dataState, now, next, `step ${state.percentage} % passed every guardrail`, evidence);
 }
+
+/** The order in which the controller reports what holds a step (approval is asked for, not held). */
+const HOLD_ORDER: readonly AdvanceCondition['name'][] = ['bake', 'guardrails', 'samples', 'window'];
 
 function held(state: RolloutState, hold: string): Transition {
   return unchanged({ ...state, hold }, hold);

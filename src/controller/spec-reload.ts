@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { AuditDraft } from '../rollout/audit.js';
+import { auditEntry } from '../rollout/audit.js';
+import { isRunning } from '../rollout/phase.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
@@ -9,8 +11,6 @@ export type SpecReloadPlan =
   | { kind: 'unchanged' }
   | { kind: 'safe'; changes: string[]; stepIndex: number }
   | { kind: 'unsafe'; problems: string[] };
-
-const RUNNING = new Set(['ramping', 'awaiting_approval', 'paused']);
 
 /**
  * Decides whether `next` may replace the running spec. Thresholds, bake, windows, approvals,
@@ -31,7 +31,7 @@ export function planSpecReload(state: RolloutState, next: RolloutSpec): SpecRelo
     );
   }
   let stepIndex = state.stepIndex;
-  if (RUNNING.has(state.phase) && state.stepIndex >= 0) {
+  if (isRunning(state.phase) && state.stepIndex >= 0) {
     stepIndex = next.steps.indexOf(state.percentage);
     if (stepIndex < 0) {
       problems.push(
@@ -64,18 +64,8 @@ export interface SpecReloadStep {
  */
 export function reloadStep(state: RolloutState, spec: RolloutSpec, actor: string, now: Date): SpecReloadStep {
   const plan = planSpecReload(state, spec);
-  const draft = (action: AuditDraft['action'], reason: string, evidence: unknown): AuditDraft => ({
-    at: now,
-    rollout: state.name,
-    actor,
-    action,
-    fromPhase: state.phase,
-    fromPercentage: state.percentage,
-    toPhase: state.phase,
-    toPercentage: state.percentage,
-    reason,
-    evidence,
-  });
+  const draft = (action: AuditDraft['action'], reason: string, evidence: unknown): AuditDraft =>
+    auditEntry(state, state, { at: now, actor, action, reason, evidence });
   if (plan.kind === 'unchanged') return { plan };
   if (plan.kind === 'unsafe') {
     const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex');

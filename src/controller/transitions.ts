@@ -1,7 +1,9 @@
 import type { Verdict } from '../analysis/verdict.js';
 import type { FlagState } from '../flag-backends/flag-backend.js';
 import type { AuditDraft } from '../rollout/audit.js';
+import { auditEntry } from '../rollout/audit.js';
 import type { CommandOutcome, QueuedCommand } from '../rollout/command.js';
+import { isRunning } from '../rollout/phase.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import { alertIgnored, applyCommand, commandConflict } from './apply-command.js';
 import type { Transition } from './effects.js';
@@ -55,8 +57,7 @@ export function applyCommands(state: RolloutState, commands: readonly QueuedComm
 
 /** Whether a rollout in this state asks the VerdictSource at all (pending and finished ones do not). */
 export function wantsVerdicts(state: RolloutState): boolean {
-  const p = state.phase;
-  return (p === 'ramping' || p === 'awaiting_approval' || p === 'paused') && state.stepIndex >= 0;
+  return isRunning(state.phase) && state.stepIndex >= 0;
 }
 
 /**
@@ -75,16 +76,11 @@ export function decide(input: DecideInput): Decision {
 }
 
 function rejection(state: RolloutState, command: QueuedCommand, conflict: string, now: Date): AuditDraft {
-  return {
+  return auditEntry(state, state, {
     at: now,
-    rollout: state.name,
     actor: command.actor,
     action: 'command_rejected',
-    fromPhase: state.phase,
-    fromPercentage: state.percentage,
-    toPhase: state.phase,
-    toPercentage: state.percentage,
     reason: conflict,
     evidence: { command: command.kind, id: command.id, reason: command.reason },
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import type { FlagState } from '../flag-backends/flag-backend.js';
+import { isRunning } from '../rollout/phase.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import { expectedAfter, matchesExpected } from '../rollout/rollout-state.js';
 import { writeRetryDelayMs } from './backoff.js';
@@ -57,15 +58,12 @@ function describeExpected(expected: ReturnType<typeof expectedAfter>): string {
   return expected.enabled ? `on at ${expected.percentage} %` : 'off';
 }
 
-/** Phases in which rampart owns the flag's value and watches for hand changes. */
-const WATCHED = new Set(['ramping', 'awaiting_approval', 'paused']);
-
 /**
  * The flag as read at the start of a tick differs from what rampart last wrote: someone changed it
  * by hand. Pause, audit and alert once; never write over a person's change.
  */
 export function checkExternalChange(state: RolloutState, read: FlagState, now: Date): Transition {
-  if (!WATCHED.has(state.phase) || state.pendingWrite || !state.lastWritten) return unchanged(state);
+  if (!isRunning(state.phase) || state.pendingWrite || !state.lastWritten) return unchanged(state);
   if (matchesExpected(read, state.lastWritten)) return unchanged(state);
   if (state.phase === 'paused' && state.pauseKind === 'external_change') return unchanged(state);
   const reason = `flag ${state.spec.flag.name} changed outside rampart: expected ${describeExpected(state.lastWritten)}, read ${describe(read)}`;
@@ -74,6 +72,6 @@ export function checkExternalChange(state: RolloutState, read: FlagState, now: D
     reason,
     action: 'external_change',
     evidence: { expected: state.lastWritten, read },
-    alert: true,
+    announce: 'alert',
   });
 }

@@ -1,7 +1,7 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
-import { PHASES } from '../rollout/rollout-state.js';
+import { PHASES } from '../rollout/phase.js';
 import {
   DATASOURCE,
   datasourceVariable,

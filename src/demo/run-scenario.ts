@@ -1,4 +1,4 @@
-import type { Phase } from '../rollout/rollout-state.js';
+import type { Phase } from '../rollout/phase.js';
 import type { DemoStack } from './demo-stack.js';
 import type { FaultAt } from './fault-at.js';
 import type { Exposure } from './fault-exposure.js';

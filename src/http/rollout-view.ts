@@ -1,18 +1,16 @@
 import type { Verdict } from '../analysis/verdict.js';
-import { treatmentSamples } from '../controller/evaluate.js';
 import { nextAllowedAt, windowAllows } from '../controller/windows.js';
 import type { FlagState } from '../flag-backends/flag-backend.js';
+import type { AdvanceCondition } from '../rollout/advance-conditions.js';
+import { advanceConditions } from '../rollout/advance-conditions.js';
+import { isAdvancing } from '../rollout/phase.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import type { LastTick } from './tick-log.js';
 
 const WEEK_MS = 7 * 86_400_000;
 
-/** One condition of the next advance and whether it holds now. */
-export interface AdvanceCondition {
-  name: 'bake' | 'samples' | 'guardrails' | 'window' | 'approval';
-  met: boolean;
-  detail: string;
-}
+/** One condition of the next advance and whether it holds now (the controller's hold text left out). */
+export type AdvanceConditionView = Omit<AdvanceCondition, 'hold'>;
 
 export interface RolloutSummary {
   name: string;
@@ -32,7 +30,7 @@ export interface RolloutDetail extends RolloutSummary {
   flagReadBack: { enabled: boolean; percentage: number; exists: boolean } | { error: string };
   verdicts: Verdict[];
   verdictsAt: string | null;
-  nextStep: { percentage: number; earliestAt: string | null; conditions: AdvanceCondition[] } | null;
+  nextStep: { percentage: number; earliestAt: string | null; conditions: AdvanceConditionView[] } | null;
   pendingApproval: { step: number; percentage: number } | null;
   pendingWrite: RolloutState['pendingWrite'];
   stepStartedAt: string;
@@ -63,50 +61,16 @@ export function rolloutDetail(
   const verdicts = last?.verdicts ?? [];
   const nextIndex = state.stepIndex + 1;
   const nextPercentage = state.spec.steps[nextIndex];
-  const above = state.spec.approvals?.above;
-  const active = state.phase === 'ramping' || state.phase === 'awaiting_approval';
   let nextStep: RolloutDetail['nextStep'] = null;
-  if (active && nextPercentage !== undefined) {
+  if (isAdvancing(state.phase) && nextPercentage !== undefined) {
     const bakeEnds = state.stepStartedAt.getTime() + state.spec.bake;
-    const samples = treatmentSamples(verdicts);
-    const failing = verdicts.filter((v) => v.status !== 'pass').map((v) => `${v.guardrail} ${v.status}`);
-    const windowOpen = windowAllows(state.spec.windows, now);
-    const needsApproval = above !== undefined && nextPercentage > above && state.approvedStep !== nextIndex;
+    const conditions = advanceConditions(state, verdicts, now, windowAllows(state.spec.windows, now));
     const windowFrom = new Date(Math.max(bakeEnds, now.getTime()));
     const earliest = nextAllowedAt(state.spec.windows, windowFrom, WEEK_MS);
     nextStep = {
       percentage: nextPercentage,
       earliestAt: earliest ? earliest.toISOString() : null,
-      conditions: [
-        {
-          name: 'bake',
-          met: now.getTime() >= bakeEnds,
-          detail:
-            now.getTime() >= bakeEnds
-              ? 'bake time elapsed'
-              : `${Math.ceil((bakeEnds - now.getTime()) / 1000)} s of bake left`,
-        },
-        {
-          name: 'samples',
-          met: samples >= state.spec.minSamples,
-          detail: `${samples} of ${state.spec.minSamples} treatment events`,
-        },
-        {
-          name: 'guardrails',
-          met: verdicts.length > 0 && failing.length === 0,
-          detail: verdicts.length === 0 ? 'no verdicts yet' : failing.join(', ') || 'all pass',
-        },
-        {
-          name: 'window',
-          met: windowOpen,
-          detail: windowOpen ? 'inside the allowed window' : 'outside the window',
-        },
-        {
-          name: 'approval',
-          met: !needsApproval,
-          detail: needsApproval ? `steps above ${above} % need a release manager's approval` : 'not needed',
-        },
-      ],
+      conditions: conditions.map(({ name, met, detail }) => ({ name, met, detail })),
     };
   }
   return {

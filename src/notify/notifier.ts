@@ -1,3 +1,5 @@
+import type { RollbackCause } from '../rollout/rollback-cause.js';
+
 /** Something worth telling people: a phase change, a rollback, a pause. */
 export interface Notification {
   rollout: string;
@@ -8,6 +10,8 @@ export interface Notification {
   fromPhase?: string;
   toPhase: string;
   percentage: number;
+  /** Why, as data, when the notification is about a rollback. */
+  cause?: RollbackCause;
   /** Link to the rollout on the status page. */
   url?: string;
   at: Date;

@@ -1,4 +1,4 @@
-import type { Phase } from './rollout-state.js';
+import type { Phase } from './phase.js';
 
 export const AUDIT_ACTIONS = [
   'created',
@@ -41,4 +41,40 @@ export interface AuditEntry extends AuditDraft {
   seq: number;
   /** Leadership epoch of the replica that wrote it (0 with a single replica; absent in stores without epochs). */
   epoch?: number;
+}
+
+/** Where a rollout stood for an audit entry; phase and percentage are null before it existed. */
+export interface AuditPoint {
+  phase: Phase | null;
+  percentage: number | null;
+}
+
+/** What an audit entry says beyond where the rollout moved. */
+export interface AuditFields {
+  at: Date;
+  actor: string;
+  action: AuditAction;
+  reason: string;
+  /** Stored as JSON; null when omitted. */
+  evidence?: unknown;
+}
+
+/** The one way to write an audit entry: `from` (named) moved to `to` (the same point when nothing moved). */
+export function auditEntry(
+  from: AuditPoint & { name: string },
+  to: AuditPoint,
+  fields: AuditFields,
+): AuditDraft {
+  return {
+    at: fields.at,
+    rollout: from.name,
+    actor: fields.actor,
+    action: fields.action,
+    fromPhase: from.phase,
+    fromPercentage: from.percentage,
+    toPhase: to.phase,
+    toPercentage: to.percentage,
+    reason: fields.reason,
+    evidence: fields.evidence ?? null,
+  };
 }

@@ -10,23 +10,44 @@ export interface AlertPayload {
   status?: 'firing' | 'resolved';
 }
 
-/** A request by a person (or Alertmanager) to change a rollout. Every command has an actor and a reason. */
-export interface CommandInput {
+interface CommandBase {
   rollout: string;
-  kind: CommandKind;
   /** Who asked: a user name, or `alertmanager`. */
   actor: string;
   reason: string;
-  /** promote only: go straight to the last step (100 %). */
-  full?: boolean;
-  /** alert only. */
-  alert?: AlertPayload;
+}
+
+/** A command that carries nothing beyond who asked and why. */
+export type PlainCommandKind = Exclude<CommandKind, 'promote' | 'alert'>;
+
+/** A request by a person (or Alertmanager) to change a rollout. Every command has an actor and a reason. */
+export type CommandInput =
+  | (CommandBase & { kind: PlainCommandKind })
+  /** `full`: go straight to the last step (100 %). */
+  | (CommandBase & { kind: 'promote'; full: boolean })
+  | (CommandBase & { kind: 'alert'; alert: AlertPayload });
+export type AlertCommand = Extract<CommandInput, { kind: 'alert' }>;
+
+/**
+ * What is wrong with a submitted command. Callers outside TypeScript (HTTP bodies, scripts) can
+ * send any shape, so this checks at run time what the type promises.
+ */
+export function commandIssues(command: CommandInput): { path: string; message: string }[] {
+  const issues = [];
+  if (!COMMAND_KINDS.includes(command.kind)) {
+    issues.push({ path: 'kind', message: `"${command.kind}" is not one of ${COMMAND_KINDS.join(', ')}` });
+  }
+  if (!command.actor?.trim()) issues.push({ path: 'actor', message: 'every command needs an actor' });
+  if (!command.reason?.trim()) issues.push({ path: 'reason', message: 'every command needs a reason' });
+  if (command.kind === 'alert' && !command.alert)
+    issues.push({ path: 'alert', message: 'alert needs labels' });
+  return issues;
 }
 
 export type CommandStatus = 'queued' | 'applied' | 'rejected' | 'ignored';
 
-/** A command as stored in the queue. */
-export interface QueuedCommand extends CommandInput {
+/** What the queue adds to a command. */
+export interface QueueRecord {
   id: number;
   submittedAt: Date;
   status: CommandStatus;
@@ -34,6 +55,9 @@ export interface QueuedCommand extends CommandInput {
   result: string | null;
   appliedAt: Date | null;
 }
+
+/** A command as stored in the queue. */
+export type QueuedCommand = CommandInput & QueueRecord;
 
 /** What a tick decided about the commands it applied. */
 export interface CommandOutcome {

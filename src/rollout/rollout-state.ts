@@ -1,15 +1,5 @@
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
-
-export const PHASES = [
-  'pending',
-  'ramping',
-  'awaiting_approval',
-  'paused',
-  'completed',
-  'rolled_back',
-] as const;
-/** Where a rollout is in its life. `rolled_back` is latched: only a person (resume) leaves it. */
-export type Phase = (typeof PHASES)[number];
+import type { Phase } from './phase.js';
 
 /** One write to the flag backend. `zero` keeps the environment on with rollout 0. */
 export type FlagWrite = { action: 'set'; percentage: number } | { action: 'disable' } | { action: 'zero' };

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditAction, AuditDraft, AuditEntry } from '../rollout/audit.js';
-import type { Phase } from '../rollout/rollout-state.js';
+import type { Phase } from '../rollout/phase.js';
 import type { AuditLogTable, Database } from './database.js';
 import type { AuditQuery } from './store.js';
 

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type {
+  AlertPayload,
   CommandInput,
   CommandKind,
   CommandOutcome,
@@ -9,15 +10,42 @@ import type {
 import type { CommandsTable, Database } from './database.js';
 import type { WriteLocks } from './write-locks.js';
 
+/** The `payload` column: promote's `full` and alert's labels, as JSON (`{}` for the other kinds). */
+interface StoredPayload {
+  full?: boolean;
+  alert?: AlertPayload;
+}
+
+function payloadOf(command: CommandInput): StoredPayload {
+  switch (command.kind) {
+    case 'promote':
+      return { full: command.full };
+    case 'alert':
+      return { alert: command.alert };
+    case 'pause':
+    case 'resume':
+    case 'approve':
+    case 'rollback':
+      return {};
+    default:
+      return command satisfies never;
+  }
+}
+
+function commandOf(row: Selectable<CommandsTable>): CommandInput {
+  const by = { rollout: row.rollout, actor: row.actor, reason: row.reason };
+  const payload = JSON.parse(row.payload) as StoredPayload;
+  const kind = row.kind as CommandKind;
+  // Rows written before promote always stored `full` hold `{}` for a one-step promote.
+  if (kind === 'promote') return { ...by, kind, full: payload.full ?? false };
+  if (kind === 'alert') return { ...by, kind, alert: payload.alert ?? { labels: {} } };
+  return { ...by, kind };
+}
+
 function fromRow(row: Selectable<CommandsTable>): QueuedCommand {
-  const payload = JSON.parse(row.payload) as Pick<CommandInput, 'full' | 'alert'>;
   return {
     id: Number(row.id),
-    rollout: row.rollout,
-    kind: row.kind as CommandKind,
-    actor: row.actor,
-    reason: row.reason,
-    ...payload,
+    ...commandOf(row),
     submittedAt: new Date(row.submitted_at),
     status: row.status as CommandStatus,
     result: row.result,
@@ -39,16 +67,13 @@ export async function enqueueCommand(
       .select((eb) => eb.fn.max('id').as('id'))
       .executeTakeFirst();
     const id = Number(last?.id ?? 0) + 1;
-    const payload: Pick<CommandInput, 'full' | 'alert'> = {};
-    if (command.full !== undefined) payload.full = command.full;
-    if (command.alert !== undefined) payload.alert = command.alert;
     const row = {
       id,
       rollout: command.rollout,
       kind: command.kind,
       actor: command.actor,
       reason: command.reason,
-      payload: JSON.stringify(payload),
+      payload: JSON.stringify(payloadOf(command)),
       submitted_at: at.toISOString(),
       status: 'queued',
       result: null,

@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import { RequestError } from '../errors/request-error.js';
 import { StoreError } from '../errors/store-error.js';
-import type { Phase, RolloutState, StepStart } from '../rollout/rollout-state.js';
+import type { Phase } from '../rollout/phase.js';
+import type { RolloutState, StepStart } from '../rollout/rollout-state.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import type { Database, RolloutsTable } from './database.js';
 

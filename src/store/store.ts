@@ -1,5 +1,5 @@
 import type { AuditDraft, AuditEntry } from '../rollout/audit.js';
-import type { CommandInput, CommandOutcome, CommandStatus, QueuedCommand } from '../rollout/command.js';
+import type { CommandInput, CommandOutcome, QueuedCommand } from '../rollout/command.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 
 export interface AuditQuery {

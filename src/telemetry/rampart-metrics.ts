@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Verdict, VerdictStatus } from '../analysis/verdict.js';
-import { PHASES } from '../rollout/rollout-state.js';
+import { PHASES } from '../rollout/phase.js';
 
 const VERDICT_VALUES: Record<VerdictStatus, number> = { pass: 0, inconclusive: 1, error: 2, fail: 3 };
 

@@ -1,13 +1,20 @@
 import type { TickReport } from '../controller/controller.js';
-import type { AuditDraft } from '../rollout/audit.js';
+import type { RollbackCause } from '../rollout/rollback-cause.js';
 import type { RampartMetrics } from './rampart-metrics.js';
 
-/** A low-cardinality label for why a rollback happened, from how the controller words it. */
-export function rollbackCause(entry: Pick<AuditDraft, 'reason' | 'actor'>): string {
-  if (entry.reason.startsWith('guardrail ')) return 'guardrail';
-  if (entry.reason.startsWith('alert: ')) return 'alert';
-  if (entry.reason.startsWith('no data for ')) return 'no_data';
-  return 'manual';
+/** A low-cardinality label for why a rollback happened (a person's rollback is `manual`). */
+export function rollbackLabel(cause: RollbackCause | undefined): string {
+  switch (cause?.kind) {
+    case 'guardrail':
+    case 'alert':
+    case 'no_data':
+      return cause.kind;
+    case 'person':
+    case undefined:
+      return 'manual';
+    default:
+      return cause satisfies never;
+  }
 }
 
 /** Turns one completed tick into metric updates: percentage, phase, verdicts, transitions, rollbacks. */
@@ -28,6 +35,6 @@ export function recordTick(
       metrics.transitionsTotal.inc({ rollout, from: fromPhase, to: toPhase });
     }
     if (action === 'rolled_back')
-      metrics.rollbacksTotal.inc({ rollout, reason: rollbackCause(effect.entry) });
+      metrics.rollbacksTotal.inc({ rollout, reason: rollbackLabel(effect.cause) });
   }
 }

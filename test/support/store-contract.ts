@@ -119,7 +119,7 @@ export function storeContract(open: OpenStore): void {
       at,
     );
     expect((await store.queuedCommands('mfa-staff')).map((c) => c.id)).toEqual([a.id, b.id]);
-    expect(b.alert).toEqual({ labels: { rollout: 'mfa-staff' } });
+    expect(b).toMatchObject({ kind: 'alert', alert: { labels: { rollout: 'mfa-staff' } } });
     await store.saveRollout(state(), {
       expectedVersion: 1,
       audit: [],

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Controller } from '../../controller/controller.js';
 import type { CommandGateway } from '../../leader/command-gateway.js';
+import { auditEntry } from '../../rollout/audit.js';
 import type { Store } from '../../store/store.js';
 import type { RampartMetrics } from '../../telemetry/rampart-metrics.js';
 import type { Clock } from '../../time/clock.js';
@@ -89,18 +90,13 @@ export function alertRoutes(deps: AlertRoutesDeps): Router {
       if (!recent.add(`resolved/${m.dedupeKey}`)) continue;
       const state = await deps.controller.status(m.rollout);
       await deps.store.appendAudit([
-        {
+        auditEntry(state, state, {
           at: deps.clock.now(),
-          rollout: m.rollout,
           actor,
           action: 'alert_resolved',
-          fromPhase: state.phase,
-          fromPercentage: state.percentage,
-          toPhase: state.phase,
-          toPercentage: state.percentage,
           reason: describe(m),
           evidence: { fingerprint: m.alert.fingerprint, labels: m.alert.labels },
-        },
+        }),
       ]);
     }
     res.status(202).json({

@@ -78,13 +78,10 @@ export function rolloutRoutes(deps: RolloutRoutesDeps): Router {
         ]);
       }
       const rollout = req.params.name as string;
-      const applied = await deps.commands.submitCommand({
-        rollout,
-        kind,
-        actor: req.principal?.name ?? 'unknown',
-        reason: body.reason,
-        full: body.full,
-      });
+      const by = { rollout, actor: req.principal?.name ?? 'unknown', reason: body.reason };
+      const applied = await deps.commands.submitCommand(
+        kind === 'promote' ? { ...by, kind, full: body.full ?? false } : { ...by, kind },
+      );
       deps.metrics.commandsTotal.inc({ rollout, command: kind });
       const state = await deps.controller.status(rollout);
       res.status(202).json({

@@ -1,22 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/errors/validation-error.js';
-import type { CommandKind } from '../../../src/rollout/command.js';
-import type { Phase } from '../../../src/rollout/rollout-state.js';
+import type { CommandInput, CommandKind } from '../../../src/rollout/command.js';
+import type { Phase } from '../../../src/rollout/phase.js';
 import { type Harness, makeHarness, testSpec } from '../../support/controller-harness.js';
 
 const FLAG = testSpec().flag;
 const by = { actor: 'alice', reason: 'test' };
 
+/** A person's command; promote goes one step unless `full`. */
+function personCommand(kind: Exclude<CommandKind, 'alert'>, full = false): CommandInput {
+  const base = { rollout: 'mfa-staff', ...by };
+  return kind === 'promote' ? { ...base, kind, full } : { ...base, kind };
+}
+
 /** Brings a fresh rollout into `phase` through the public API only. */
 async function inPhase(phase: Phase): Promise<Harness> {
   const h = await makeHarness();
   await h.controller.register(testSpec({ approvals: { above: 1 } }));
-  const send = (kind: CommandKind, extra = {}) =>
-    h.scheduler.submitCommand({ rollout: 'mfa-staff', kind, ...by, ...extra });
+  const send = (kind: Exclude<CommandKind, 'alert'>, full = false) =>
+    h.scheduler.submitCommand(personCommand(kind, full));
   if (phase !== 'pending') await h.step('mfa-staff', 0);
   if (phase === 'awaiting_approval') await h.step('mfa-staff', 60_000);
   if (phase === 'paused') await send('pause');
-  if (phase === 'completed') await send('promote', { full: true });
+  if (phase === 'completed') await send('promote', true);
   if (phase === 'rolled_back') await send('rollback');
   expect((await h.store.getRollout('mfa-staff'))?.phase).toBe(phase);
   return h;
@@ -76,7 +82,7 @@ describe('commands in every phase', () => {
       it(`${kind} in ${phase} -> ${expected === C ? 'RequestError conflict' : `${expected.phase} at ${expected.percentage} %`}`, async () => {
         const h = await inPhase(phase);
         const auditBefore = (await h.store.readAudit()).length;
-        const submit = h.scheduler.submitCommand({ rollout: 'mfa-staff', kind: kind as CommandKind, ...by });
+        const submit = h.scheduler.submitCommand(personCommand(kind as Exclude<CommandKind, 'alert'>));
         if (expected === C) {
           await expect(submit).rejects.toMatchObject({ name: 'RequestError', code: 'conflict' });
           await expect(submit).rejects.toThrow(

@@ -38,7 +38,7 @@ describe('stepStarts: the strata of one rollout run', () => {
   });
 
   it('a restart from rolled_back clears the run; the next step move begins a new one', () => {
-    const rolled = rollback(ramped(), at(35), by).state;
+    const rolled = rollback(ramped(), at(35), { ...by, cause: { kind: 'person', actor: by.actor } }).state;
     const confirmed = { ...rolled, pendingWrite: null };
     const restarted = applyCommand(confirmed, { rollout: rolled.name, kind: 'resume', ...by }, at(50)).state;
     expect(restarted.phase).toBe('pending');

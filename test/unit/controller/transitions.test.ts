@@ -80,6 +80,20 @@ describe('decide (pure transitions)', () => {
     expect(transition.effects[1]).toEqual({ type: 'writeFlag', write: { action: 'disable' } });
   });
 
+  it('carries the rollback cause as data on the audit effect and the notifications', () => {
+    const { transition } = decide({
+      state: running(),
+      commands: [],
+      flag: flagAt5,
+      verdicts: verdicts('fail'),
+      now: DENIED,
+    });
+    const cause = { kind: 'guardrail', guardrail: 'login-success', guardrailKind: 'compare' };
+    expect(transition.effects[0]).toMatchObject({ type: 'audit', cause });
+    expect(transition.effects[2]).toMatchObject({ type: 'notify', notification: { cause } });
+    expect(transition.effects[3]).toMatchObject({ type: 'alert', notification: { cause } });
+  });
+
   it('rolls back from paused too: a pause stops the ramp, not the watch', () => {
     const state = running({ phase: 'paused', pauseKind: 'manual', reason: 'lunch' });
     const { transition } = decide({

@@ -7,7 +7,7 @@ import { PROVISIONED_DATASOURCE_UID } from '../../../src/dashboards/grafana-part
 import { METRICS_CONTRACT } from '../../../src/dashboards/metrics-contract.js';
 import { metricNamesIn, substituteGrafanaVariables } from '../../../src/dashboards/promql-names.js';
 import { phaseCodeExpr } from '../../../src/dashboards/rollouts-dashboard.js';
-import { PHASES } from '../../../src/rollout/rollout-state.js';
+import { PHASES } from '../../../src/rollout/phase.js';
 import { promqlSyntaxErrors } from '../../../src/rollout-spec/promql-syntax.js';
 import { knownSeriesNames } from './known-metrics.js';
 

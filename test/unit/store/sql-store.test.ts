@@ -44,6 +44,25 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('reads command rows whose payload predates the command union', async () => {
+    const store = await openSqliteStore({ path: ':memory:' });
+    const at = new Date('2025-03-03T10:00:00Z');
+    const by = { rollout: 'mfa-staff', actor: 'alice', reason: 'x' };
+    const promote = await store.enqueueCommand({ ...by, kind: 'promote', full: true }, at);
+    const pause = await store.enqueueCommand({ ...by, kind: 'pause' }, at);
+    // A one-step promote used to be stored without `full`.
+    await store.db.updateTable('commands').set({ payload: '{}' }).where('id', '=', promote.id).execute();
+    expect(await store.getCommand(promote.id)).toMatchObject({ kind: 'promote', full: false });
+    expect(await store.getCommand(pause.id)).not.toHaveProperty('full');
+    const row = await store.db
+      .selectFrom('commands')
+      .select('payload')
+      .where('id', '=', pause.id)
+      .executeTakeFirstOrThrow();
+    expect(row.payload).toBe('{}');
+    await store.close();
+  });
+
   storeContract(async (fence) => {
     const store = await openSqliteStore({ path: ':memory:' });
     return fence ? new SqlStore(store.db, { fence }) : store;
