@@ -148,7 +148,7 @@ export class Controller {
     let flag: FlagState | undefined;
     if (preview.phase !== 'pending') {
       try {
-        flag = await backend.getRollout(preview.spec.flag);
+        flag = await backend.read(preview.spec.flag);
       } catch (error) {
         this.logger.warn(
           { rollout: name, err: String(error) },

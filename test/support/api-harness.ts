@@ -20,12 +20,12 @@ export class SwitchableBackend implements FlagBackend {
   failReads = false;
   offline = false;
   constructor(private readonly inner: FlagBackend) {}
-  async getRollout(...args: Parameters<FlagBackend['getRollout']>): Promise<FlagState> {
+  async read(...args: Parameters<FlagBackend['read']>): Promise<FlagState> {
     if (this.failReads) throw new Error('flag backend unavailable (simulated 503)');
-    return this.inner.getRollout(...args);
+    return this.inner.read(...args);
   }
-  setRollout(...args: Parameters<FlagBackend['setRollout']>): Promise<FlagState> {
-    return this.inner.setRollout(...args);
+  setPercentage(...args: Parameters<FlagBackend['setPercentage']>): Promise<FlagState> {
+    return this.inner.setPercentage(...args);
   }
   disable(...args: Parameters<FlagBackend['disable']>): Promise<FlagState> {
     return this.inner.disable(...args);

@@ -46,7 +46,7 @@ export function rolloutRoutes(deps: RolloutRoutesDeps): Router {
     const state = await deps.controller.status(req.params.name as string);
     const backend = deps.flagBackend(state.spec.flag);
     const flag = await withTimeout(
-      backend.getRollout(state.spec.flag),
+      backend.read(state.spec.flag),
       deps.readBackTimeoutMs ?? 2_000,
       'flag read-back',
     ).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));

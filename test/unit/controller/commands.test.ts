@@ -143,7 +143,7 @@ describe('command validation', () => {
     const h = await inPhase('ramping');
     await h.scheduler.submitCommand({ rollout: 'mfa-staff', kind: 'promote', full: true, ...by });
     expect(await h.store.getRollout('mfa-staff')).toMatchObject({ phase: 'completed', percentage: 100 });
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: true, percentage: 100 });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: true, percentage: 100 });
   });
 });
 
