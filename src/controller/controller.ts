@@ -96,10 +96,10 @@ export class Controller {
 
   /**
    * Validates a command against the rollout's current phase and puts it in the queue; the next
-   * tick (the scheduler runs one at once) applies it. Throws ValidationError, NotFoundError or
-   * ConflictError instead of queueing a command that cannot apply.
+   * tick applies it (Scheduler.applyNow runs that tick at once). Throws ValidationError,
+   * NotFoundError or ConflictError instead of queueing a command that cannot apply.
    */
-  async submitCommand(command: CommandInput): Promise<QueuedCommand> {
+  async enqueue(command: CommandInput): Promise<QueuedCommand> {
     const issues = [];
     if (!COMMAND_KINDS.includes(command.kind)) {
       issues.push({ path: 'kind', message: `"${command.kind}" is not one of ${COMMAND_KINDS.join(', ')}` });

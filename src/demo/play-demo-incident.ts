@@ -126,7 +126,7 @@ export async function playDemoIncident(stack: DemoStack, options: IncidentOption
       }
       if (entry.action === 'awaiting_approval') {
         const percentage = steps[steps.indexOf(entry.fromPercentage ?? -1) + 1];
-        await scheduler.submitCommand({
+        await scheduler.applyNow({
           rollout: name,
           kind: 'approve',
           actor: RELEASE_MANAGER,

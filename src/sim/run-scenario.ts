@@ -41,7 +41,7 @@ function activeAt(faults: readonly Fault[], effect: Fault['effect'], t: number):
 
 /**
  * Runs one scenario on a virtual clock against the real controller, analysis and transitions:
- * traffic up to each tick, due commands (alerts, approvals) submitted, one controller tick, until
+ * traffic up to each tick, due commands (alerts, approvals) enqueued, one controller tick, until
  * the rollout completes, its rollback is effective in the SDKs, or the scenario's duration ends.
  */
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunOutput> {
@@ -102,7 +102,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     ) {
       const a = alerts[nextAlert];
       if (!a) continue;
-      await submit(controller, {
+      await enqueue(controller, {
         rollout: spec.name,
         kind: 'alert',
         actor: 'alertmanager',
@@ -112,7 +112,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     }
     if (approveAt !== undefined && approveAt <= now) {
       approveAt = undefined;
-      await submit(controller, {
+      await enqueue(controller, {
         rollout: spec.name,
         kind: 'approve',
         actor: OPERATOR,
@@ -188,12 +188,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   return { result, timeline: timeline.points, notifications };
 }
 
-async function submit(
-  controller: Controller,
-  cmd: Parameters<Controller['submitCommand']>[0],
-): Promise<void> {
+async function enqueue(controller: Controller, cmd: Parameters<Controller['enqueue']>[0]): Promise<void> {
   try {
-    await controller.submitCommand(cmd);
+    await controller.enqueue(cmd);
   } catch {
     // A command the rollout's phase refuses (e.g. approve after a rollback) is what a person would see too.
   }

@@ -86,7 +86,7 @@ for (let n = 1; n <= total; n++) {
   while (!finished(state)) {
     if (n % 3 === 2 && state.phase === 'ramping' && state.percentage === 50) {
       if ((await store.queuedCommands(name)).length === 0) {
-        await scheduler.submitCommand({
+        await scheduler.applyNow({
           rollout: name,
           kind: 'rollback',
           actor: 'operator',

@@ -68,7 +68,7 @@ export function alertRoutes(deps: AlertRoutesDeps): Router {
     const results = await Promise.all(
       fresh.map(async (m) => {
         deps.metrics.alertsReceivedTotal.inc({ status: 'firing', matched: 'true' });
-        const applied = await deps.commands.submitCommand({
+        const applied = await deps.commands.applyNow({
           rollout: m.rollout,
           kind: 'alert',
           actor,

@@ -78,7 +78,7 @@ export function rolloutRoutes(deps: RolloutRoutesDeps): Router {
         ]);
       }
       const rollout = req.params.name as string;
-      const applied = await deps.commands.submitCommand({
+      const applied = await deps.commands.applyNow({
         rollout,
         kind,
         actor: req.principal?.name ?? 'unknown',

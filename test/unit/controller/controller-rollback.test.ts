@@ -108,7 +108,7 @@ describe('controller: rollback', () => {
 
   it('rolls back on a matching alert and ignores one that does not match', async () => {
     const h = await rampedTo5();
-    const other = await h.scheduler.submitCommand({
+    const other = await h.scheduler.applyNow({
       rollout: 'mfa-staff',
       kind: 'alert',
       actor: 'alertmanager',
@@ -117,7 +117,7 @@ describe('controller: rollback', () => {
     });
     expect(other).toMatchObject({ status: 'ignored' });
     expect((await h.store.getRollout('mfa-staff'))?.phase).toBe('ramping');
-    const mine = await h.scheduler.submitCommand({
+    const mine = await h.scheduler.applyNow({
       rollout: 'mfa-staff',
       kind: 'alert',
       actor: 'alertmanager',
@@ -163,7 +163,7 @@ describe('controller: changes made by hand', () => {
     expect((await h.actions('mfa-staff')).filter((a) => a === 'external_change')).toHaveLength(1);
 
     // A person resumes: rampart re-asserts its step once and ramps on.
-    await h.scheduler.submitCommand({
+    await h.scheduler.applyNow({
       rollout: 'mfa-staff',
       kind: 'resume',
       actor: 'alice',
