@@ -17,6 +17,7 @@ import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { newRollout } from './new-rollout.js';
 import { performWrite } from './perform-write.js';
+import { type ResolvedAlert, resolvedAlertAudit } from './resolved-alert.js';
 import { reloadStep } from './spec-reload.js';
 import { applyCommands, decide, wantsVerdicts } from './transitions.js';
 import type { VerdictSource } from './verdict-source.js';
@@ -113,6 +114,12 @@ export class Controller {
     const conflict = commandConflict(state, command);
     if (conflict) throw new ConflictError(conflict);
     return this.deps.store.enqueueCommand(command, this.deps.clock.now());
+  }
+
+  /** Audits an alert that stopped firing; the rollout is left as it is. Throws NotFoundError. */
+  async recordResolvedAlert(alert: ResolvedAlert): Promise<void> {
+    const state = await this.load(alert.rollout);
+    await this.deps.store.appendAudit([resolvedAlertAudit(state, alert, this.deps.clock.now())]);
   }
 
   /** One command by id (to answer "was it applied?"). */

@@ -87,21 +87,13 @@ export function alertRoutes(deps: AlertRoutesDeps): Router {
     for (const m of routing.resolved) {
       deps.metrics.alertsReceivedTotal.inc({ status: 'resolved', matched: 'true' });
       if (!recent.add(`resolved/${m.dedupeKey}`)) continue;
-      const state = await deps.controller.status(m.rollout);
-      await deps.store.appendAudit([
-        {
-          at: deps.clock.now(),
-          rollout: m.rollout,
-          actor,
-          action: 'alert_resolved',
-          fromPhase: state.phase,
-          fromPercentage: state.percentage,
-          toPhase: state.phase,
-          toPercentage: state.percentage,
-          reason: describe(m),
-          evidence: { fingerprint: m.alert.fingerprint, labels: m.alert.labels },
-        },
-      ]);
+      await deps.controller.recordResolvedAlert({
+        rollout: m.rollout,
+        actor,
+        reason: describe(m),
+        fingerprint: m.alert.fingerprint,
+        labels: m.alert.labels,
+      });
     }
     res.status(202).json({
       rollbacks: results,
