@@ -67,20 +67,19 @@ export async function makeApiHarness(): Promise<ApiHarness> {
   const apiBackend = new SwitchableBackend(h.backend);
   const app = createApp({
     controller: h.controller,
-    scheduler: h.scheduler,
-    store: h.store,
+    commands: h.scheduler,
     flagBackend: () => apiBackend,
     tickLog,
-    registry,
-    metrics,
+    observability: { registry, metrics, logger },
     tokens,
-    logger,
     clock: h.clock,
     version: 'test',
-    readiness: [
-      { name: 'store', check: async () => Array.isArray(await h.store.listRollouts()) },
-      { name: 'flags', check: () => apiBackend.isOnline() },
-    ],
+    readiness: {
+      checks: [
+        { name: 'store', check: async () => Array.isArray(await h.store.listRollouts()) },
+        { name: 'flags', check: () => apiBackend.isOnline() },
+      ],
+    },
   });
   await h.controller.register(testSpec());
   await h.controller.register(

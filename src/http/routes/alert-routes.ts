@@ -2,22 +2,19 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Controller } from '../../controller/controller.js';
 import type { CommandGateway } from '../../leader/command-gateway.js';
-import type { Store } from '../../store/store.js';
 import type { RampartMetrics } from '../../telemetry/rampart-metrics.js';
-import type { Clock } from '../../time/clock.js';
 import { alertmanagerPayloadSchema } from '../alertmanager/alertmanager-payload.js';
 import { type AlertMatch, routeAlerts } from '../alertmanager/match-alerts.js';
 import { requireRole } from '../auth.js';
 import { parseBody } from '../parse-body.js';
 
 export interface AlertRoutesDeps {
-  controller: Controller;
+  /** Which rollouts subscribe to alerts, and where resolved ones are audited. */
+  controller: Pick<Controller, 'list' | 'recordResolvedAlert'>;
   /** Applies commands at once (leader) or queues them for the leader (follower). */
   commands: CommandGateway;
-  store: Store;
-  metrics: RampartMetrics;
-  clock: Clock;
-  logger: Logger;
+  metrics: Pick<RampartMetrics, 'alertsReceivedTotal'>;
+  logger: Pick<Logger, 'info'>;
 }
 
 /** Remembers recently acted-on alerts; Alertmanager re-sends firing alerts every repeat_interval. */

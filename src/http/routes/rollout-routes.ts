@@ -13,12 +13,14 @@ import { rolloutDetail, rolloutSummary } from '../rollout-view.js';
 import type { TickLog } from '../tick-log.js';
 
 export interface RolloutRoutesDeps {
-  controller: Controller;
+  /** The reads: rollouts, one rollout's state, its audit log. */
+  controller: Pick<Controller, 'list' | 'status' | 'audit'>;
   /** Applies commands at once (leader) or queues them for the leader (follower). */
   commands: CommandGateway;
-  flagBackend: (flag: FlagRef) => FlagBackend;
-  tickLog: TickLog;
-  metrics: RampartMetrics;
+  /** For the detail view's flag read-back. */
+  flagBackend: (flag: FlagRef) => Pick<FlagBackend, 'read'>;
+  tickLog: Pick<TickLog, 'get'>;
+  metrics: Pick<RampartMetrics, 'commandsTotal'>;
   clock: Clock;
   /** A flag read for the detail view may take no longer than this. */
   readBackTimeoutMs?: number;
