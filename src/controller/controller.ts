@@ -13,12 +13,13 @@ import type { AuditQuery, Store } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 import { commandConflict } from './apply-command.js';
 import type { Effect, Transition } from './effects.js';
+import { KeyedSerializer } from './keyed-serializer.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { newRollout } from './new-rollout.js';
 import { performWrite } from './perform-write.js';
 import { type ResolvedAlert, resolvedAlertAudit } from './resolved-alert.js';
-import { reloadStep } from './spec-reload.js';
+import { reloadStep, type SpecReloadResult } from './spec-reload.js';
 import { applyCommands, decide, wantsVerdicts } from './transitions.js';
 import type { VerdictSource } from './verdict-source.js';
 import { writeOutcome } from './write-outcome.js';
@@ -43,11 +44,6 @@ export interface TickReport {
   verdicts: Verdict[];
 }
 
-export type SpecReloadResult =
-  | { status: 'unchanged' }
-  | { status: 'applied'; changes: string[]; audit: AuditEntry[] }
-  | { status: 'refused'; problems: string[] };
-
 /**
  * The thin shell around the pure transitions: loads state, applies queued commands, reads the flag,
  * asks for verdicts, saves state with its audit entries in one transaction, then executes the flag
@@ -55,7 +51,7 @@ export type SpecReloadResult =
  */
 export class Controller {
   private readonly logger: Logger;
-  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly serial = new KeyedSerializer();
 
   constructor(private readonly deps: ControllerDeps) {
     this.logger = deps.logger ?? silentLogger;
@@ -77,7 +73,7 @@ export class Controller {
 
   /** Applies a changed spec if it is safe, else refuses with an audit entry and keeps the old one. */
   reloadSpec(name: string, spec: RolloutSpec, actor = 'spec-file'): Promise<SpecReloadResult> {
-    return this.serialized(name, async () => {
+    return this.serial.run(name, async () => {
       const state = await this.load(name);
       const { plan, save } = reloadStep(state, spec, actor, this.deps.clock.now());
       if (plan.kind === 'unchanged') return { status: 'unchanged' };
@@ -141,7 +137,7 @@ export class Controller {
 
   /** One control-loop iteration for one rollout. Ticks of the same rollout never overlap. */
   tick(name: string): Promise<TickReport> {
-    return this.serialized(name, () => this.runTick(name));
+    return this.serial.run(name, () => this.runTick(name));
   }
 
   private async runTick(name: string): Promise<TickReport> {
@@ -243,17 +239,6 @@ export class Controller {
     const state = await this.deps.store.getRollout(name);
     if (!state) throw new NotFoundError(`no rollout named ${name}`);
     return state;
-  }
-
-  private serialized<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.chains.get(name) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.chains.set(name, tail);
-    void tail.then(() => {
-      if (this.chains.get(name) === tail) this.chains.delete(name);
-    });
-    return run;
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { AuditDraft } from '../rollout/audit.js';
+import type { AuditDraft, AuditEntry } from '../rollout/audit.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
@@ -9,6 +9,12 @@ export type SpecReloadPlan =
   | { kind: 'unchanged' }
   | { kind: 'safe'; changes: string[]; stepIndex: number }
   | { kind: 'unsafe'; problems: string[] };
+
+/** What reloading a running rollout's spec did (the controller's answer). */
+export type SpecReloadResult =
+  | { status: 'unchanged' }
+  | { status: 'applied'; changes: string[]; audit: AuditEntry[] }
+  | { status: 'refused'; problems: string[] };
 
 const RUNNING = new Set(['ramping', 'awaiting_approval', 'paused']);
 
