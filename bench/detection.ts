@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadScenario } from '../src/sim/load-scenario.js';
 import { MemoryStore } from '../src/sim/memory-store.js';
-import { type RuleOptions, runScenario } from '../src/sim/run-scenario.js';
+import type { RuleOptions } from '../src/sim/rule-options.js';
+import { runScenario } from '../src/sim/run-scenario.js';
 import { faultFree, quantile, type SimResult, summarize } from '../src/sim/sim-result.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -45,9 +45,9 @@ async function measure(backend: UnleashFlagBackend, mode: 'disable' | 'zero'): P
   const flag = flagRefSchema.parse({ backend: 'unleash', name: `bench-rollback-${mode}` });
   const samples: number[] = [];
   for (let i = 0; i < WARMUP + rollbacks; i++) {
-    await backend.setRollout(flag, 25);
+    await backend.setPercentage(flag, 25);
     const started = performance.now();
-    const state = mode === 'disable' ? await backend.disable(flag) : await backend.setRollout(flag, 0);
+    const state = mode === 'disable' ? await backend.disable(flag) : await backend.setPercentage(flag, 0);
     const elapsed = performance.now() - started;
     const confirmed = mode === 'disable' ? !state.enabled : state.percentage === 0;
     if (!confirmed) throw new Error(`rollback ${i} not confirmed: ${JSON.stringify(state)}`);
@@ -68,7 +68,7 @@ try {
   const result = {
     benchmark: 'unleash-rollback-latency',
     description:
-      'Rollback decision -> Unleash write confirmed by read-back (UnleashFlagBackend over HTTP, loopback), after a setRollout(25) each time.',
+      'Rollback decision -> Unleash write confirmed by read-back (UnleashFlagBackend over HTTP, loopback), after a setPercentage(25) each time.',
     date: new Date().toISOString(),
     environment: {
       node: process.version,

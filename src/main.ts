@@ -168,23 +168,21 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
   );
   const app = createApp({
     controller,
-    scheduler,
     commands,
-    store,
     flagBackend,
     tickLog,
-    registry,
-    metrics,
+    observability: { registry, metrics, logger },
     tokens: runtime.apiTokens,
-    info: () => ({
-      replica,
-      role: leadership.isLeader() ? 'leader' : 'follower',
-      leader: leadership.leader(),
-    }),
-    logger,
     clock,
     version: RAMPART_VERSION,
-    readiness,
+    readiness: {
+      checks: readiness,
+      info: () => ({
+        replica,
+        role: leadership.isLeader() ? 'leader' : 'follower',
+        leader: leadership.leader(),
+      }),
+    },
     clientApi: clientTokens.length
       ? createClientApiRouter({
           source: clientFeatureSourceFromFlags(store.flags),

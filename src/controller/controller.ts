@@ -17,7 +17,8 @@ import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { newRollout } from './new-rollout.js';
 import { performWrite } from './perform-write.js';
-import { reloadStep } from './spec-reload.js';
+import { type ResolvedAlert, resolvedAlertAudit } from './resolved-alert.js';
+import { reloadStep, type SpecReloadResult } from './spec-reload.js';
 import { applyCommands, decide, wantsVerdicts } from './transitions.js';
 import type { VerdictSource } from './verdict-source.js';
 import { writeOutcome } from './write-outcome.js';
@@ -41,11 +42,6 @@ export interface TickReport {
   effects: Effect[];
   verdicts: Verdict[];
 }
-
-export type SpecReloadResult =
-  | { status: 'unchanged' }
-  | { status: 'applied'; changes: string[]; audit: AuditEntry[] }
-  | { status: 'refused'; problems: string[] };
 
 /**
  * The thin shell around the pure transitions: loads state, applies queued commands, reads the flag,
@@ -96,16 +92,22 @@ export class Controller {
 
   /**
    * Validates a command against the rollout's current phase and puts it in the queue; the next
-   * tick (the scheduler runs one at once) applies it. Throws ValidationError, or RequestError
-   * `not_found` or `conflict`, instead of queueing a command that cannot apply.
+   * tick applies it (Scheduler.applyNow runs that tick at once). Throws ValidationError, or
+   * RequestError `not_found` or `conflict`, instead of queueing a command that cannot apply.
    */
-  async submitCommand(command: CommandInput): Promise<QueuedCommand> {
+  async enqueue(command: CommandInput): Promise<QueuedCommand> {
     const issues = commandIssues(command);
     if (issues.length > 0) throw new ValidationError(issues.map((i) => ({ source: 'command', ...i })));
     const state = await this.load(command.rollout);
     const conflict = commandConflict(state, command);
     if (conflict) throw new RequestError('conflict', conflict);
     return this.deps.store.enqueueCommand(command, this.deps.clock.now());
+  }
+
+  /** Audits an alert that stopped firing; the rollout is left as it is. Throws NotFoundError. */
+  async recordResolvedAlert(alert: ResolvedAlert): Promise<void> {
+    const state = await this.load(alert.rollout);
+    await this.deps.store.appendAudit([resolvedAlertAudit(state, alert, this.deps.clock.now())]);
   }
 
   /** One command by id (to answer "was it applied?"). */
@@ -141,7 +143,7 @@ export class Controller {
     let flag: FlagState | undefined;
     if (preview.phase !== 'pending') {
       try {
-        flag = await backend.getRollout(preview.spec.flag);
+        flag = await backend.read(preview.spec.flag);
       } catch (error) {
         this.logger.warn(
           { rollout: name, err: String(error) },

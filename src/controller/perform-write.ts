@@ -10,14 +10,14 @@ export async function performWrite(
 ): Promise<FlagState> {
   switch (write.action) {
     case 'set':
-      await backend.setRollout(flag, write.percentage);
+      await backend.setPercentage(flag, write.percentage);
       break;
     case 'zero':
-      await backend.setRollout(flag, 0);
+      await backend.setPercentage(flag, 0);
       break;
     case 'disable':
       await backend.disable(flag);
       break;
   }
-  return backend.getRollout(flag);
+  return backend.read(flag);
 }

@@ -60,9 +60,9 @@ export class Scheduler {
     return this.trigger(rollout, true);
   }
 
-  /** Validates and queues a command, then applies it at once; returns it as stored after the tick. */
-  async submitCommand(command: CommandInput): Promise<QueuedCommand> {
-    const queued = await this.deps.controller.submitCommand(command);
+  /** Enqueues a command, then ticks at once so it is applied; returns it as stored after the tick. */
+  async applyNow(command: CommandInput): Promise<QueuedCommand> {
+    const queued = await this.deps.controller.enqueue(command);
     await this.runNow(command.rollout);
     return (await this.deps.controller.command(queued.id)) ?? queued;
   }

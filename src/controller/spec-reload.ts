@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { AuditDraft } from '../rollout/audit.js';
+import type { AuditDraft, AuditEntry } from '../rollout/audit.js';
 import { auditEntry } from '../rollout/audit.js';
 import { isRunning } from '../rollout/phase.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
@@ -11,6 +11,12 @@ export type SpecReloadPlan =
   | { kind: 'unchanged' }
   | { kind: 'safe'; changes: string[]; stepIndex: number }
   | { kind: 'unsafe'; problems: string[] };
+
+/** What reloading a running rollout's spec did (the controller's answer). */
+export type SpecReloadResult =
+  | { status: 'unchanged' }
+  | { status: 'applied'; changes: string[]; audit: AuditEntry[] }
+  | { status: 'refused'; problems: string[] };
 
 /**
  * Decides whether `next` may replace the running spec. Thresholds, bake, windows, approvals,

@@ -11,7 +11,7 @@ import {
 import { type DemoStack, startDemoStack } from './demo-stack.js';
 import { describeFaultAt, type FaultAt } from './fault-at.js';
 import type { FaultName } from './login-service/fault-switches.js';
-import { RELEASE_MANAGER, runScenario, type ScenarioResult } from './run-scenario.js';
+import { type IncidentResult, playDemoIncident, RELEASE_MANAGER } from './play-demo-incident.js';
 import type { TrafficStats } from './traffic/traffic-stats.js';
 
 export interface DemoOptions {
@@ -44,7 +44,7 @@ export const DEFAULT_DEMO_OPTIONS: Omit<DemoOptions, 'out'> = {
   timeoutMs: 5 * 60_000,
 };
 
-export interface DemoResult extends ScenarioResult {
+export interface DemoResult extends IncidentResult {
   traffic: TrafficStats;
   wallMs: number;
 }
@@ -156,7 +156,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         `  login service:  ${stack.login.url}   flags read by unleash-client from ${stack.rampart.url}/api/client\n` +
         '  Ctrl-C stops everything.\n\n',
     );
-    const scenario = await runScenario(stack, {
+    const incident = await playDemoIncident(stack, {
       fault: options.fault,
       faultAt: options.faultAt,
       out: (line) => out(`${line}\n`),
@@ -166,11 +166,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     });
     await stack.traffic.stop({ graceMs: 500 });
     const result: DemoResult = {
-      ...scenario,
+      ...incident,
       traffic: stack.traffic.summary(),
       wallMs: Date.now() - startedAt,
     };
-    if (scenario.outcome !== 'interrupted') out(summary(result, options, stack));
+    if (incident.outcome !== 'interrupted') out(summary(result, options, stack));
     return result;
   } finally {
     await stack.close();

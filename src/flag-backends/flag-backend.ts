@@ -15,13 +15,21 @@ export interface FlagState {
   otherStrategies?: number;
 }
 
-/** Where a flag lives. Every write returns the state read back after it, so the caller can verify. */
+/**
+ * Where a flag lives: a read, the two writes the controller decides (a percentage, or the kill
+ * switch) and a health probe. Every write returns the state read back after it, so the caller can
+ * verify.
+ */
 export interface FlagBackend {
-  /** Reads the flag's current state. */
-  getRollout(flag: FlagRef): Promise<FlagState>;
-  /** Sets rampart's strategy to `percentage` (creating flag/strategy as needed) and enables the environment. */
-  setRollout(flag: FlagRef, percentage: number): Promise<FlagState>;
-  /** Kill switch: turns the flag's environment off. */
+  /** Reads the flag's current state as the backend has it (a missing flag reads `exists: false`). */
+  read(flag: FlagRef): Promise<FlagState>;
+  /**
+   * Sets rampart's strategy to `percentage` (creating flag/strategy as needed) and enables the
+   * environment. `setPercentage(flag, 0)` is the `zero` rollback: the flag stays on with nobody in it.
+   * Throws RangeError unless `percentage` is an integer 0..100.
+   */
+  setPercentage(flag: FlagRef, percentage: number): Promise<FlagState>;
+  /** Kill switch: turns the flag's environment off; the percentage stays for a later re-enable. */
   disable(flag: FlagRef): Promise<FlagState>;
   /** Cheap reachability check for /readyz. Never throws. */
   isOnline(): Promise<boolean>;

@@ -4,39 +4,39 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Controller } from '../controller/controller.js';
-import type { Scheduler } from '../controller/scheduler.js';
 import { RequestError } from '../errors/request-error.js';
 import type { FlagBackend } from '../flag-backends/flag-backend.js';
 import type { CommandGateway } from '../leader/command-gateway.js';
 import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
-import type { Store } from '../store/store.js';
 import type { RampartMetrics } from '../telemetry/rampart-metrics.js';
 import type { Clock } from '../time/clock.js';
 import { type ApiToken, authenticate, FailedAuthLimiter } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import { openApiDocument } from './openapi.js';
 import { alertRoutes } from './routes/alert-routes.js';
-import { healthRoutes, type ReadinessCheck } from './routes/health-routes.js';
+import { type HealthRoutesDeps, healthRoutes } from './routes/health-routes.js';
 import { rolloutRoutes } from './routes/rollout-routes.js';
 import type { TickLog } from './tick-log.js';
 
-export interface AppDeps {
-  controller: Controller;
-  scheduler: Scheduler;
-  /** Where commands and alerts go (several replicas: a follower queues them for the leader); default the scheduler. */
-  commands?: CommandGateway;
-  store: Store;
-  flagBackend: (flag: FlagRef) => FlagBackend;
-  tickLog: TickLog;
+/** The metrics registry (served at /metrics), rampart's own metrics and the log. */
+export interface Observability {
   registry: Registry;
   metrics: RampartMetrics;
-  tokens: readonly ApiToken[];
   logger: Logger;
+}
+
+export interface AppDeps {
+  controller: Controller;
+  /** Where commands and alerts go: the Scheduler, or with several replicas a ReplicaCommandGateway. */
+  commands: CommandGateway;
+  flagBackend: (flag: FlagRef) => FlagBackend;
+  tickLog: TickLog;
+  observability: Observability;
+  tokens: readonly ApiToken[];
   clock: Clock;
   version: string;
-  readiness: readonly ReadinessCheck[];
-  /** Extra facts for /readyz (e.g. leader identity). */
-  info?: () => Record<string, unknown>;
+  /** What /readyz checks, and extra facts it reports (e.g. leader identity). */
+  readiness: Omit<HealthRoutesDeps, 'registry'>;
   /** Unleash-compatible client API of the embedded backend, mounted at /api/client. */
   clientApi?: Router;
   /** The status page, mounted at /. */
@@ -89,14 +89,16 @@ function postBodies(parser: RequestHandler): RequestHandler {
 
 /** Builds rampart's HTTP app. It never listens by itself: the caller (or supertest) does. */
 export function createApp(deps: AppDeps): Express {
+  const { registry, metrics, logger } = deps.observability;
+  const { controller, commands, clock } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestId);
-  app.use(requestLog(deps.logger));
+  app.use(requestLog(logger));
   app.use(helmet());
 
-  app.use(healthRoutes({ registry: deps.registry, checks: deps.readiness, info: deps.info }));
+  app.use(healthRoutes({ registry, ...deps.readiness }));
   const openapi = openApiDocument(deps.version);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -107,17 +109,17 @@ export function createApp(deps: AppDeps): Express {
   // Authenticate before reading the body: an unauthenticated request gets 401 whatever it sends.
   app.use(
     '/api',
-    authenticate(deps.tokens, new FailedAuthLimiter(deps.clock)),
+    authenticate(deps.tokens, new FailedAuthLimiter(clock)),
     jsonOnly,
     postBodies(express.json({ limit: deps.bodyLimit ?? '256kb', strict: true })),
   );
-  const routeDeps = { ...deps, commands: deps.commands ?? deps.scheduler };
-  app.use(rolloutRoutes(routeDeps));
-  app.use(alertRoutes(routeDeps));
+  const { flagBackend, tickLog } = deps;
+  app.use(rolloutRoutes({ controller, commands, flagBackend, tickLog, metrics, clock }));
+  app.use(alertRoutes({ controller, commands, metrics, logger }));
   if (deps.statusPage) app.use(deps.statusPage);
   app.use((req, _res, next) => {
     next(new RequestError('not_found', `no route ${req.method} ${req.path}`));
   });
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(logger));
   return app;
 }

@@ -4,15 +4,19 @@ import type { Clock } from '../time/clock.js';
 import type { Ticker } from '../time/ticker.js';
 import type { Leadership } from './leadership.js';
 
-/** Where the HTTP API hands commands and alerts. The Scheduler is one (it applies at once). */
+/**
+ * Where the HTTP API hands commands and alerts. The Scheduler is one (it ticks at once). Commands
+ * have two verbs throughout: `enqueue` (Controller: validate and queue; the next tick applies it)
+ * and `applyNow` (queue, have it applied at once and wait for the outcome).
+ */
 export interface CommandGateway {
   /** Validates and queues `command`, has it applied, and returns it as stored afterwards. */
-  submitCommand(command: CommandInput): Promise<QueuedCommand>;
+  applyNow(command: CommandInput): Promise<QueuedCommand>;
 }
 
 export interface ReplicaGatewayDeps {
   leadership: Leadership;
-  /** The leader's path: queue and tick at once (the Scheduler). */
+  /** The leader's path: enqueue and tick at once (the Scheduler). */
   local: CommandGateway;
   controller: Controller;
   /** Tells the leader that `rollout` has queued commands (NOTIFY). */
@@ -33,9 +37,9 @@ export interface ReplicaGatewayDeps {
 export class ReplicaCommandGateway implements CommandGateway {
   constructor(private readonly deps: ReplicaGatewayDeps) {}
 
-  async submitCommand(command: CommandInput): Promise<QueuedCommand> {
-    if (this.deps.leadership.isLeader()) return this.deps.local.submitCommand(command);
-    const queued = await this.deps.controller.submitCommand(command);
+  async applyNow(command: CommandInput): Promise<QueuedCommand> {
+    if (this.deps.leadership.isLeader()) return this.deps.local.applyNow(command);
+    const queued = await this.deps.controller.enqueue(command);
     await this.deps.notify(command.rollout).catch(() => undefined); // the leader also polls the queue
     const deadline = this.deps.clock.now().getTime() + (this.deps.waitMs ?? 5_000);
     for (;;) {

@@ -12,13 +12,13 @@ export class LeaderGatedFlagBackend implements FlagBackend {
     private readonly leadership: Leadership,
   ) {}
 
-  getRollout(...args: Parameters<FlagBackend['getRollout']>): Promise<FlagState> {
-    return this.inner.getRollout(...args);
+  read(...args: Parameters<FlagBackend['read']>): Promise<FlagState> {
+    return this.inner.read(...args);
   }
 
-  async setRollout(...args: Parameters<FlagBackend['setRollout']>): Promise<FlagState> {
+  async setPercentage(...args: Parameters<FlagBackend['setPercentage']>): Promise<FlagState> {
     this.check('set a rollout');
-    return this.inner.setRollout(...args);
+    return this.inner.setPercentage(...args);
   }
 
   async disable(...args: Parameters<FlagBackend['disable']>): Promise<FlagState> {

@@ -7,35 +7,15 @@ import type { RolloutState } from '../rollout/rollout-state.js';
 import type { Store } from '../store/store.js';
 import { ManualClock } from '../time/manual-clock.js';
 import type { Scenario } from './parse-scenario.js';
-import { ArgoRule } from './peer-rules/argo-rule.js';
-import { FlaggerRule } from './peer-rules/flagger-rule.js';
-import type { PeerRule } from './peer-rules/peer-rule.js';
 import { PeerVerdictSource } from './peer-rules/peer-verdict-source.js';
+import { peerRuleFor, type RuleOptions, ruleLabel } from './rule-options.js';
 import type { Fault } from './scenario-schema.js';
 import { SimFlagBackend } from './sim-flag-backend.js';
 import { SimMetricSource } from './sim-metric-source.js';
-import type { RuleName, SimResult, TimelinePoint } from './sim-result.js';
+import type { SimResult, TimelinePoint } from './sim-result.js';
 import { sprtBoundSamples } from './sprt-bound.js';
+import { TimelineSampler } from './timeline-sampler.js';
 import { TrafficModel } from './traffic-model.js';
-
-export interface RuleOptions {
-  rule: RuleName;
-  /** Analysis interval of the peers (default 1m, their documented example). */
-  intervalMs?: number;
-  /** Flagger's threshold (default 5). */
-  threshold?: number;
-  /** Argo's failureLimit (default 3, the docs' example) and consecutiveErrorLimit (default 4). */
-  failureLimit?: number;
-  consecutiveErrorLimit?: number;
-  /**
-   * Peers only: run no checks before the scenario's first fault, so the rule starts from a clean
-   * slate there. Measures detection alone for a rule whose false rollbacks would otherwise end the
-   * run before the fault (generous to the peer).
-   */
-  fromFault?: boolean;
-  /** Peers only: which guardrails they check (default `limits`, as docs/scenarios.md says). */
-  peerChecks?: PeerCheckSet;
-}
 
 export interface RunOptions extends RuleOptions {
   seed?: number;
@@ -60,35 +40,9 @@ function activeAt(faults: readonly Fault[], effect: Fault['effect'], t: number):
   return faults.some((f) => f.effect === effect && f.at <= t && (f.until === undefined || t < f.until));
 }
 
-export function ruleLabel(o: RuleOptions): string {
-  if (o.rule === 'rampart') return 'rampart';
-  const base = o.rule === 'flagger' ? `flagger-t${o.threshold ?? 5}` : o.rule;
-  const checks = o.peerChecks === 'all' ? `${base}+cmp` : base;
-  return o.fromFault ? `${checks}@fault` : checks;
-}
-
-function peerRule(o: RuleOptions, scenario: Scenario): PeerRule | undefined {
-  const interval = o.intervalMs ?? 60 * SECOND;
-  switch (o.rule) {
-    case 'rampart':
-      return undefined;
-    case 'flagger':
-      return new FlaggerRule(interval, o.threshold ?? 5);
-    case 'argo':
-      return new ArgoRule(
-        interval,
-        o.failureLimit ?? 3,
-        o.consecutiveErrorLimit ?? 4,
-        scenario.operator?.approveAfter,
-      );
-    default:
-      return o.rule satisfies never;
-  }
-}
-
 /**
  * Runs one scenario on a virtual clock against the real controller, analysis and transitions:
- * traffic up to each tick, due commands (alerts, approvals) submitted, one controller tick, until
+ * traffic up to each tick, due commands (alerts, approvals) enqueued, one controller tick, until
  * the rollout completes, its rollback is effective in the SDKs, or the scenario's duration ends.
  */
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunOutput> {
@@ -107,7 +61,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   );
   const traffic = new TrafficModel(scenario, seed, metrics, (at) => backend.sdkPercentage(at));
   const real: VerdictSource = new MetricVerdictSource(metrics);
-  const rule = peerRule(options, scenario);
+  const rule = peerRuleFor(options, scenario);
   const firstFault = faults.length === 0 ? undefined : Math.min(...faults.map((f) => f.at));
   const armedAt = options.fromFault && firstFault !== undefined ? startMs + firstFault : undefined;
   const verdictSource = rule
@@ -129,8 +83,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let maxPercentage = 0;
   const steps: number[] = [];
   let advancedDuringFault = false;
-  const timeline: TimelinePoint[] = [];
-  const window: { t: number; ts: number; tt: number; cs: number; ct: number }[] = [];
+  const timeline = new TimelineSampler(metrics, spec.variant);
   const faultAt = faults.length === 0 ? null : Math.min(...faults.map((f) => f.at));
   const userFaultActive = (at: number) =>
     faults.some(
@@ -150,7 +103,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     ) {
       const a = alerts[nextAlert];
       if (!a) continue;
-      await submit(controller, {
+      await enqueue(controller, {
         rollout: spec.name,
         kind: 'alert',
         actor: 'alertmanager',
@@ -160,7 +113,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     }
     if (approveAt !== undefined && approveAt <= now) {
       approveAt = undefined;
-      await submit(controller, {
+      await enqueue(controller, {
         rollout: spec.name,
         kind: 'approve',
         actor: OPERATOR,
@@ -182,7 +135,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       const after = scenario.operator?.approveAfter;
       if (after !== undefined) approveAt = now + after;
     }
-    if (options.timeline) sample(timeline, window, now, metrics, backend.sdkPercentage(now), spec.variant);
+    if (options.timeline) timeline.sample(now, backend.sdkPercentage(now));
     if (state.phase === 'completed' && !state.pendingWrite) {
       endAt = now;
       break;
@@ -195,7 +148,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   }
   const end = endAt ?? scenario.duration;
   traffic.runUntil(end);
-  if (options.timeline) sample(timeline, window, end, metrics, backend.sdkPercentage(end), spec.variant);
+  if (options.timeline) timeline.sample(end, backend.sdkPercentage(end));
   await store.close?.();
 
   const outcome =
@@ -233,46 +186,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     simulatedSeconds: end / SECOND,
     wallMs: Math.round(wallNow() - wallStart),
   };
-  return { result, timeline, notifications };
+  return { result, timeline: timeline.points, notifications };
 }
 
-async function submit(
-  controller: Controller,
-  cmd: Parameters<Controller['submitCommand']>[0],
-): Promise<void> {
+async function enqueue(controller: Controller, cmd: Parameters<Controller['enqueue']>[0]): Promise<void> {
   try {
-    await controller.submitCommand(cmd);
+    await controller.enqueue(cmd);
   } catch {
     // A command the rollout's phase refuses (e.g. approve after a rollback) is what a person would see too.
   }
-}
-
-function sample(
-  timeline: TimelinePoint[],
-  window: { t: number; ts: number; tt: number; cs: number; ct: number }[],
-  now: number,
-  metrics: SimMetricSource,
-  percentage: number,
-  variant: Scenario['spec']['variant'],
-): void {
-  const count = (v: string, result?: string) =>
-    metrics.total('login_attempts_total', result ? { [variant.label]: v, result } : { [variant.label]: v });
-  window.push({
-    t: now,
-    ts: count(variant.treatment, 'success'),
-    tt: count(variant.treatment),
-    cs: count(variant.control, 'success'),
-    ct: count(variant.control),
-  });
-  while (window.length > 1 && (window[0]?.t ?? now) < now - 300_000) window.shift();
-  const first = window[0];
-  const last = window[window.length - 1];
-  if (!first || !last) return;
-  const share = (good: number, total: number) => (total > 0 ? good / total : null);
-  timeline.push({
-    t: now / SECOND,
-    percentage,
-    treatment: share(last.ts - first.ts, last.tt - first.tt),
-    control: share(last.cs - first.cs, last.ct - first.ct),
-  });
 }

@@ -28,11 +28,11 @@ export class SimFlagBackend implements FlagBackend {
     private readonly outage: (t: number) => boolean,
   ) {}
 
-  async getRollout(_flag: FlagRef): Promise<FlagState> {
+  async read(_flag: FlagRef): Promise<FlagState> {
     return { ...this.state };
   }
 
-  async setRollout(_flag: FlagRef, percentage: number): Promise<FlagState> {
+  async setPercentage(_flag: FlagRef, percentage: number): Promise<FlagState> {
     return this.write(true, percentage);
   }
 

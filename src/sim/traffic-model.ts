@@ -1,45 +1,17 @@
 import { normalizedValue } from '../flag-backends/stickiness-hash.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
+import { combinedFaultEffect, isActive, USER_FACING } from './combined-fault-effect.js';
+import type { HarmStats } from './harm-stats.js';
+import { type LoginCounters, loginCounters, type Variant } from './login-counters.js';
 import type { Scenario } from './parse-scenario.js';
 import { exponential, poissonFromUniform, type Random, seededRandom } from './prng.js';
+import { RetryQueue } from './retry-queue.js';
 import type { Fault } from './scenario-schema.js';
 import type { SimMetricSource } from './sim-metric-source.js';
 
-type Variant = 'treatment' | 'control';
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const MAX_ATTEMPTS = 10;
-
-interface Retry {
-  t: number;
-  user: number;
-  id: number;
-  attempt: number;
-}
-
-/** What the faults did to users (only counted up to the end of the run, i.e. an effective rollback). */
-export interface HarmStats {
-  /** Users who suffered a fault's effect (failed or 5xx login caused by it, mis-bound enrollment, loop). */
-  exposed: Set<number>;
-  /** Users who logged in while a user-facing fault was active in their arm. */
-  atRisk: Set<number>;
-  /** Failed (or 5xx) logins the fault caused. */
-  failedByFault: number;
-  /** Login attempts in the first user-facing fault's arm since it started (the detector's sample). */
-  affectedLogins: number;
-}
-
-const USER_FACING = new Set<Fault['effect']>([
-  'loginSuccess',
-  'loginSuccessDrop',
-  'logoutLoop',
-  'enrollmentMismatch',
-  'serverErrors',
-]);
-
-function active(f: Fault, t: number): boolean {
-  return f.at <= t && (f.until === undefined || t < f.until);
-}
 
 /**
  * Login traffic at the level of the metrics contract: Poisson arrivals (thinned for the diurnal
@@ -54,11 +26,11 @@ export class TrafficModel {
   private readonly buckets: Uint8Array;
   private readonly groupId: string;
   private readonly maxFactor: number;
-  private readonly heap: Retry[] = [];
+  private readonly retries = new RetryQueue();
   private readonly firstFault: Fault | undefined;
   private nextArrival: number;
   private nextId = 0;
-  private readonly c;
+  private readonly c: Record<Variant, LoginCounters>;
 
   constructor(
     private readonly scenario: Scenario,
@@ -73,34 +45,10 @@ export class TrafficModel {
     const { diurnal, bursts } = scenario.traffic;
     this.maxFactor = (1 + (diurnal?.amplitude ?? 0)) * Math.max(1, ...bursts.map((b) => b.factor));
     this.firstFault = scenario.faults.filter((f) => USER_FACING.has(f.effect)).sort((a, b) => a.at - b.at)[0];
-    const v = spec.variant;
-    const arm = (variant: Variant) => ({
-      success: metrics.counter('login_attempts_total', { [v.label]: v[variant], result: 'success' }),
-      failure: metrics.counter('login_attempts_total', { [v.label]: v[variant], result: 'failure' }),
-      error: metrics.counter('login_attempts_total', { [v.label]: v[variant], result: 'error' }),
-      http200: metrics.counter('http_requests_total', {
-        [v.label]: v[variant],
-        route: '/login',
-        code: '200',
-      }),
-      http401: metrics.counter('http_requests_total', {
-        [v.label]: v[variant],
-        route: '/login',
-        code: '401',
-      }),
-      http500: metrics.counter('http_requests_total', {
-        [v.label]: v[variant],
-        route: '/login',
-        code: '500',
-      }),
-      logouts: metrics.counter('logouts_total', { [v.label]: v[variant] }),
-      mfaPass: metrics.counter('mfa_challenges_total', { [v.label]: v[variant], result: 'success' }),
-      mfaFail: metrics.counter('mfa_challenges_total', { [v.label]: v[variant], result: 'failure' }),
-      enrollments: metrics.counter('mfa_enrollments_total', { [v.label]: v[variant] }),
-      mismatch: metrics.counter('mfa_enrollment_owner_mismatch_total', { [v.label]: v[variant] }),
-      exposures: metrics.counter('flag_exposures_total', { [v.label]: v[variant] }),
-    });
-    this.c = { treatment: arm('treatment'), control: arm('control') };
+    this.c = {
+      treatment: loginCounters(metrics, spec.variant, 'treatment'),
+      control: loginCounters(metrics, spec.variant, 'control'),
+    };
     this.nextArrival = this.drawArrival(0);
   }
 
@@ -120,13 +68,13 @@ export class TrafficModel {
   /** Processes every login up to and including simulated time `t`, taking scrapes as time passes. */
   runUntil(t: number): void {
     for (;;) {
-      const retry = this.heap[0];
+      const retry = this.retries.peek();
       const arrival = this.nextArrival;
       const next = retry && retry.t < arrival ? retry.t : arrival;
       if (next > t) break;
       this.metrics.scrapeUntil(next);
       if (retry && retry.t < arrival) {
-        this.popRetry();
+        this.retries.pop();
         this.login(retry.t, retry.user, retry.id, retry.attempt);
       } else {
         const user = 1 + Math.floor(this.arrivals.next() * this.scenario.traffic.users);
@@ -174,7 +122,7 @@ export class TrafficModel {
     const c = this.c[variant];
     const base = this.scenario.baseline;
     const faults = this.scenario.faults.filter(
-      (f) => USER_FACING.has(f.effect) && (f.arm === 'all' || f.arm === variant) && active(f, t),
+      (f) => USER_FACING.has(f.effect) && (f.arm === 'all' || f.arm === variant) && isActive(f, t),
     );
     if (faults.length > 0) this.harm.atRisk.add(user);
     if (
@@ -185,18 +133,8 @@ export class TrafficModel {
       this.harm.affectedLogins += 1;
     if (attempt === 0) c.exposures.value += 1;
 
-    let serverErrors = 0;
-    let loop = 1;
-    let mismatch = 0;
-    let pEff: number | undefined;
     const pHealthy = base.loginSuccess * (variant === 'treatment' ? base.mfaSuccess : 1);
-    for (const f of faults) {
-      if (f.effect === 'serverErrors') serverErrors = 1 - (1 - serverErrors) * (1 - f.serverErrors);
-      else if (f.effect === 'logoutLoop') loop *= f.logoutLoop.factor;
-      else if (f.effect === 'enrollmentMismatch') mismatch = Math.max(mismatch, f.enrollmentMismatch);
-      else if (f.effect === 'loginSuccess') pEff = f.loginSuccess;
-      else if (f.effect === 'loginSuccessDrop') pEff = Math.max(0, (pEff ?? pHealthy) - f.loginSuccessDrop);
-    }
+    const { serverErrors, loop, mismatch, pEff } = combinedFaultEffect(faults, pHealthy);
 
     let ok = false;
     if (uErr < serverErrors) {
@@ -243,43 +181,12 @@ export class TrafficModel {
         }
       }
     } else if (uRetry < base.retryOnFailure && attempt + 1 < MAX_ATTEMPTS) {
-      this.pushRetry({ t: t + uDelay * MINUTE, user, id, attempt: attempt + 1 });
+      this.retries.push({ t: t + uDelay * MINUTE, user, id, attempt: attempt + 1 });
     }
   }
 
   private harmed(user: number): void {
     this.harm.exposed.add(user);
     this.harm.failedByFault += 1;
-  }
-
-  private pushRetry(r: Retry): void {
-    const h = this.heap;
-    h.push(r);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const parent = h[p] as Retry;
-      if (parent.t <= r.t) break;
-      h[i] = parent;
-      i = p;
-    }
-    h[i] = r;
-  }
-
-  private popRetry(): void {
-    const h = this.heap;
-    const last = h.pop() as Retry;
-    if (h.length === 0) return;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= h.length) break;
-      const rgt = l + 1;
-      const child = rgt < h.length && (h[rgt] as Retry).t < (h[l] as Retry).t ? rgt : l;
-      if ((h[child] as Retry).t >= last.t) break;
-      h[i] = h[child] as Retry;
-      i = child;
-    }
-    h[i] = last;
   }
 }

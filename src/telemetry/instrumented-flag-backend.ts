@@ -10,12 +10,12 @@ export class InstrumentedFlagBackend implements FlagBackend {
     private readonly metrics: RampartMetrics,
   ) {}
 
-  getRollout(flag: FlagRef): Promise<FlagState> {
-    return this.count('get', () => this.inner.getRollout(flag));
+  read(flag: FlagRef): Promise<FlagState> {
+    return this.count('get', () => this.inner.read(flag));
   }
 
-  setRollout(flag: FlagRef, percentage: number): Promise<FlagState> {
-    return this.count('set', () => this.inner.setRollout(flag, percentage));
+  setPercentage(flag: FlagRef, percentage: number): Promise<FlagState> {
+    return this.count('set', () => this.inner.setPercentage(flag, percentage));
   }
 
   disable(flag: FlagRef): Promise<FlagState> {

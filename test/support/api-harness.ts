@@ -20,12 +20,12 @@ class SwitchableBackend implements FlagBackend {
   failReads = false;
   offline = false;
   constructor(private readonly inner: FlagBackend) {}
-  async getRollout(...args: Parameters<FlagBackend['getRollout']>): Promise<FlagState> {
+  async read(...args: Parameters<FlagBackend['read']>): Promise<FlagState> {
     if (this.failReads) throw new Error('flag backend unavailable (simulated 503)');
-    return this.inner.getRollout(...args);
+    return this.inner.read(...args);
   }
-  setRollout(...args: Parameters<FlagBackend['setRollout']>): Promise<FlagState> {
-    return this.inner.setRollout(...args);
+  setPercentage(...args: Parameters<FlagBackend['setPercentage']>): Promise<FlagState> {
+    return this.inner.setPercentage(...args);
   }
   disable(...args: Parameters<FlagBackend['disable']>): Promise<FlagState> {
     return this.inner.disable(...args);
@@ -67,20 +67,19 @@ export async function makeApiHarness(): Promise<ApiHarness> {
   const apiBackend = new SwitchableBackend(h.backend);
   const app = createApp({
     controller: h.controller,
-    scheduler: h.scheduler,
-    store: h.store,
+    commands: h.scheduler,
     flagBackend: () => apiBackend,
     tickLog,
-    registry,
-    metrics,
+    observability: { registry, metrics, logger },
     tokens,
-    logger,
     clock: h.clock,
     version: 'test',
-    readiness: [
-      { name: 'store', check: async () => Array.isArray(await h.store.listRollouts()) },
-      { name: 'flags', check: () => apiBackend.isOnline() },
-    ],
+    readiness: {
+      checks: [
+        { name: 'store', check: async () => Array.isArray(await h.store.listRollouts()) },
+        { name: 'flags', check: () => apiBackend.isOnline() },
+      ],
+    },
   });
   await h.controller.register(testSpec());
   await h.controller.register(

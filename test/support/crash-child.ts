@@ -23,11 +23,11 @@ const total = Number(totalText);
 /** Fails 15 % of writes before the store sees them and 15 % after (the answer is lost). */
 class UnreliableBackend implements FlagBackend {
   constructor(private readonly inner: FlagBackend) {}
-  getRollout(flag: FlagRef): Promise<FlagState> {
-    return this.inner.getRollout(flag);
+  read(flag: FlagRef): Promise<FlagState> {
+    return this.inner.read(flag);
   }
-  setRollout(flag: FlagRef, percentage: number): Promise<FlagState> {
-    return this.unreliably(() => this.inner.setRollout(flag, percentage));
+  setPercentage(flag: FlagRef, percentage: number): Promise<FlagState> {
+    return this.unreliably(() => this.inner.setPercentage(flag, percentage));
   }
   disable(flag: FlagRef): Promise<FlagState> {
     return this.unreliably(() => this.inner.disable(flag));
@@ -86,7 +86,7 @@ for (let n = 1; n <= total; n++) {
   while (!finished(state)) {
     if (n % 3 === 2 && state.phase === 'ramping' && state.percentage === 50) {
       if ((await store.queuedCommands(name)).length === 0) {
-        await scheduler.submitCommand({
+        await scheduler.applyNow({
           rollout: name,
           kind: 'rollback',
           actor: 'operator',

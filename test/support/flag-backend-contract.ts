@@ -23,51 +23,55 @@ export function describeFlagBackendContract(
   describe(`FlagBackend contract: ${name}`, () => {
     it('reports a flag that was never written as not existing and off', async () => {
       const backend = await makeBackend();
-      expect(await backend.getRollout(freshFlag())).toMatchObject({
+      expect(await backend.read(freshFlag())).toMatchObject({
         exists: false,
         enabled: false,
         percentage: 0,
       });
     });
 
-    it('creates the flag on the first setRollout and returns the state read back', async () => {
+    it('creates the flag on the first setPercentage and returns the state read back', async () => {
       const backend = await makeBackend();
       const flag = freshFlag();
-      expect(await backend.setRollout(flag, 1)).toMatchObject({ exists: true, enabled: true, percentage: 1 });
-      expect(await backend.getRollout(flag)).toMatchObject({ exists: true, enabled: true, percentage: 1 });
+      expect(await backend.setPercentage(flag, 1)).toMatchObject({
+        exists: true,
+        enabled: true,
+        percentage: 1,
+      });
+      expect(await backend.read(flag)).toMatchObject({ exists: true, enabled: true, percentage: 1 });
     });
 
     it('ramps 1 -> 5 -> 25 -> 100, each step read back', async () => {
       const backend = await makeBackend();
       const flag = freshFlag();
       for (const percentage of [1, 5, 25, 100]) {
-        expect(await backend.setRollout(flag, percentage)).toMatchObject({ enabled: true, percentage });
-        expect(await backend.getRollout(flag)).toMatchObject({ enabled: true, percentage });
+        expect(await backend.setPercentage(flag, percentage)).toMatchObject({ enabled: true, percentage });
+        expect(await backend.read(flag)).toMatchObject({ enabled: true, percentage });
       }
     });
 
     it('disable turns the flag off and stays off when read again', async () => {
       const backend = await makeBackend();
       const flag = freshFlag();
-      await backend.setRollout(flag, 25);
+      await backend.setPercentage(flag, 25);
       expect(await backend.disable(flag)).toMatchObject({ exists: true, enabled: false });
-      expect(await backend.getRollout(flag)).toMatchObject({ exists: true, enabled: false });
+      expect(await backend.read(flag)).toMatchObject({ exists: true, enabled: false });
       expect(await backend.disable(flag)).toMatchObject({ exists: true, enabled: false });
     });
 
-    it('setRollout after disable turns the flag back on at the new percentage', async () => {
+    it('setPercentage after disable turns the flag back on at the new percentage', async () => {
       const backend = await makeBackend();
       const flag = freshFlag();
-      await backend.setRollout(flag, 25);
+      await backend.setPercentage(flag, 25);
       await backend.disable(flag);
-      expect(await backend.setRollout(flag, 5)).toMatchObject({ enabled: true, percentage: 5 });
+      expect(await backend.setPercentage(flag, 5)).toMatchObject({ enabled: true, percentage: 5 });
     });
 
-    it('setRollout(0) keeps the flag on with nobody in it (rollback: zero)', async () => {
+    it('setPercentage(0) keeps the flag on with nobody in it (rollback: zero)', async () => {
       const backend = await makeBackend();
       const flag = freshFlag();
-      await backend.setRollout(flag, 25);
-      expect(await backend.setRollout(flag, 0)).toMatchObject({ enabled: true, percentage: 0 });
+      await backend.setPercentage(flag, 25);
+      expect(await backend.setPercentage(flag, 0)).toMatchObject({ enabled: true, percentage: 0 });
     });
 
     it('keeps flags and environments apart', async () => {
@@ -75,20 +79,20 @@ export function describeFlagBackendContract(
       const a = freshFlag('production');
       const b = freshFlag('production');
       const aDev = { ...a, environment: 'development' };
-      await backend.setRollout(a, 5);
-      await backend.setRollout(b, 50);
-      expect(await backend.getRollout(a)).toMatchObject({ percentage: 5 });
-      expect(await backend.getRollout(b)).toMatchObject({ percentage: 50 });
-      expect(await backend.getRollout(aDev)).toMatchObject({ enabled: false, percentage: 0 });
+      await backend.setPercentage(a, 5);
+      await backend.setPercentage(b, 50);
+      expect(await backend.read(a)).toMatchObject({ percentage: 5 });
+      expect(await backend.read(b)).toMatchObject({ percentage: 50 });
+      expect(await backend.read(aDev)).toMatchObject({ enabled: false, percentage: 0 });
     });
 
     it('rejects a percentage that is not an integer 0..100 without writing', async () => {
       const backend = await makeBackend();
       const flag = freshFlag();
-      await expect(backend.setRollout(flag, 101)).rejects.toThrow(RangeError);
-      await expect(backend.setRollout(flag, -1)).rejects.toThrow(RangeError);
-      await expect(backend.setRollout(flag, 12.5)).rejects.toThrow(RangeError);
-      expect(await backend.getRollout(flag)).toMatchObject({ exists: false });
+      await expect(backend.setPercentage(flag, 101)).rejects.toThrow(RangeError);
+      await expect(backend.setPercentage(flag, -1)).rejects.toThrow(RangeError);
+      await expect(backend.setPercentage(flag, 12.5)).rejects.toThrow(RangeError);
+      expect(await backend.read(flag)).toMatchObject({ exists: false });
     });
 
     it('is online', async () => {

@@ -10,13 +10,13 @@ export class FlakyFlagBackend implements FlagBackend {
 
   constructor(readonly inner: FlagBackend) {}
 
-  getRollout(flag: FlagRef): Promise<FlagState> {
-    return this.inner.getRollout(flag);
+  read(flag: FlagRef): Promise<FlagState> {
+    return this.inner.read(flag);
   }
 
-  async setRollout(flag: FlagRef, percentage: number): Promise<FlagState> {
+  async setPercentage(flag: FlagRef, percentage: number): Promise<FlagState> {
     this.beforeWrite();
-    return this.inner.setRollout(flag, percentage);
+    return this.inner.setPercentage(flag, percentage);
   }
 
   async disable(flag: FlagRef): Promise<FlagState> {

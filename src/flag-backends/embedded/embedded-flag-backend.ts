@@ -19,22 +19,22 @@ export class EmbeddedFlagBackend implements FlagBackend {
     private readonly clock: Clock,
   ) {}
 
-  async getRollout(flag: FlagRef): Promise<FlagState> {
+  async read(flag: FlagRef): Promise<FlagState> {
     return toState(await this.flags.get(flag));
   }
 
-  async setRollout(flag: FlagRef, percentage: number): Promise<FlagState> {
+  async setPercentage(flag: FlagRef, percentage: number): Promise<FlagState> {
     if (!Number.isInteger(percentage) || percentage < 0 || percentage > 100) {
       throw new RangeError(`rollout percentage must be an integer 0..100, got ${percentage}`);
     }
     await this.put(flag, true, percentage);
-    return this.getRollout(flag);
+    return this.read(flag);
   }
 
   async disable(flag: FlagRef): Promise<FlagState> {
     const current = await this.flags.get(flag);
     await this.put(flag, false, current?.percentage ?? 0);
-    return this.getRollout(flag);
+    return this.read(flag);
   }
 
   async isOnline(): Promise<boolean> {

@@ -26,12 +26,12 @@ const MISSING: FlagState = { exists: false, enabled: false, percentage: 0, other
 export class UnleashFlagBackend implements FlagBackend {
   constructor(private readonly api: UnleashAdminApi) {}
 
-  async getRollout(flag: FlagRef): Promise<FlagState> {
+  async read(flag: FlagRef): Promise<FlagState> {
     const feature = await this.api.getFeature(flag.project, flag.name);
     return stateOf(flag, feature);
   }
 
-  async setRollout(flag: FlagRef, percentage: number): Promise<FlagState> {
+  async setPercentage(flag: FlagRef, percentage: number): Promise<FlagState> {
     if (!Number.isInteger(percentage) || percentage < 0 || percentage > 100) {
       throw new RangeError(`percentage must be an integer 0..100, got ${percentage}`);
     }
@@ -97,7 +97,7 @@ export class UnleashFlagBackend implements FlagBackend {
     flag: FlagRef,
     expected: Pick<FlagState, 'enabled' | 'percentage'>,
   ): Promise<FlagState> {
-    const actual = await this.getRollout(flag);
+    const actual = await this.read(flag);
     if (!actual.exists || actual.enabled !== expected.enabled || actual.percentage !== expected.percentage) {
       throw UnleashError.writeUnconfirmed(this.api.url, flag.name, expected, actual);
     }

@@ -2,23 +2,19 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Controller } from '../../controller/controller.js';
 import type { CommandGateway } from '../../leader/command-gateway.js';
-import { auditEntry } from '../../rollout/audit.js';
-import type { Store } from '../../store/store.js';
 import type { RampartMetrics } from '../../telemetry/rampart-metrics.js';
-import type { Clock } from '../../time/clock.js';
 import { alertmanagerPayloadSchema } from '../alertmanager/alertmanager-payload.js';
 import { type AlertMatch, routeAlerts } from '../alertmanager/match-alerts.js';
 import { requireRole } from '../auth.js';
 import { parseBody } from '../parse-body.js';
 
 export interface AlertRoutesDeps {
-  controller: Controller;
+  /** Which rollouts subscribe to alerts, and where resolved ones are audited. */
+  controller: Pick<Controller, 'list' | 'recordResolvedAlert'>;
   /** Applies commands at once (leader) or queues them for the leader (follower). */
   commands: CommandGateway;
-  store: Store;
-  metrics: RampartMetrics;
-  clock: Clock;
-  logger: Logger;
+  metrics: Pick<RampartMetrics, 'alertsReceivedTotal'>;
+  logger: Pick<Logger, 'info'>;
 }
 
 /** Remembers recently acted-on alerts; Alertmanager re-sends firing alerts every repeat_interval. */
@@ -69,7 +65,7 @@ export function alertRoutes(deps: AlertRoutesDeps): Router {
     const results = await Promise.all(
       fresh.map(async (m) => {
         deps.metrics.alertsReceivedTotal.inc({ status: 'firing', matched: 'true' });
-        const applied = await deps.commands.submitCommand({
+        const applied = await deps.commands.applyNow({
           rollout: m.rollout,
           kind: 'alert',
           actor,
@@ -88,16 +84,13 @@ export function alertRoutes(deps: AlertRoutesDeps): Router {
     for (const m of routing.resolved) {
       deps.metrics.alertsReceivedTotal.inc({ status: 'resolved', matched: 'true' });
       if (!recent.add(`resolved/${m.dedupeKey}`)) continue;
-      const state = await deps.controller.status(m.rollout);
-      await deps.store.appendAudit([
-        auditEntry(state, state, {
-          at: deps.clock.now(),
-          actor,
-          action: 'alert_resolved',
-          reason: describe(m),
-          evidence: { fingerprint: m.alert.fingerprint, labels: m.alert.labels },
-        }),
-      ]);
+      await deps.controller.recordResolvedAlert({
+        rollout: m.rollout,
+        actor,
+        reason: describe(m),
+        fingerprint: m.alert.fingerprint,
+        labels: m.alert.labels,
+      });
     }
     res.status(202).json({
       rollbacks: results,

@@ -19,12 +19,15 @@ async function probe(c: ReadinessCheck, timeoutMs: number): Promise<boolean> {
   }
 }
 
-/** Liveness, readiness (store, flag backends, metric source; plus extra facts such as the leader) and /metrics. */
-export function healthRoutes(deps: {
+export interface HealthRoutesDeps {
   registry: Registry;
   checks: readonly ReadinessCheck[];
+  /** Extra facts for /readyz (e.g. leader identity). */
   info?: () => Record<string, unknown>;
-}): Router {
+}
+
+/** Liveness, readiness (store, flag backends, metric source; plus extra facts such as the leader) and /metrics. */
+export function healthRoutes(deps: HealthRoutesDeps): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

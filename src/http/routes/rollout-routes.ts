@@ -13,12 +13,14 @@ import { rolloutDetail, rolloutSummary } from '../rollout-view.js';
 import type { TickLog } from '../tick-log.js';
 
 export interface RolloutRoutesDeps {
-  controller: Controller;
+  /** The reads: rollouts, one rollout's state, its audit log. */
+  controller: Pick<Controller, 'list' | 'status' | 'audit'>;
   /** Applies commands at once (leader) or queues them for the leader (follower). */
   commands: CommandGateway;
-  flagBackend: (flag: FlagRef) => FlagBackend;
-  tickLog: TickLog;
-  metrics: RampartMetrics;
+  /** For the detail view's flag read-back. */
+  flagBackend: (flag: FlagRef) => Pick<FlagBackend, 'read'>;
+  tickLog: Pick<TickLog, 'get'>;
+  metrics: Pick<RampartMetrics, 'commandsTotal'>;
   clock: Clock;
   /** A flag read for the detail view may take no longer than this. */
   readBackTimeoutMs?: number;
@@ -46,7 +48,7 @@ export function rolloutRoutes(deps: RolloutRoutesDeps): Router {
     const state = await deps.controller.status(req.params.name as string);
     const backend = deps.flagBackend(state.spec.flag);
     const flag = await withTimeout(
-      backend.getRollout(state.spec.flag),
+      backend.read(state.spec.flag),
       deps.readBackTimeoutMs ?? 2_000,
       'flag read-back',
     ).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
@@ -79,7 +81,7 @@ export function rolloutRoutes(deps: RolloutRoutesDeps): Router {
       }
       const rollout = req.params.name as string;
       const by = { rollout, actor: req.principal?.name ?? 'unknown', reason: body.reason };
-      const applied = await deps.commands.submitCommand(
+      const applied = await deps.commands.applyNow(
         kind === 'promote' ? { ...by, kind, full: body.full ?? false } : { ...by, kind },
       );
       deps.metrics.commandsTotal.inc({ rollout, command: kind });

@@ -26,7 +26,7 @@ let backend: EmbeddedFlagBackend;
 beforeAll(async () => {
   store = await openSqliteStore({ path: ':memory:' });
   backend = new EmbeddedFlagBackend(store.flags, systemClock);
-  await backend.setRollout(flag, 5);
+  await backend.setPercentage(flag, 5);
   const app = express();
   app.use(
     createClientApiRouter({
@@ -67,7 +67,7 @@ describe('embedded backend -> store -> client API -> unleash-client', () => {
     expect(share()).toBeGreaterThan(0.035);
     expect(share()).toBeLessThan(0.065);
     const next = changed();
-    await backend.setRollout(flag, 25);
+    await backend.setPercentage(flag, 25);
     await next;
     expect(Math.abs(share() - 0.25)).toBeLessThanOrEqual(0.015);
     const off = changed();

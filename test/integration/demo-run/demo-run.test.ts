@@ -9,7 +9,7 @@ import { type DemoStack, startDemoStack } from '../../../src/demo/demo-stack.js'
 import type { FaultName } from '../../../src/demo/login-service/fault-switches.js';
 import type { AnsweredRequest } from '../../../src/demo/login-service/login-service.js';
 import { demoPassword } from '../../../src/demo/login-service/user-directory.js';
-import { runScenario, type ScenarioResult } from '../../../src/demo/run-scenario.js';
+import { type IncidentResult, playDemoIncident } from '../../../src/demo/play-demo-incident.js';
 
 /**
  * The demo's orchestration in-process, per fault, on a short schedule: steps 25 -> 50 -> 100,
@@ -29,7 +29,7 @@ afterEach(async () => {
 async function play(
   fault: FaultName | 'none',
   rate = 30,
-): Promise<{ stack: DemoStack; result: ScenarioResult }> {
+): Promise<{ stack: DemoStack; result: IncidentResult }> {
   const base = await loadSpecFile();
   const spec = {
     ...compressSpec(base, { ...DEFAULT_DEMO_SCHEDULE, bakeMs: 3000, tickMs: 500, minSamples: 3 }),
@@ -48,7 +48,7 @@ async function play(
     observe: (a) => answers.push(a),
   });
   const lines: string[] = [];
-  const result = await runScenario(stack, {
+  const result = await playDemoIncident(stack, {
     fault,
     faultAt: { kind: 'after', ms: 2000 },
     out: (line) => lines.push(line),
@@ -77,7 +77,7 @@ const treatmentUsers = () =>
   new Set(answers.filter((a) => a.variant === 'treatment' && a.userId).map((a) => a.userId as string));
 
 /** After the rollback the SDK sees the flag off: nobody is asked for MFA any more. */
-async function expectRolledBackThroughSdk(s: DemoStack, result: ScenarioResult): Promise<void> {
+async function expectRolledBackThroughSdk(s: DemoStack, result: IncidentResult): Promise<void> {
   expect(result.outcome).toBe('rolled_back');
   expect(result.expected).toBe(true);
   expect(result.effectiveAt).toBeGreaterThanOrEqual(result.rollback?.at ?? Number.POSITIVE_INFINITY);

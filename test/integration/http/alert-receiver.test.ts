@@ -144,7 +144,7 @@ describe('Alertmanager receiver', () => {
         if (authed.status !== 202) expect((await h.controller.status('mfa-staff')).phase).toBe('ramping');
         else
           await h.scheduler
-            .submitCommand({ rollout: 'mfa-staff', kind: 'resume', actor: 't', reason: 'reset' })
+            .applyNow({ rollout: 'mfa-staff', kind: 'resume', actor: 't', reason: 'reset' })
             .catch(() => undefined);
       }),
       { numRuns: 100, seed: 7 },

@@ -68,7 +68,7 @@ describeFlagBackendContract('UnleashFlagBackend against unleash-server 7.4.1', (
 describe('UnleashFlagBackend against unleash-server 7.4.1', () => {
   it('creates the flag with exactly one rampart strategy, never Unleash’s default 100 %', async () => {
     const flag = freshFlag({ groupId: 'mfa-group' });
-    await backend().setRollout(flag, 1);
+    await backend().setPercentage(flag, 1);
     expect(await strategies(flag)).toEqual([
       expect.objectContaining({
         title: `rampart:${flag.name}`,
@@ -82,7 +82,7 @@ describe('UnleashFlagBackend against unleash-server 7.4.1', () => {
     const flag = freshFlag();
     const b = backend();
     for (const p of [1, 5, 25, 100]) {
-      expect(await b.setRollout(flag, p)).toEqual({
+      expect(await b.setPercentage(flag, p)).toEqual({
         exists: true,
         enabled: true,
         percentage: p,
@@ -102,15 +102,15 @@ describe('UnleashFlagBackend against unleash-server 7.4.1', () => {
 
   it('finds its strategy again from a new process-like instance', async () => {
     const flag = freshFlag();
-    await backend().setRollout(flag, 5);
-    expect(await backend().setRollout(flag, 25)).toMatchObject({ percentage: 25 });
+    await backend().setPercentage(flag, 5);
+    expect(await backend().setPercentage(flag, 25)).toMatchObject({ percentage: 25 });
     expect(await strategies(flag)).toHaveLength(1);
   });
 
   it('reports changes a person makes in Unleash by hand', async () => {
     const flag = freshFlag();
     const b = backend();
-    await b.setRollout(flag, 5);
+    await b.setPercentage(flag, 5);
     const [mine] = await strategies(flag);
     if (!mine) throw new Error('no strategy');
     await admin('PUT', `${flag.name}/environments/production/strategies/${mine.id}`, {
@@ -119,22 +119,22 @@ describe('UnleashFlagBackend against unleash-server 7.4.1', () => {
       constraints: [],
       parameters: { ...mine.parameters, rollout: '60' },
     });
-    expect(await b.getRollout(flag)).toMatchObject({ enabled: true, percentage: 60, otherStrategies: 0 });
+    expect(await b.read(flag)).toMatchObject({ enabled: true, percentage: 60, otherStrategies: 0 });
 
     await admin('POST', `${flag.name}/environments/production/strategies`, {
       name: 'flexibleRollout',
       constraints: [],
       parameters: { rollout: '100', stickiness: 'default', groupId: flag.name },
     });
-    expect(await b.getRollout(flag)).toMatchObject({ percentage: 60, otherStrategies: 1 });
+    expect(await b.read(flag)).toMatchObject({ percentage: 60, otherStrategies: 1 });
 
     await admin('POST', `${flag.name}/environments/production/off`);
-    expect(await b.getRollout(flag)).toMatchObject({ enabled: false, percentage: 60, otherStrategies: 1 });
+    expect(await b.read(flag)).toMatchObject({ enabled: false, percentage: 60, otherStrategies: 1 });
   });
 
   it('rejects a bad admin token with a message that says what to fix', async () => {
     const error = await backend('*:*.not-a-real-token')
-      .getRollout(freshFlag())
+      .read(freshFlag())
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'UnleashError', code: 'unleash_unauthorized' });
     expect((error as Error).message).toBe(
@@ -145,17 +145,17 @@ describe('UnleashFlagBackend against unleash-server 7.4.1', () => {
 
   it('names a missing project', async () => {
     const flag = freshFlag({ project: 'no-such-project' });
-    await expect(backend().setRollout(flag, 1)).rejects.toSatisfy(
+    await expect(backend().setPercentage(flag, 1)).rejects.toSatisfy(
       (e) => e instanceof UnleashError && e.code === 'unleash_not_found' && /no-such-project/.test(e.message),
     );
   });
 
   it('explains an archived flag instead of recreating it', async () => {
     const flag = freshFlag();
-    await backend().setRollout(flag, 5);
+    await backend().setPercentage(flag, 5);
     await admin('DELETE', flag.name);
-    expect(await backend().getRollout(flag)).toMatchObject({ exists: false });
-    await expect(backend().setRollout(flag, 5)).rejects.toSatisfy(
+    expect(await backend().read(flag)).toMatchObject({ exists: false });
+    await expect(backend().setPercentage(flag, 5)).rejects.toSatisfy(
       (e) =>
         e instanceof UnleashError &&
         e.code === 'unleash_conflict' &&
@@ -165,20 +165,20 @@ describe('UnleashFlagBackend against unleash-server 7.4.1', () => {
 
   it('names a missing environment', async () => {
     const flag = freshFlag({ environment: 'staging' });
-    await expect(backend().setRollout(flag, 1)).rejects.toThrow(/no environment "staging"/);
+    await expect(backend().setPercentage(flag, 1)).rejects.toThrow(/no environment "staging"/);
   });
 
   it('fails typed while the server is down mid-ramp, then recovers when it is back', async () => {
     const flag = freshFlag();
     const b = backend();
-    await b.setRollout(flag, 5);
+    await b.setPercentage(flag, 5);
     await unleash.stopServer();
     try {
-      await expect(b.setRollout(flag, 25)).rejects.toMatchObject({
+      await expect(b.setPercentage(flag, 25)).rejects.toMatchObject({
         name: 'UnleashError',
         code: 'unleash_unreachable',
       });
-      await expect(b.getRollout(flag)).rejects.toMatchObject({
+      await expect(b.read(flag)).rejects.toMatchObject({
         name: 'UnleashError',
         code: 'unleash_unreachable',
       });
@@ -187,14 +187,14 @@ describe('UnleashFlagBackend against unleash-server 7.4.1', () => {
       await unleash.startServer();
     }
     expect(await b.isOnline()).toBe(true);
-    expect(await b.getRollout(flag)).toMatchObject({ enabled: true, percentage: 5 });
-    expect(await b.setRollout(flag, 25)).toMatchObject({ enabled: true, percentage: 25 });
+    expect(await b.read(flag)).toMatchObject({ enabled: true, percentage: 5 });
+    expect(await b.setPercentage(flag, 25)).toMatchObject({ enabled: true, percentage: 25 });
     expect(await strategies(flag)).toHaveLength(1);
   });
 
   it('writes a strategy the real unleash-client evaluates exactly as rampart’s hash predicts', async () => {
     const flag = freshFlag({ environment: 'development' });
-    await backend().setRollout(flag, 25);
+    await backend().setPercentage(flag, 25);
     const client = new Unleash({
       appName: 'rampart-it',
       url: `${unleash.url}/api/`,

@@ -18,7 +18,7 @@ async function inPhase(phase: Phase): Promise<Harness> {
   const h = await makeHarness();
   await h.controller.register(testSpec({ approvals: { above: 1 } }));
   const send = (kind: Exclude<CommandKind, 'alert'>, full = false) =>
-    h.scheduler.submitCommand(personCommand(kind, full));
+    h.scheduler.applyNow(personCommand(kind, full));
   if (phase !== 'pending') await h.step('mfa-staff', 0);
   if (phase === 'awaiting_approval') await h.step('mfa-staff', 60_000);
   if (phase === 'paused') await send('pause');
@@ -82,7 +82,7 @@ describe('commands in every phase', () => {
       it(`${kind} in ${phase} -> ${expected === C ? 'RequestError conflict' : `${expected.phase} at ${expected.percentage} %`}`, async () => {
         const h = await inPhase(phase);
         const auditBefore = (await h.store.readAudit()).length;
-        const submit = h.scheduler.submitCommand(personCommand(kind as Exclude<CommandKind, 'alert'>));
+        const submit = h.scheduler.applyNow(personCommand(kind as Exclude<CommandKind, 'alert'>));
         if (expected === C) {
           await expect(submit).rejects.toMatchObject({ name: 'RequestError', code: 'conflict' });
           await expect(submit).rejects.toThrow(
@@ -107,21 +107,22 @@ describe('command validation', () => {
   it('requires an actor and a reason', async () => {
     const h = await inPhase('ramping');
     await expect(
-      h.controller.submitCommand({ rollout: 'mfa-staff', kind: 'pause', actor: ' ', reason: '' }),
+      h.controller.enqueue({ rollout: 'mfa-staff', kind: 'pause', actor: ' ', reason: '' }),
     ).rejects.toBeInstanceOf(ValidationError);
   });
 
   it('answers an unknown rollout with RequestError not_found', async () => {
     const h = await inPhase('ramping');
-    await expect(h.controller.submitCommand({ rollout: 'nope', kind: 'pause', ...by })).rejects.toMatchObject(
-      { name: 'RequestError', code: 'not_found' },
-    );
+    await expect(h.controller.enqueue({ rollout: 'nope', kind: 'pause', ...by })).rejects.toMatchObject({
+      name: 'RequestError',
+      code: 'not_found',
+    });
   });
 
   it('rejects (and audits) a queued command that the phase no longer allows when it is applied', async () => {
     const h = await inPhase('ramping');
-    const first = await h.controller.submitCommand({ rollout: 'mfa-staff', kind: 'pause', ...by });
-    const second = await h.controller.submitCommand({
+    const first = await h.controller.enqueue({ rollout: 'mfa-staff', kind: 'pause', ...by });
+    const second = await h.controller.enqueue({
       rollout: 'mfa-staff',
       kind: 'pause',
       actor: 'bob',
@@ -137,17 +138,17 @@ describe('command validation', () => {
   it('will not resume a rollback the backend has not confirmed yet', async () => {
     const h = await inPhase('ramping');
     h.backend.failWrites = Number.POSITIVE_INFINITY;
-    await h.scheduler.submitCommand({ rollout: 'mfa-staff', kind: 'rollback', ...by });
-    await expect(h.scheduler.submitCommand({ rollout: 'mfa-staff', kind: 'resume', ...by })).rejects.toThrow(
+    await h.scheduler.applyNow({ rollout: 'mfa-staff', kind: 'rollback', ...by });
+    await expect(h.scheduler.applyNow({ rollout: 'mfa-staff', kind: 'resume', ...by })).rejects.toThrow(
       /not confirmed/,
     );
   });
 
   it('promote --full goes straight to 100 % and completes', async () => {
     const h = await inPhase('ramping');
-    await h.scheduler.submitCommand({ rollout: 'mfa-staff', kind: 'promote', full: true, ...by });
+    await h.scheduler.applyNow({ rollout: 'mfa-staff', kind: 'promote', full: true, ...by });
     expect(await h.store.getRollout('mfa-staff')).toMatchObject({ phase: 'completed', percentage: 100 });
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: true, percentage: 100 });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: true, percentage: 100 });
   });
 });
 
@@ -162,7 +163,7 @@ describe('approvals', () => {
     // Waiting does not advance, however long, and is audited once.
     for (let i = 0; i < 30; i++) expect((await h.step('mfa-staff')).state.percentage).toBe(5);
     expect((await h.actions('mfa-staff')).filter((a) => a === 'awaiting_approval')).toHaveLength(1);
-    await h.scheduler.submitCommand({
+    await h.scheduler.applyNow({
       rollout: 'mfa-staff',
       kind: 'approve',
       actor: 'rm',

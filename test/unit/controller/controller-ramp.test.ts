@@ -29,7 +29,7 @@ describe('controller: ramping', () => {
     }
     expect(seen).toEqual([1, 5, 25, 50, 100]);
     expect(report.state).toMatchObject({ phase: 'completed', percentage: 100, pendingWrite: null });
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: true, percentage: 100 });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: true, percentage: 100 });
     expect(await h.actions('mfa-staff')).toEqual([
       'created',
       'started',
@@ -112,7 +112,7 @@ describe('controller: holds', () => {
     expect(later.state.phase).toBe('paused');
     expect(later.effects).toEqual([]);
     expect(await h.actions('mfa-staff')).toEqual(['created', 'started', 'paused']);
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: true, percentage: 1 });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: true, percentage: 1 });
   });
 
   it('rolls back on no data when onNoData is rollback', async () => {
@@ -123,7 +123,7 @@ describe('controller: holds', () => {
     let report = await h.step('mfa-staff');
     for (let i = 0; i < 10 && report.state.phase === 'ramping'; i++) report = await h.step('mfa-staff');
     expect(report.state.phase).toBe('rolled_back');
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: false });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: false });
   });
 
   it('pauses (does not roll back) when a guardrail whose onFail is pause fails', async () => {
@@ -132,7 +132,7 @@ describe('controller: holds', () => {
     const r = await h.step('mfa-staff');
     expect(r.state).toMatchObject({ phase: 'paused', pauseKind: 'guardrail', percentage: 1 });
     expect(r.state.reason).toMatch(/exposure-balance/);
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: true, percentage: 1 });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: true, percentage: 1 });
   });
 
   it('holds outside the allowed windows and advances once inside', async () => {

@@ -20,7 +20,7 @@ describe('controller: rollback', () => {
     const r = await h.step('mfa-staff');
     expect(r.state).toMatchObject({ phase: 'rolled_back', percentage: 0, pendingWrite: null });
     expect(r.state.lastWritten).toEqual({ enabled: false, percentage: null });
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: false });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: false });
     const audit = await h.store.readAudit({ rollout: 'mfa-staff' });
     const rolled = audit.find((e) => e.action === 'rolled_back');
     expect(rolled).toMatchObject({
@@ -36,7 +36,7 @@ describe('controller: rollback', () => {
     // Latched: passing guardrails for an hour change nothing.
     h.verdicts.script = { status: 'pass' };
     for (let i = 0; i < 360; i++) expect((await h.step('mfa-staff')).state.phase).toBe('rolled_back');
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: false });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: false });
     expect((await h.store.readAudit({ rollout: 'mfa-staff' })).length).toBe(audit.length);
   });
 
@@ -50,7 +50,7 @@ describe('controller: rollback', () => {
     expect(actions.filter((a) => a === 'rolled_back')).toHaveLength(1);
     expect(actions.filter((a) => a === 'advanced' || a === 'started')).toHaveLength(2);
     expect(h.backend.writes - writesBefore).toBe(1);
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: false });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: false });
   });
 
   it('rolls back to rollout 0 (environment on) when the spec says rollback: zero', async () => {
@@ -60,7 +60,7 @@ describe('controller: rollback', () => {
     h.verdicts.script = { status: 'fail' };
     const r = await h.step('mfa-staff');
     expect(r.state.phase).toBe('rolled_back');
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: true, percentage: 0 });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: true, percentage: 0 });
   });
 
   it('retries a failing rollback write with capped exponential backoff until the backend answers, auditing once', async () => {
@@ -70,7 +70,7 @@ describe('controller: rollback', () => {
     const first = await h.step('mfa-staff');
     expect(first.state.phase).toBe('rolled_back');
     expect(first.state.pendingWrite).toMatchObject({ purpose: 'rollback', attempts: 1 });
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: true, percentage: 5 });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: true, percentage: 5 });
 
     // Drive the rollout by the scheduler so retries run at their backoff times, not only every tick.
     const attemptsAt: number[] = [];
@@ -89,7 +89,7 @@ describe('controller: rollback', () => {
     const state = await h.store.getRollout('mfa-staff');
     expect(state).toMatchObject({ phase: 'rolled_back', pendingWrite: null });
     expect(h.backend.failedWrites).toBe(6);
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: false });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: false });
     // Retries 1 s, 2 s, 4 s, 8 s, 16 s, 32 s after each failure (the 10 s interval ticks in between may come first).
     const gaps = attemptsAt.map((t, k) => t - (attemptsAt[k - 1] ?? 0));
     for (const gap of gaps) expect(gap).toBeLessThanOrEqual(32_000);
@@ -108,7 +108,7 @@ describe('controller: rollback', () => {
 
   it('rolls back on a matching alert and ignores one that does not match', async () => {
     const h = await rampedTo5();
-    const other = await h.scheduler.submitCommand({
+    const other = await h.scheduler.applyNow({
       rollout: 'mfa-staff',
       kind: 'alert',
       actor: 'alertmanager',
@@ -117,7 +117,7 @@ describe('controller: rollback', () => {
     });
     expect(other).toMatchObject({ status: 'ignored' });
     expect((await h.store.getRollout('mfa-staff'))?.phase).toBe('ramping');
-    const mine = await h.scheduler.submitCommand({
+    const mine = await h.scheduler.applyNow({
       rollout: 'mfa-staff',
       kind: 'alert',
       actor: 'alertmanager',
@@ -145,31 +145,31 @@ describe('controller: rollback', () => {
     h.backend.failWrites = 0;
     const rolled = await h.step('mfa-staff');
     expect(rolled.state).toMatchObject({ phase: 'rolled_back', pendingWrite: null });
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: false });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: false });
   });
 });
 
 describe('controller: changes made by hand', () => {
   it('pauses with "changed outside rampart", audits once, and does not write over the person', async () => {
     const h = await rampedTo5();
-    await h.embedded.setRollout(FLAG, 40);
+    await h.embedded.setPercentage(FLAG, 40);
     const writes = h.backend.writes;
     const r = await h.step('mfa-staff');
     expect(r.state).toMatchObject({ phase: 'paused', pauseKind: 'external_change' });
     expect(r.state.reason).toMatch(/changed outside rampart: expected on at 5 %, read on at 40 %/);
     for (let i = 0; i < 20; i++) await h.step('mfa-staff', 60_000);
     expect(h.backend.writes).toBe(writes);
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: true, percentage: 40 });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: true, percentage: 40 });
     expect((await h.actions('mfa-staff')).filter((a) => a === 'external_change')).toHaveLength(1);
 
     // A person resumes: rampart re-asserts its step once and ramps on.
-    await h.scheduler.submitCommand({
+    await h.scheduler.applyNow({
       rollout: 'mfa-staff',
       kind: 'resume',
       actor: 'alice',
       reason: 'checked, go on',
     });
-    expect(await h.embedded.getRollout(FLAG)).toMatchObject({ enabled: true, percentage: 5 });
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: true, percentage: 5 });
     expect((await h.store.getRollout('mfa-staff'))?.phase).toBe('ramping');
   });
 });

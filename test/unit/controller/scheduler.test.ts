@@ -120,7 +120,7 @@ describe('Scheduler', () => {
     h.scheduler.add('mfa-staff', 10_000);
     await h.ticker.advance(0);
     await h.scheduler.idle();
-    const cmd = await h.scheduler.submitCommand({
+    const cmd = await h.scheduler.applyNow({
       rollout: 'mfa-staff',
       kind: 'pause',
       actor: 'a',

@@ -57,7 +57,7 @@ const pause = { rollout: 'mfa-staff', kind: 'pause', actor: 'ops', reason: 'look
 describe('ReplicaCommandGateway', () => {
   it('on the leader applies the command at once, without notifying anyone', async () => {
     const { h, gateway, notified } = await setup(true, false);
-    const command = await gateway.submitCommand(pause);
+    const command = await gateway.applyNow(pause);
     expect(command.status).toBe('applied');
     expect((await h.controller.status('mfa-staff')).phase).toBe('paused');
     expect(notified).toEqual([]);
@@ -65,7 +65,7 @@ describe('ReplicaCommandGateway', () => {
 
   it('on a follower queues the command, notifies the leader and answers once the leader applied it', async () => {
     const { h, gateway, notified } = await setup(false, true);
-    const { command, waitedMs } = await driven(h, gateway.submitCommand(pause));
+    const { command, waitedMs } = await driven(h, gateway.applyNow(pause));
     expect(notified).toEqual(['mfa-staff']);
     expect(command.status).toBe('applied');
     expect(waitedMs).toBeLessThan(100);
@@ -74,7 +74,7 @@ describe('ReplicaCommandGateway', () => {
 
   it('on a follower with no leader acting answers `queued` after the bounded wait; the command stays queued', async () => {
     const { h, gateway } = await setup(false, false);
-    const { command, waitedMs } = await driven(h, gateway.submitCommand(pause));
+    const { command, waitedMs } = await driven(h, gateway.applyNow(pause));
     expect(command.status).toBe('queued');
     expect(waitedMs).toBeGreaterThanOrEqual(5_000);
     expect((await h.store.queuedCommands('mfa-staff')).map((c) => c.id)).toEqual([command.id]);
@@ -82,10 +82,8 @@ describe('ReplicaCommandGateway', () => {
 
   it('on a follower refuses an invalid command before queueing it', async () => {
     const { h, gateway, notified } = await setup(false, true);
-    await expect(gateway.submitCommand({ ...pause, reason: ' ' })).rejects.toThrow(/reason/);
-    await expect(gateway.submitCommand({ ...pause, rollout: 'nope' })).rejects.toThrow(
-      /no rollout named nope/,
-    );
+    await expect(gateway.applyNow({ ...pause, reason: ' ' })).rejects.toThrow(/reason/);
+    await expect(gateway.applyNow({ ...pause, rollout: 'nope' })).rejects.toThrow(/no rollout named nope/);
     expect(notified).toEqual([]);
     expect(await h.store.queuedCommands('mfa-staff')).toEqual([]);
   });

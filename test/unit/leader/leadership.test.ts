@@ -30,15 +30,15 @@ describe('LeaderGatedFlagBackend', () => {
     const flag = testSpec().flag;
     const sole = new SoleLeadership('r1');
     const gated = new LeaderGatedFlagBackend(h.embedded, sole);
-    await expect(gated.setRollout(flag, 5)).rejects.toMatchObject({ name: 'StoreError', code: 'fenced' });
+    await expect(gated.setPercentage(flag, 5)).rejects.toMatchObject({ name: 'StoreError', code: 'fenced' });
     await expect(gated.disable(flag)).rejects.toThrow(
       'replica r1 is not the leader; it may not disable a flag',
     );
     await sole.start({ elected: async () => {}, deposed: () => {} });
-    expect(await gated.setRollout(flag, 5)).toMatchObject({ enabled: true, percentage: 5 });
+    expect(await gated.setPercentage(flag, 5)).toMatchObject({ enabled: true, percentage: 5 });
     await sole.stop();
-    expect(await gated.getRollout(flag)).toMatchObject({ enabled: true, percentage: 5 });
-    await expect(gated.setRollout(flag, 25)).rejects.toMatchObject({ name: 'StoreError', code: 'fenced' });
+    expect(await gated.read(flag)).toMatchObject({ enabled: true, percentage: 5 });
+    await expect(gated.setPercentage(flag, 25)).rejects.toMatchObject({ name: 'StoreError', code: 'fenced' });
   });
 });
 

@@ -155,12 +155,12 @@ describe('fault effects change what they should and nothing else', () => {
     const clock = new ManualClock(0);
     const backend = new SimFlagBackend(0, 5_000, clock, (ms) => ms >= 10_000 && ms < 20_000);
     const flag = base.spec.flag;
-    await backend.setRollout(flag, 10);
+    await backend.setPercentage(flag, 10);
     expect(backend.sdkPercentage(4_999)).toBe(0);
     expect(backend.sdkPercentage(5_000)).toBe(10);
     clock.set(12_000);
     await expect(backend.disable(flag)).rejects.toThrow(/backend outage/);
-    expect(await backend.getRollout(flag)).toEqual({ exists: true, enabled: true, percentage: 10 });
+    expect(await backend.read(flag)).toEqual({ exists: true, enabled: true, percentage: 10 });
     clock.set(20_000);
     await backend.disable(flag);
     expect(backend.sdkPercentage(24_999)).toBe(10);

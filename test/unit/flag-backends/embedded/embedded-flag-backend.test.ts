@@ -12,7 +12,7 @@ describe('EmbeddedFlagBackend', () => {
   it('stores stickiness and groupId (defaulting to the flag name) for the client API', async () => {
     const backend = new EmbeddedFlagBackend(store.flags, new ManualClock(Date.parse('2026-11-30T09:00:00Z')));
     const flag = flagRefSchema.parse({ backend: 'embedded', name: 'sticky-flag', stickiness: 'sessionId' });
-    await backend.setRollout(flag, 25);
+    await backend.setPercentage(flag, 25);
     expect(await store.flags.get(flag)).toMatchObject({
       stickiness: 'sessionId',
       groupId: 'sticky-flag',
@@ -24,6 +24,6 @@ describe('EmbeddedFlagBackend', () => {
   it('refuses a percentage outside 0..100', async () => {
     const backend = new EmbeddedFlagBackend(store.flags, new ManualClock());
     const flag = flagRefSchema.parse({ backend: 'embedded', name: 'bad-flag' });
-    await expect(backend.setRollout(flag, 101)).rejects.toThrow(/0\.\.100/);
+    await expect(backend.setPercentage(flag, 101)).rejects.toThrow(/0\.\.100/);
   });
 });

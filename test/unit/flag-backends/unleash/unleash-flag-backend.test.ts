@@ -19,7 +19,7 @@ describe('UnleashFlagBackend', () => {
   });
 
   it('reports a missing flag as not existing', async () => {
-    expect(await backend.getRollout(flag)).toEqual({
+    expect(await backend.read(flag)).toEqual({
       exists: false,
       enabled: false,
       percentage: 0,
@@ -28,7 +28,7 @@ describe('UnleashFlagBackend', () => {
   });
 
   it('creates the flag and its strategy before turning the environment on', async () => {
-    const state = await backend.setRollout(flag, 1);
+    const state = await backend.setPercentage(flag, 1);
     expect(state).toEqual({ exists: true, enabled: true, percentage: 1, otherStrategies: 0 });
     const writes = api.calls.filter((c) => !c.startsWith('getFeature'));
     expect(writes).toEqual([
@@ -48,7 +48,7 @@ describe('UnleashFlagBackend', () => {
 
   it('ramps by updating its one strategy, never adding a second', async () => {
     for (const p of [1, 5, 25, 100]) {
-      expect((await backend.setRollout(flag, p)).percentage).toBe(p);
+      expect((await backend.setPercentage(flag, p)).percentage).toBe(p);
     }
     const env = api.features.get('mfa-staff-login')?.environments.find((e) => e.name === 'production');
     expect(env?.strategies).toHaveLength(1);
@@ -60,9 +60,9 @@ describe('UnleashFlagBackend', () => {
   });
 
   it('writes nothing when the flag already has the wanted percentage', async () => {
-    await backend.setRollout(flag, 5);
+    await backend.setPercentage(flag, 5);
     api.calls.length = 0;
-    await backend.setRollout(flag, 5);
+    await backend.setPercentage(flag, 5);
     expect(api.calls.filter((c) => !c.startsWith('getFeature'))).toEqual([]);
   });
 
@@ -73,13 +73,13 @@ describe('UnleashFlagBackend', () => {
       groupId: 'g1',
       stickiness: 'sessionId',
     });
-    await backend.setRollout(custom, 10);
+    await backend.setPercentage(custom, 10);
     const strategy = api.features.get('f')?.environments.find((e) => e.name === 'production')?.strategies[0];
     expect(strategy?.parameters).toEqual({ rollout: '10', stickiness: 'sessionId', groupId: 'g1' });
   });
 
   it('rolls back by turning the environment off and keeps the strategy for the record', async () => {
-    await backend.setRollout(flag, 25);
+    await backend.setPercentage(flag, 25);
     const state = await backend.disable(flag);
     expect(state).toEqual({ exists: true, enabled: false, percentage: 25, otherStrategies: 0 });
     expect(api.calls.at(-2)).toBe('setEnvironmentEnabled production off');
@@ -91,26 +91,26 @@ describe('UnleashFlagBackend', () => {
   });
 
   it('rollback to zero keeps the environment on at rollout 0', async () => {
-    await backend.setRollout(flag, 25);
-    expect(await backend.setRollout(flag, 0)).toMatchObject({ enabled: true, percentage: 0 });
+    await backend.setPercentage(flag, 25);
+    expect(await backend.setPercentage(flag, 0)).toMatchObject({ enabled: true, percentage: 0 });
   });
 
   it('finds its strategy again after a restart (a new backend instance)', async () => {
-    await backend.setRollout(flag, 5);
+    await backend.setPercentage(flag, 5);
     const restarted = new UnleashFlagBackend(api);
-    expect(await restarted.getRollout(flag)).toMatchObject({ enabled: true, percentage: 5 });
-    await restarted.setRollout(flag, 25);
+    expect(await restarted.read(flag)).toMatchObject({ enabled: true, percentage: 5 });
+    await restarted.setPercentage(flag, 25);
     const env = api.features.get('mfa-staff-login')?.environments.find((e) => e.name === 'production');
     expect(env?.strategies).toHaveLength(1);
   });
 
   it('reports a hand change: percentage edited, environment off, strategy added', async () => {
-    await backend.setRollout(flag, 5);
+    await backend.setPercentage(flag, 5);
     api.edit('mfa-staff-login', 'production', (env) => {
       const mine = env.strategies.find((s) => s.title === rampartStrategyTitle(flag));
       if (mine) mine.parameters.rollout = '50';
     });
-    expect(await backend.getRollout(flag)).toMatchObject({
+    expect(await backend.read(flag)).toMatchObject({
       enabled: true,
       percentage: 50,
       otherStrategies: 0,
@@ -118,19 +118,19 @@ describe('UnleashFlagBackend', () => {
     api.edit('mfa-staff-login', 'production', (env) => {
       env.strategies.push({ id: 'x', name: 'default', title: null, parameters: {}, constraints: [] });
     });
-    expect((await backend.getRollout(flag)).otherStrategies).toBe(1);
+    expect((await backend.read(flag)).otherStrategies).toBe(1);
     api.edit('mfa-staff-login', 'production', (env) => {
       env.enabled = false;
     });
-    expect((await backend.getRollout(flag)).enabled).toBe(false);
+    expect((await backend.read(flag)).enabled).toBe(false);
   });
 
   it('counts its own strategy disabled by hand as 0 %', async () => {
-    await backend.setRollout(flag, 25);
+    await backend.setPercentage(flag, 25);
     api.edit('mfa-staff-login', 'production', (env) => {
       for (const s of env.strategies) s.disabled = true;
     });
-    expect(await backend.getRollout(flag)).toMatchObject({
+    expect(await backend.read(flag)).toMatchObject({
       enabled: true,
       percentage: 0,
       otherStrategies: 0,
@@ -138,7 +138,7 @@ describe('UnleashFlagBackend', () => {
   });
 
   it('leaves strategies a person added alone when it ramps', async () => {
-    await backend.setRollout(flag, 5);
+    await backend.setPercentage(flag, 5);
     api.edit('mfa-staff-login', 'production', (env) => {
       env.strategies.push({
         id: 'x',
@@ -148,13 +148,13 @@ describe('UnleashFlagBackend', () => {
         constraints: [],
       });
     });
-    expect(await backend.setRollout(flag, 25)).toMatchObject({ percentage: 25, otherStrategies: 1 });
+    expect(await backend.setPercentage(flag, 25)).toMatchObject({ percentage: 25, otherStrategies: 1 });
     const env = api.features.get('mfa-staff-login')?.environments.find((e) => e.name === 'production');
     expect(env?.strategies.map((s) => s.title)).toEqual(['rampart:mfa-staff-login', 'qa']);
   });
 
   it('throws flag_write_unconfirmed when the read-back differs from the write', async () => {
-    await backend.setRollout(flag, 5);
+    await backend.setPercentage(flag, 5);
     const realGet = api.getFeature.bind(api);
     let reads = 0;
     api.getFeature = async (project, name) => {
@@ -166,21 +166,21 @@ describe('UnleashFlagBackend', () => {
       }
       return feature;
     };
-    const error = await backend.setRollout(flag, 25).catch((e: unknown) => e);
+    const error = await backend.setPercentage(flag, 25).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'UnleashError', code: 'flag_write_unconfirmed' });
     expect((error as UnleashError).message).toMatch(/read back enabled=true percentage=7$/);
   });
 
   it('names the missing environment and lists the known ones', async () => {
     const staging = flagRefSchema.parse({ backend: 'unleash', name: 'f', environment: 'staging' });
-    await expect(backend.setRollout(staging, 1)).rejects.toThrow(
+    await expect(backend.setPercentage(staging, 1)).rejects.toThrow(
       /no environment "staging".*development, production/,
     );
   });
 
   it('fails with a not-found error when the project does not exist', async () => {
     const other = flagRefSchema.parse({ backend: 'unleash', name: 'f', project: 'nope' });
-    await expect(backend.setRollout(other, 1)).rejects.toMatchObject({
+    await expect(backend.setPercentage(other, 1)).rejects.toMatchObject({
       name: 'UnleashError',
       code: 'unleash_not_found',
     });
@@ -197,41 +197,41 @@ describe('UnleashFlagBackend', () => {
       }
       return realGet(project, name);
     };
-    expect(await backend.setRollout(flag, 1)).toMatchObject({ enabled: true, percentage: 1 });
+    expect(await backend.setPercentage(flag, 1)).toMatchObject({ enabled: true, percentage: 1 });
   });
 
   it('explains a name taken by a flag it cannot read (archived or in another project)', async () => {
     api.projects.add('other');
     await api.createFeature('other', 'mfa-staff-login');
-    await expect(backend.setRollout(flag, 1)).rejects.toThrow(
+    await expect(backend.setPercentage(flag, 1)).rejects.toThrow(
       /mfa-staff-login exists in Unleash at http:\/\/unleash.test but not in project default: it is archived or in another project/,
     );
   });
 
   it('passes typed transport errors through', async () => {
     api.failNext('getFeature', UnleashError.unauthorized(api.url, 401));
-    await expect(backend.getRollout(flag)).rejects.toThrow(
+    await expect(backend.read(flag)).rejects.toThrow(
       /admin token rejected by Unleash at http:\/\/unleash.test.*UNLEASH_ADMIN_TOKEN/,
     );
     api.failNext(
       'setEnvironmentEnabled',
       new UnleashError('unleash_server_error', 'boom', api.url, { status: 503 }),
     );
-    await expect(backend.setRollout(flag, 1)).rejects.toMatchObject({
+    await expect(backend.setPercentage(flag, 1)).rejects.toMatchObject({
       name: 'UnleashError',
       code: 'unleash_server_error',
     });
     // The strategy was created before the failed switch-on, so a retry only switches on.
     api.calls.length = 0;
-    expect(await backend.setRollout(flag, 1)).toMatchObject({ enabled: true, percentage: 1 });
+    expect(await backend.setPercentage(flag, 1)).toMatchObject({ enabled: true, percentage: 1 });
     expect(api.calls.filter((c) => !c.startsWith('getFeature'))).toEqual([
       'setEnvironmentEnabled production on',
     ]);
   });
 
   it('rejects percentages outside 0..100', async () => {
-    await expect(backend.setRollout(flag, 101)).rejects.toThrow(RangeError);
-    await expect(backend.setRollout(flag, 2.5)).rejects.toThrow(RangeError);
+    await expect(backend.setPercentage(flag, 101)).rejects.toThrow(RangeError);
+    await expect(backend.setPercentage(flag, 2.5)).rejects.toThrow(RangeError);
   });
 
   it('isOnline follows the health check', async () => {

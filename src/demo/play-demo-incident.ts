@@ -7,7 +7,7 @@ import type { FaultName } from './login-service/fault-switches.js';
 
 export const RELEASE_MANAGER = 'release-manager (simulated by the demo)';
 
-export interface ScenarioOptions {
+export interface IncidentOptions {
   fault: FaultName | 'none';
   faultAt: FaultAt;
   /** Receives each line of the live view. */
@@ -22,10 +22,10 @@ export interface ScenarioOptions {
   pollMs?: number;
 }
 
-export type ScenarioOutcome = 'rolled_back' | 'completed' | 'paused' | 'interrupted' | 'timed_out';
+export type IncidentOutcome = 'rolled_back' | 'completed' | 'paused' | 'interrupted' | 'timed_out';
 
-export interface ScenarioResult {
-  outcome: ScenarioOutcome;
+export interface IncidentResult {
+  outcome: IncidentOutcome;
   /** A fault was injected and rolled back, or no fault and the rollout completed. */
   expected: boolean;
   phase: Phase;
@@ -69,7 +69,7 @@ async function switchFault(stack: DemoStack, fault: FaultName): Promise<void> {
  * switches the fault on through the login service's admin endpoint; after a rollback waits until
  * the login service's unleash-client sees the flag off and counts the users the fault hit.
  */
-export async function runScenario(stack: DemoStack, options: ScenarioOptions): Promise<ScenarioResult> {
+export async function playDemoIncident(stack: DemoStack, options: IncidentOptions): Promise<IncidentResult> {
   const { controller, scheduler, tickLog } = stack.rampart;
   const [state0] = await controller.list();
   if (!state0) throw new Error('the demo stack runs no rollout');
@@ -77,7 +77,7 @@ export async function runScenario(stack: DemoStack, options: ScenarioOptions): P
   const steps = state0.spec.steps;
   const print = (line: string) => options.out(`${stamp(Date.now() - options.startedAt)} ${line}`);
   const verdictChanges = new VerdictChanges();
-  const result: ScenarioResult = {
+  const result: IncidentResult = {
     outcome: 'timed_out',
     expected: false,
     phase: state0.phase,
@@ -126,7 +126,7 @@ export async function runScenario(stack: DemoStack, options: ScenarioOptions): P
       }
       if (entry.action === 'awaiting_approval') {
         const percentage = steps[steps.indexOf(entry.fromPercentage ?? -1) + 1];
-        await scheduler.submitCommand({
+        await scheduler.applyNow({
           rollout: name,
           kind: 'approve',
           actor: RELEASE_MANAGER,
