@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { z } from 'zod';
 import { ValidationError } from '../errors/validation-error.js';
 import { rolloutCrossFieldRules } from '../rollout-spec/cross-field-rules.js';
@@ -134,7 +134,8 @@ export async function parseScenario(text: string, source: string): Promise<Parse
       (path) => ownOverride(path) ?? ['spec', ...path],
     );
   } else {
-    const file = join(dirname(source), rollout ?? '');
+    // An absolute path is the author's own; only a relative one is read next to the scenario.
+    const file = rollout && isAbsolute(rollout) ? rollout : join(dirname(source), rollout ?? '');
     let specText: string;
     try {
       specText = await readFile(file, 'utf8');

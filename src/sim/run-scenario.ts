@@ -1,7 +1,6 @@
 import { Controller } from '../controller/controller.js';
 import { MetricVerdictSource } from '../controller/metric-verdict-source.js';
 import type { VerdictSource } from '../controller/verdict-source.js';
-import type { PeerCheckSet } from '../guardrails/peer-check.js';
 import type { Notification, Notifier } from '../notify/notifier.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import type { Store } from '../store/store.js';

@@ -10,6 +10,7 @@ import {
   loadSpecFile,
 } from '../../src/demo/demo-spec.js';
 import { type DemoStack, startDemoStack } from '../../src/demo/demo-stack.js';
+import { requireTestServer } from '../support/test-servers.js';
 
 /**
  * The status page in Debian's Chromium, driven by playwright-core, against a running demo stack:
@@ -36,7 +37,7 @@ beforeAll(async () => {
   });
   profile = await mkdtemp(join(tmpdir(), 'rampart-chromium-'));
   browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: requireTestServer('chromium'),
     headless: true,
     args: [
       '--headless',

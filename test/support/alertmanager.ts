@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon } from './daemon.js';
 import { freePort } from './free-port.js';
+import { requireTestServer } from './test-servers.js';
 
 /** A throwaway Alertmanager on a free loopback port, owned by the test that started it. */
 export interface AlertmanagerServer {
@@ -16,7 +17,7 @@ export interface AlertmanagerServer {
 export interface AlertmanagerOptions {
   /** Writes the configuration into `dir` (with any credentials files it names) and returns its YAML. */
   config: (dir: string) => Promise<string> | string;
-  /** Binary; default `$ALERTMANAGER_BIN` or `prometheus-alertmanager` (Debian package of that name). */
+  /** Binary; default `$ALERTMANAGER_BIN` or `prometheus-alertmanager` on PATH (see test-servers.ts). */
   bin?: string;
 }
 
@@ -34,7 +35,7 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<A
   const url = `http://127.0.0.1:${port}`;
   const daemon = await startDaemon({
     name: 'Alertmanager',
-    bin: options.bin ?? process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager',
+    bin: options.bin ?? requireTestServer('alertmanager'),
     args: [
       `--config.file=${configFile}`,
       `--storage.path=${join(dir, 'data')}`,

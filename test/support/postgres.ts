@@ -1,11 +1,11 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort, waitFor } from './free-port.js';
+import { requireTestServer } from './test-servers.js';
 
 const run = promisify(execFile);
 
@@ -20,25 +20,6 @@ export interface PostgresServer {
   createDatabase(name: string): Promise<string>;
   /** Stops the server by PID (fast shutdown) and deletes its data directory. Safe to call twice. */
   stop(): Promise<void>;
-}
-
-/** Finds the server binaries: $PG_BIN, else the newest /usr/lib/postgresql/<major>/bin (Debian). */
-function postgresBinDir(): string {
-  const fromEnv = process.env.PG_BIN;
-  if (fromEnv) return fromEnv;
-  const root = '/usr/lib/postgresql';
-  const majors = existsSync(root)
-    ? readdirSync(root)
-        .filter((d) => /^\d+$/.test(d))
-        .sort((a, b) => Number(b) - Number(a))
-    : [];
-  for (const major of majors) {
-    const dir = join(root, major, 'bin');
-    if (existsSync(join(dir, 'postgres'))) return dir;
-  }
-  throw new Error(
-    'PostgreSQL server binaries not found: install the Debian package `postgresql` or set PG_BIN',
-  );
 }
 
 interface RunAs {
@@ -56,7 +37,7 @@ async function runAsPostgresUser(): Promise<RunAs> {
 
 /** Starts a fresh PostgreSQL: initdb into a temp dir, then the `postgres` binary itself (its PID is ours). */
 export async function startPostgres(): Promise<PostgresServer> {
-  const bin = postgresBinDir();
+  const bin = requireTestServer('postgres');
   const as = await runAsPostgresUser();
   // /tmp is reachable by the postgres user even when $TMPDIR lives under /root.
   const dataDir = await mkdtemp(join(as.uid === undefined ? tmpdir() : '/tmp', 'rampart-pg-'));

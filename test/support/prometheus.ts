@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon } from './daemon.js';
 import { freePort } from './free-port.js';
+import { requireTestServer } from './test-servers.js';
 
 /** One scrape job of the throwaway Prometheus. */
 interface ScrapeJob {
@@ -24,7 +25,7 @@ export interface PrometheusOptions {
   jobs: ScrapeJob[];
   /** Default 1s. */
   scrapeInterval?: string;
-  /** Binary to run; default `$PROMETHEUS_BIN` or `prometheus` on PATH (Debian package `prometheus`). */
+  /** Binary to run; default `$PROMETHEUS_BIN` or `prometheus` on PATH (see test-servers.ts). */
   bin?: string;
   /** Rule files (absolute paths) to load; evaluated every scrape interval. */
   ruleFiles?: string[];
@@ -59,7 +60,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   const url = `http://127.0.0.1:${port}`;
   const daemon = await startDaemon({
     name: 'Prometheus',
-    bin: options.bin ?? process.env.PROMETHEUS_BIN ?? 'prometheus',
+    bin: options.bin ?? requireTestServer('prometheus'),
     args: [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,

@@ -1,12 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { freePort, waitFor } from './free-port.js';
 import { type PostgresServer, startPostgres } from './postgres.js';
-
-const serverDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../servers/unleash-server');
+import { requireTestServer } from './test-servers.js';
 
 /** A real unleash-server 7.4.1 on a free loopback port, with its own PostgreSQL database. */
 export interface UnleashServer {
@@ -33,12 +30,8 @@ export interface StartUnleashOptions {
 
 /** Starts PostgreSQL (unless given) and unleash-server, and waits for /health. Tears both down on failure. */
 export async function startUnleashServer(options: StartUnleashOptions = {}): Promise<UnleashServer> {
+  const serverDir = requireTestServer('unleashServer');
   const entry = join(serverDir, 'start.mjs');
-  if (!existsSync(join(serverDir, 'node_modules', 'unleash-server'))) {
-    throw new Error(
-      'unleash-server is not installed: run `npm ci --prefix servers/unleash-server` from the repository root',
-    );
-  }
   const ownsPostgres = options.postgres === undefined;
   const postgres = options.postgres ?? (await startPostgres());
   let child: ChildProcess | undefined;

@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { requireTool, root, run } from './cli-tools.js';
+import { requireTestServer } from '../../support/test-servers.js';
+import { root, run } from './cli-tools.js';
 
 const amConfig = join(root, 'dashboards', 'alertmanager', 'alertmanager.example.yml');
 
 describe('Alertmanager example configuration (amtool)', () => {
   let amtool: string;
   beforeAll(() => {
-    amtool = requireTool('amtool', 'AMTOOL_BIN', 'prometheus-alertmanager');
+    amtool = requireTestServer('amtool');
   });
 
   it('passes amtool check-config', async () => {

@@ -6,14 +6,15 @@ import { parse, stringify } from 'yaml';
 import { dashboardExpressions } from '../../../src/dashboards/dashboard-expressions.js';
 import { DASHBOARD_FILES } from '../../../src/dashboards/dashboards.js';
 import { substituteGrafanaVariables } from '../../../src/dashboards/promql-names.js';
-import { requireTool, root, run } from './cli-tools.js';
+import { requireTestServer } from '../../support/test-servers.js';
+import { root, run } from './cli-tools.js';
 
 const alertsDir = join(root, 'dashboards', 'alerts');
 
 describe('Prometheus alert rules (promtool)', () => {
   let promtool: string;
   beforeAll(() => {
-    promtool = requireTool('promtool', 'PROMTOOL_BIN', 'prometheus');
+    promtool = requireTestServer('promtool');
   });
 
   it('pass promtool check rules', async () => {

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../../src/sim/parse-scenario.js';
 
@@ -52,6 +53,16 @@ describe('scenario files', () => {
     expect(result.value.spec.name).toBe('mfa-staff');
     expect(result.value.spec.bake).toBe(600_000); // overrides: { bake: 10m } over the file's 15m
     expect(result.value.spec.minSamples).toBe(200); // untouched by the override
+  });
+
+  it('reads an absolute `rollout:` path as it is, not under the scenario folder', async () => {
+    const file = 'bench/scenarios/token-purge.yaml';
+    const absolute = resolve('flags/mfa-staff.yaml');
+    const text = readFileSync(file, 'utf8').replace(/^rollout: .*$/m, `rollout: ${absolute}`);
+    const result = await parseScenario(text, file);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.spec.name).toBe('mfa-staff');
+    expect(result.value.spec.bake).toBe(600_000);
   });
 
   it('reports an invalid rollout spec file at its own file and line', async () => {

@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
 
@@ -66,6 +66,19 @@ describe('rampart simulate', () => {
     expect(svg).toMatch(/^<svg /);
     expect(svg).toContain('rollback effective');
     expect(svg).toContain('serverErrors (treatment)');
+  });
+
+  it('runs a scenario outside the repository whose `rollout:` is an absolute path', async () => {
+    const scenario = join(dir, 'absolute-rollout.yaml');
+    const text = readFileSync('bench/scenarios/token-purge.yaml', 'utf8').replace(
+      /^rollout: .*$/m,
+      `rollout: ${resolve('flags/mfa-staff.yaml')}`,
+    );
+    writeFileSync(scenario, text);
+    const r = await runCli(['simulate', '--scenario', scenario, '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ scenario: 'token-purge', outcome: 'rolled_back' });
   });
 
   it('prints a human report and exits 1 when a run does not end as expected', async () => {
