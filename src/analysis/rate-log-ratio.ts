@@ -47,17 +47,3 @@ export function stratifiedRateLower(
   const lower = c.estimate - csHalfWidth(c.se, c.n, plannedN, alpha);
   return { logRatio: c.estimate, se: c.se, lower, strata: c.strata, n: c.n };
 }
-
-/** The bound of one stratum; perT > 0 and perC > 0 are the caller's. */
-export function rateLowerBound(
-  eventsT: number,
-  perT: number,
-  eventsC: number,
-  perC: number,
-  plannedN: number,
-  alpha: number,
-): { logRatio: number; se: number; lower: number } {
-  const b = stratifiedRateLower([{ eventsT, perT, eventsC, perC }], plannedN, alpha);
-  if (b === undefined) throw new Error('rateLowerBound needs exposures in both arms');
-  return b;
-}

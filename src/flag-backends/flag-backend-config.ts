@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { durationSchema } from '../rollout-spec/rollout-spec-schema.js';
 
 export const FLAG_BACKEND_TYPES = ['unleash', 'embedded'] as const;
-export type FlagBackendType = (typeof FLAG_BACKEND_TYPES)[number];
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -31,5 +30,3 @@ export const flagBackendConfigSchema = z.discriminatedUnion('type', [
 ]);
 
 export type FlagBackendConfig = z.output<typeof flagBackendConfigSchema>;
-export type UnleashBackendConfig = z.output<typeof unleashBackendConfigSchema>;
-export type EmbeddedBackendConfig = z.output<typeof embeddedBackendConfigSchema>;

@@ -60,5 +60,4 @@ export const metricSourceConfigSchema = z.discriminatedUnion('type', [
 
 export type MetricSourceConfig = z.output<typeof metricSourceConfigSchema>;
 export type PrometheusSourceConfig = z.output<typeof prometheusSourceConfigSchema>;
-export type ScrapeSourceConfig = z.output<typeof scrapeSourceConfigSchema>;
 export type ScrapeTargetConfig = z.output<typeof scrapeTargetSchema>;

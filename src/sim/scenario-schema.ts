@@ -20,7 +20,6 @@ export const FAULT_EFFECTS = [
   'metricsOutage',
   'backendOutage',
 ] as const;
-export type FaultEffect = (typeof FAULT_EFFECTS)[number];
 
 export const faultSchema = z.union([
   z
@@ -82,4 +81,3 @@ export const scenarioSchema = z.strictObject({
 
 export type ScenarioFile = z.output<typeof scenarioSchema>;
 export type Fault = z.output<typeof faultSchema>;
-export type Arm = Fault['arm'];

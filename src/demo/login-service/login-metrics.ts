@@ -4,7 +4,6 @@ import { Counter, type Registry } from 'prom-client';
 export type Variant = 'treatment' | 'control';
 /** Requests that cannot be tied to a user (health, bad input, unknown token) are labelled `none`. */
 export type RequestVariant = Variant | 'none';
-export type Outcome = 'success' | 'failure' | 'error';
 
 export const variantOf = (enforced: boolean): Variant => (enforced ? 'treatment' : 'control');
 
