@@ -2,10 +2,10 @@ import { validateDetailed } from 'node-cron';
 import { didYouMean } from './did-you-mean.js';
 import { formatDuration } from './duration.js';
 import type { FieldPath } from './field-path.js';
-import { describeType, quote } from './field-path.js';
-import { checkPromqlSyntax } from './promql-syntax.js';
-import { GUARDRAIL_KINDS, rolloutSpecSchema } from './rollout-spec-schema.js';
-import { duplicateNameIssues } from './unique-names.js';
+import { quote } from './field-path.js';
+import { guardrailRules } from './guardrail-rules.js';
+import { isRecord, type Raw } from './raw-record.js';
+import { rolloutSpecSchema } from './rollout-spec-schema.js';
 import type { PathIssue } from './zod-issues.js';
 
 /*
@@ -14,13 +14,6 @@ import type { PathIssue } from './zod-issues.js';
  * errors and rule errors are reported together.
  */
 
-type Raw = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Raw {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-const KINDS = GUARDRAIL_KINDS.join(' | ');
 const CRON_HELP =
   'expected node-cron syntax "[second] minute hour day-of-month month day-of-week", e.g. "* 9-15 * * 1-4"';
 
@@ -157,99 +150,6 @@ function windowsRules(windows: unknown): PathIssue[] {
       message: `${quote(zone)} is not an IANA time zone;${hint} e.g. "UTC", "Europe/Berlin", "America/New_York"`,
     });
   }
-  return issues;
-}
-
-function boundsRule(body: Raw, path: FieldPath): PathIssue[] {
-  const { min, max } = body;
-  if (min === undefined && max === undefined) {
-    return [{ path, at: 'value', message: 'needs at least one of min | max' }];
-  }
-  if (typeof min === 'number' && typeof max === 'number' && min > max) {
-    return [
-      {
-        path: [...path, 'min'],
-        at: 'value',
-        message: `${quote(min)} is not allowed; min must be <= max (${max})`,
-      },
-    ];
-  }
-  return [];
-}
-
-function kindRule(guardrail: unknown, index: number): PathIssue[] {
-  const path = ['guardrails', index];
-  if (!isRecord(guardrail)) {
-    return [
-      {
-        path,
-        at: 'value',
-        message: `${quote(guardrail)} is ${describeType(guardrail)}; expected a mapping with name and one of ${KINDS}`,
-      },
-    ];
-  }
-  const keys = Object.keys(guardrail);
-  const kinds = keys.filter((k) => (GUARDRAIL_KINDS as readonly string[]).includes(k));
-  if (kinds.length === 1) return [];
-  const allowed = ['name', ...GUARDRAIL_KINDS];
-  const issues: PathIssue[] = [];
-  let suggestedKind = false;
-  for (const key of keys.filter((k) => !allowed.includes(k))) {
-    const suggestion = didYouMean(key, allowed);
-    if (suggestion && suggestion !== 'name') suggestedKind = true;
-    const hint = suggestion ? `; did you mean ${quote(suggestion)}?` : '';
-    issues.push({
-      path: [...path, key],
-      at: 'key',
-      message: `unknown field ${quote(key)}${hint} allowed: ${allowed.join(', ')}`,
-    });
-  }
-  if (kinds.length > 1) {
-    issues.push({
-      path,
-      at: 'value',
-      message: `needs exactly one of ${KINDS}; found ${kinds.length}: ${kinds.join(', ')}`,
-    });
-  } else if (!suggestedKind) {
-    issues.push({ path, at: 'value', message: `needs exactly one of ${KINDS}; found none` });
-  }
-  return issues;
-}
-
-function guardrailRules(guardrails: unknown): PathIssue[] {
-  if (!Array.isArray(guardrails)) return [];
-  const issues: PathIssue[] = [];
-  const duplicates = duplicateNameIssues(guardrails, 'guardrails', 'guardrail');
-  guardrails.forEach((guardrail, i) => {
-    issues.push(...kindRule(guardrail, i));
-    issues.push(...duplicates.filter((d) => d.path[1] === i));
-    if (!isRecord(guardrail)) return;
-    const { threshold, promql } = guardrail;
-    if (isRecord(threshold)) {
-      const path = ['guardrails', i, 'threshold'];
-      const forms = ['ratio', 'scalar'].filter((k) => threshold[k] !== undefined);
-      if (forms.length !== 1) {
-        const found = forms.length === 0 ? 'none' : 'both';
-        issues.push({ path, at: 'value', message: `needs exactly one of ratio | scalar; found ${found}` });
-      }
-      issues.push(...boundsRule(threshold, path));
-    }
-    if (isRecord(promql)) {
-      const path = ['guardrails', i, 'promql'];
-      issues.push(...boundsRule(promql, path));
-      if (typeof promql.query === 'string' && promql.query !== '') {
-        const error = checkPromqlSyntax(promql.query);
-        if (error) {
-          issues.push({
-            path: [...path, 'query'],
-            at: 'value',
-            inner: { line: error.line, column: error.column },
-            message: `${quote(promql.query)} is not valid PromQL: ${error.message} at line ${error.line}, column ${error.column} of the query`,
-          });
-        }
-      }
-    }
-  });
   return issues;
 }
 

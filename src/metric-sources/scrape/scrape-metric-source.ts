@@ -13,9 +13,16 @@ import type {
   VariantCounts,
 } from '../metric-source.js';
 import type { ScrapeTargetConfig } from '../metric-source-config.js';
-import { counterIncrease } from './counter-history.js';
 import { parseExposition } from './parse-exposition.js';
 import { describeScrapeError, type ScrapeTransport } from './scrape-transport.js';
+import {
+  describeSeries as describe,
+  lastOf,
+  noData,
+  sumIncrease,
+  sumOf,
+  variantCounts,
+} from './series-queries.js';
 import { SeriesStore, type StoredSeries } from './series-store.js';
 
 /** Health of one scrape target, for the status page. */
@@ -47,8 +54,6 @@ interface TargetState {
   lastDurationMs?: number;
   busy: boolean;
 }
-
-const noData = (reason: string): NoData => ({ kind: 'no-data', reason });
 
 /** Scrapes the apps' `/metrics` itself and answers guardrail queries from its own counter history. */
 export class ScrapeMetricSource implements MetricSource {
@@ -120,19 +125,7 @@ export class ScrapeMetricSource implements MetricSource {
       return noData('the counting range is empty (until is not after since)');
     const picked = this.pick(q.metric, q.matchers);
     if ('kind' in picked) return picked;
-    const out: VariantCounts = { kind: 'counts', treatment: 0, control: 0, unknown: {} };
-    let sampled = false;
-    for (const s of picked) {
-      const inc = counterIncrease(s.samples, since.getTime(), until.getTime());
-      if (inc === undefined) continue;
-      if (Number.isNaN(inc)) return invalid(s);
-      sampled = true;
-      const variant = s.labels[q.variant.label] ?? '';
-      if (variant === q.variant.treatment) out.treatment += inc;
-      else if (variant === q.variant.control) out.control += inc;
-      else out.unknown[variant] = (out.unknown[variant] ?? 0) + inc;
-    }
-    return sampled ? out : noData(`no samples of ${describe(q.metric, q.matchers)} in the range`);
+    return variantCounts(picked, q, since.getTime(), until.getTime());
   }
 
   async scalar(q: ScalarQuery, windowMs: number, at: Date): Promise<ScalarValue | NoData> {
@@ -213,52 +206,11 @@ export class ScrapeMetricSource implements MetricSource {
 
   private sum(metric: string, matchers: LabelMatchers, since: number, until: number): number | NoData {
     const picked = this.pick(metric, matchers);
-    if ('kind' in picked) return picked;
-    if (!picked.some((s) => counterIncrease(s.samples, since, until) !== undefined)) {
-      return noData(`no samples of ${describe(metric, matchers)} in the window`);
-    }
-    return sumIncrease(picked, since, until);
+    return 'kind' in picked ? picked : sumOf(picked, metric, matchers, since, until);
   }
 
   private last(metric: string, matchers: LabelMatchers, since: number, until: number): ScalarValue | NoData {
     const picked = this.pick(metric, matchers);
-    if ('kind' in picked) return picked;
-    let total = 0;
-    let sampled = false;
-    for (const s of picked) {
-      const value = SeriesStore.valueAt(s, since, until);
-      if (value === undefined) continue;
-      if (!Number.isFinite(value)) return noData(`${describe(s.name, s.labels)} is ${value}`);
-      total += value;
-      sampled = true;
-    }
-    return sampled
-      ? { kind: 'value', value: total }
-      : noData(`no samples of ${describe(metric, matchers)} in the window`);
+    return 'kind' in picked ? picked : lastOf(picked, metric, matchers, since, until);
   }
-}
-
-/** Sum of the increases of `series`; series without samples in the range add nothing. */
-function sumIncrease(series: readonly StoredSeries[], since: number, until: number): number | NoData {
-  let total = 0;
-  for (const s of series) {
-    const inc = counterIncrease(s.samples, since, until);
-    if (inc === undefined) continue;
-    if (Number.isNaN(inc)) return invalid(s);
-    total += inc;
-  }
-  return total;
-}
-
-function invalid(s: StoredSeries): NoData {
-  return noData(
-    `${describe(s.name, s.labels)} from ${s.target} has a NaN, infinite or negative counter sample in the range`,
-  );
-}
-
-function describe(metric: string, labels: LabelMatchers): string {
-  const inner = Object.entries(labels)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(',');
-  return inner ? `${metric}{${inner}}` : metric;
 }
