@@ -1,4 +1,4 @@
-import type { GuardrailKind, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
+import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
 /**
  * How the spec's `alpha` (the false-rollback budget of the whole rollout) is spent.
@@ -33,22 +33,17 @@ export const ALPHA_RULE =
   'below 100 %, on a sequence over the current step alone; either crossing fails. zero, threshold, ' +
   'promql and srm spend none; the non-inferiority gate before 100 % only holds and spends none.';
 
-const STATISTICAL: ReadonlySet<GuardrailKind> = new Set<GuardrailKind>(['compare', 'rate']);
-
-/** Whether a guardrail kind spends part of the false-rollback budget. */
-export function spendsAlpha(kind: GuardrailKind): boolean {
-  return STATISTICAL.has(kind);
-}
-
 /** Steps that compare treatment with control (below 100 %): the strata of the cumulative tests. */
 export function comparativeSteps(spec: Pick<RolloutSpec, 'steps'>): number {
   return spec.steps.filter((p) => p < 100).length;
 }
 
-/** The alpha share of one statistical guardrail (both of its tests together) under ALPHA_RULE. */
-export function alphaPerTest(spec: Pick<RolloutSpec, 'alpha' | 'steps' | 'guardrails'>): number {
-  const tests = spec.guardrails.filter((g) => spendsAlpha(g.kind)).length;
-  return spec.alpha / Math.max(1, tests);
+/**
+ * The alpha share of one statistical guardrail (both of its tests together) under ALPHA_RULE, given
+ * how many of the spec's guardrails spend alpha (their kinds say so; the caller counts them).
+ */
+export function alphaPerTest(alpha: number, tests: number): number {
+  return alpha / Math.max(1, tests);
 }
 
 /** How one guardrail's share is split between its whole-run and current-step sequences. */
@@ -64,11 +59,13 @@ export function splitTestAlpha(alpha: number, comparativeSteps: number): TestAlp
   return { wholeRun: (3 * alpha) / 4, currentStep: alpha / (4 * Math.max(1, comparativeSteps)) };
 }
 
-/** The rule applied to one spec, in one line (for `rampart plan` and the status page). */
-export function describeAlphaSplit(spec: Pick<RolloutSpec, 'alpha' | 'steps' | 'guardrails'>): string {
-  const tests = spec.guardrails.filter((g) => spendsAlpha(g.kind)).length;
+/**
+ * The rule applied to one spec with `tests` alpha-spending guardrails, in one line (for `rampart
+ * plan` and the status page).
+ */
+export function describeAlphaSplit(spec: Pick<RolloutSpec, 'alpha' | 'steps'>, tests: number): string {
   const steps = comparativeSteps(spec);
-  const share = alphaPerTest(spec);
+  const share = alphaPerTest(spec.alpha, tests);
   const split = splitTestAlpha(share, steps);
   return (
     `alpha ${spec.alpha} over ${tests} statistical guardrail(s): ${formatAlpha(share)} per guardrail, ` +

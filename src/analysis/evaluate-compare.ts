@@ -6,7 +6,7 @@ import { fmtCount, fmtShare } from './format.js';
 import type { ArmCounts, CompareStratumInput, GuardrailInput, Measured } from './guardrail-input.js';
 import type { StepContext } from './step-context.js';
 import { type TwoArmTest, twoArmTest } from './two-arm-test.js';
-import type { Verdict } from './verdict.js';
+import type { Judgement } from './verdict.js';
 
 /**
  * `compare`: one-sided sequential non-inferiority test of p_treatment - p_control against -maxDrop.
@@ -28,7 +28,7 @@ export function evaluateCompare(
   input: Extract<GuardrailInput, { kind: 'compare' }>,
   step: StepContext,
   alpha: number,
-): Verdict {
+): Judgement {
   return twoArmTest(g, compareTest(g), { good: input.good, total: input.total }, input.earlier, step, alpha);
 }
 

@@ -5,7 +5,7 @@ import type { ArmCounts, GuardrailInput, Measured, RateStratumInput } from './gu
 import { type RateBound, type RateCounts, stratifiedRateLower } from './rate-log-ratio.js';
 import type { StepContext } from './step-context.js';
 import { type TwoArmTest, twoArmTest } from './two-arm-test.js';
-import type { Verdict } from './verdict.js';
+import type { Judgement } from './verdict.js';
 
 /**
  * `rate`: fail when the confidence sequence of (treatment events per exposure) / (control events per
@@ -21,7 +21,7 @@ export function evaluateRate(
   input: Extract<GuardrailInput, { kind: 'rate' }>,
   step: StepContext,
   alpha: number,
-): Verdict {
+): Judgement {
   return twoArmTest(g, rateTest(g), { events: input.events, per: input.per }, input.earlier, step, alpha);
 }
 

@@ -4,9 +4,9 @@ import { chiSquare1Sf } from './chi-square.js';
 import { csMultiplier } from './confidence-sequence.js';
 import { fmtCount, fmtNumber, fmtP, fmtShare } from './format.js';
 import type { GuardrailInput } from './guardrail-input.js';
-import { makeVerdict, notJudged } from './make-verdict.js';
+import { makeJudgement, notJudged } from './make-judgement.js';
 import type { StepContext } from './step-context.js';
-import type { Verdict } from './verdict.js';
+import type { Judgement } from './verdict.js';
 
 /**
  * `srm` (sample ratio mismatch): chi-square goodness of fit (1 df) of the exposures per arm against
@@ -32,10 +32,10 @@ export function evaluateSrm(
   g: GuardrailOf<'srm'>,
   input: Extract<GuardrailInput, { kind: 'srm' }>,
   step: StepContext,
-): Verdict {
+): Judgement {
   const share = step.percentage / 100;
   if (step.sinceStepStartMs !== undefined && step.sinceStepStartMs < g.srm.settle && share > 0 && share < 1) {
-    return makeVerdict(g, 'inconclusive', 'settling after the step change', { limit: share });
+    return makeJudgement(g, 'inconclusive', 'settling after the step change', { limit: share });
   }
   const c = checkArmCounts(input.exposures, g.srm.metric);
   if (!c.ok) return notJudged(g, c);
@@ -48,7 +48,7 @@ export function evaluateSrm(
   };
   if (share >= 1 || share <= 0) {
     const status = (share >= 1 ? k : t) === 0 ? 'pass' : 'inconclusive';
-    return makeVerdict(
+    return makeJudgement(
       g,
       status,
       `${step.percentage} % has one arm only: no split to check (treatment ${fmtCount(t)}, control ${fmtCount(k)})`,
@@ -56,7 +56,7 @@ export function evaluateSrm(
     );
   }
   if (Math.min(total * share, total * (1 - share)) < g.srm.minPerArm) {
-    return makeVerdict(
+    return makeJudgement(
       g,
       'inconclusive',
       `${fmtCount(total)} exposures: fewer than ${g.srm.minPerArm} expected per arm`,
@@ -70,7 +70,7 @@ export function evaluateSrm(
     `chi2 ${fmtNumber(s.chi2)} ${failed ? '>' : '<='} ${fmtNumber(s.boundary)} (sequential boundary at ` +
     `p ${fmtP(g.srm.pValue)}; fixed-sample p=${fmtP(s.pValue)})` +
     (failed ? ': sample ratio mismatch, data untrustworthy' : '');
-  return makeVerdict(g, failed ? 'fail' : 'pass', reason, {
+  return makeJudgement(g, failed ? 'fail' : 'pass', reason, {
     ...evidence,
     estimate: t / total,
     bound: s.boundary,

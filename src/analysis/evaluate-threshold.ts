@@ -2,8 +2,8 @@ import type { Guardrail, GuardrailOf } from '../rollout-spec/rollout-spec-schema
 import { checkMeasured } from './checked-input.js';
 import { fmtCount, fmtNumber } from './format.js';
 import type { GuardrailInput } from './guardrail-input.js';
-import { makeVerdict, notJudged } from './make-verdict.js';
-import type { Evidence, Verdict } from './verdict.js';
+import { makeJudgement, notJudged } from './make-judgement.js';
+import type { Evidence, Judgement } from './verdict.js';
 
 /** One-sided z of the ratio bound: 99.9 % per look. */
 const RATIO_Z = 3.09;
@@ -27,7 +27,7 @@ export function wilsonBounds(ratio: number, n: number, z = RATIO_Z): { lower: nu
 export function evaluateThreshold(
   g: GuardrailOf<'threshold'>,
   input: Extract<GuardrailInput, { kind: 'threshold' }>,
-): Verdict {
+): Judgement {
   const t = g.threshold;
   const value = checkMeasured(
     input.value,
@@ -39,16 +39,22 @@ export function evaluateThreshold(
   const n = events.value;
   if (n !== undefined) {
     if (!Number.isFinite(n))
-      return makeVerdict(g, 'error', `event count is ${n} (metric source returned a non-number)`);
-    if (n < 0) return makeVerdict(g, 'inconclusive', `event count is ${n}: counter went backwards (reset?)`);
+      return makeJudgement(g, 'error', `event count is ${n} (metric source returned a non-number)`);
+    if (n < 0)
+      return makeJudgement(g, 'inconclusive', `event count is ${n}: counter went backwards (reset?)`);
     if (n < t.minEvents) {
-      return makeVerdict(g, 'inconclusive', `only ${fmtCount(n)} events in the window, need ${t.minEvents}`, {
-        estimate: value.value,
-      });
+      return makeJudgement(
+        g,
+        'inconclusive',
+        `only ${fmtCount(n)} events in the window, need ${t.minEvents}`,
+        {
+          estimate: value.value,
+        },
+      );
     }
   }
   if (t.ratio && Number.isFinite(value.value) && (value.value < 0 || value.value > 1)) {
-    return makeVerdict(g, 'error', `ratio ${value.value} is outside [0, 1]: inconsistent counters`);
+    return makeJudgement(g, 'error', `ratio ${value.value} is outside [0, 1]: inconsistent counters`);
   }
   const bounds = t.ratio && n !== undefined && n > 0 ? wilsonBounds(value.value, n) : undefined;
   return judgeRange(g, value.value, t.min, t.max, n === undefined ? '' : ` (n=${fmtCount(n)})`, bounds);
@@ -58,7 +64,7 @@ export function evaluateThreshold(
 export function evaluatePromql(
   g: GuardrailOf<'promql'>,
   input: Extract<GuardrailInput, { kind: 'promql' }>,
-): Verdict {
+): Judgement {
   const value = checkMeasured(input.value, 'query result');
   if (!value.ok) return notJudged(g, value);
   return judgeRange(g, value.value, g.promql.min, g.promql.max, '');
@@ -71,17 +77,17 @@ function judgeRange(
   max: number | undefined,
   events: string,
   bounds?: { lower: number; upper: number },
-): Verdict {
-  if (min === undefined && max === undefined) return makeVerdict(g, 'error', 'neither min nor max is set');
+): Judgement {
+  if (min === undefined && max === undefined) return makeJudgement(g, 'error', 'neither min nor max is set');
   // A ratio of zero events is 0/0 = NaN: nothing happened, so hold rather than alarm.
-  if (Number.isNaN(v)) return makeVerdict(g, 'inconclusive', 'value is NaN (no events in the window?)');
+  if (Number.isNaN(v)) return makeJudgement(g, 'inconclusive', 'value is NaN (no events in the window?)');
   if (!Number.isFinite(v))
-    return makeVerdict(g, 'error', `value is ${v} (metric source returned a non-number)`);
+    return makeJudgement(g, 'error', `value is ${v} (metric source returned a non-number)`);
   const evidence: Evidence = { estimate: v };
   if (min !== undefined && v < min) {
     const upper = bounds?.upper;
     if (upper !== undefined && upper >= min) {
-      return makeVerdict(
+      return makeJudgement(
         g,
         'inconclusive',
         `${fmtNumber(v)}${events} below min ${fmtNumber(min)}, but not with confidence (upper bound ${fmtNumber(upper)}); holding`,
@@ -89,7 +95,7 @@ function judgeRange(
       );
     }
     const bound = upper === undefined ? '' : `, upper bound ${fmtNumber(upper)}`;
-    return makeVerdict(g, 'fail', `${fmtNumber(v)}${events} < min ${fmtNumber(min)}${bound}`, {
+    return makeJudgement(g, 'fail', `${fmtNumber(v)}${events} < min ${fmtNumber(min)}${bound}`, {
       ...evidence,
       ...(upper === undefined ? {} : { bound: upper }),
       limit: min,
@@ -98,7 +104,7 @@ function judgeRange(
   if (max !== undefined && v > max) {
     const lower = bounds?.lower;
     if (lower !== undefined && lower <= max) {
-      return makeVerdict(
+      return makeJudgement(
         g,
         'inconclusive',
         `${fmtNumber(v)}${events} above max ${fmtNumber(max)}, but not with confidence (lower bound ${fmtNumber(lower)}); holding`,
@@ -106,13 +112,13 @@ function judgeRange(
       );
     }
     const bound = lower === undefined ? '' : `, lower bound ${fmtNumber(lower)}`;
-    return makeVerdict(g, 'fail', `${fmtNumber(v)}${events} > max ${fmtNumber(max)}${bound}`, {
+    return makeJudgement(g, 'fail', `${fmtNumber(v)}${events} > max ${fmtNumber(max)}${bound}`, {
       ...evidence,
       ...(lower === undefined ? {} : { bound: lower }),
       limit: max,
     });
   }
-  return makeVerdict(g, 'pass', `${fmtNumber(v)}${events} within [${range(min)}, ${range(max)}]`, evidence);
+  return makeJudgement(g, 'pass', `${fmtNumber(v)}${events} within [${range(min)}, ${range(max)}]`, evidence);
 }
 
 function range(x: number | undefined): string {

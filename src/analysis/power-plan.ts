@@ -1,5 +1,5 @@
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
-import { alphaPerTest, comparativeSteps, splitTestAlpha } from './alpha.js';
+import { comparativeSteps, splitTestAlpha } from './alpha.js';
 import { lrCompareUpper, STEP_TEST_PLANNED_SAMPLES } from './compare-lr.js';
 import { type CompareCounts, stratifiedCompareUpper } from './compare-wald.js';
 import { plannedRunSamples } from './planned-sample.js';
@@ -28,6 +28,14 @@ export interface StepPower {
   warning?: string;
 }
 
+/** What the plan needs from the spec's guardrail kinds, which the analysis does not know. */
+export interface PowerPlanBasis {
+  /** The alpha share of each alpha-spending guardrail under ALPHA_RULE. */
+  alpha: number;
+  /** The strictest (smallest) maxDrop among the spec's compare guardrails; undefined: none. */
+  maxDrop: number | undefined;
+}
+
 export interface PowerPlanOptions {
   /** Success share of control the plan assumes (default 0.985, a healthy login service). */
   baseline?: number;
@@ -51,7 +59,7 @@ const MAX_GATE_MINUTES = 7 * 24 * 60;
  * before it only add power, so this is conservative). The test is the cumulative one of
  * evaluate-compare.ts with the alpha share of ALPHA_RULE and N* of plannedRunSamples. A drop of exactly maxDrop is by construction allowed,
  * so a step is flagged under-powered when a drop of twice maxDrop would likely pass its bake
- * unnoticed. The strictest (smallest) maxDrop among the spec's compare guardrails is planned for.
+ * unnoticed. The strictest (smallest) maxDrop among the spec's compare guardrails (basis) is planned for.
  * Outage: treatment events needed until 0 of n fails against the baseline, at the expected arrival
  * rate, plus half a tick until the next look (a fresh failure at this step: the earlier, healthy
  * strata only dilute it in the whole-run test; the current-step test at its own alpha share catches it
@@ -63,13 +71,12 @@ const MAX_GATE_MINUTES = 7 * 24 * 60;
  */
 export function planPower(
   spec: RolloutSpec,
+  basis: PowerPlanBasis,
   loginsPerMinute: number,
   options: PowerPlanOptions = {},
 ): StepPower[] {
   const baseline = options.baseline ?? 0.985;
-  const drops = spec.guardrails.flatMap((g) => (g.kind === 'compare' ? [g.compare.maxDrop] : []));
-  const maxDrop = drops.length > 0 ? Math.min(...drops) : undefined;
-  const alpha = alphaPerTest(spec);
+  const { alpha, maxDrop } = basis;
   const split = splitTestAlpha(alpha, comparativeSteps(spec));
   const plannedRunN = plannedRunSamples(spec);
   const expectedDrop = options.expectedDrop ?? 0;

@@ -2,9 +2,9 @@ import type { Guardrail } from '../rollout-spec/rollout-spec-schema.js';
 import { splitTestAlpha } from './alpha.js';
 import { type Checked, checkAlpha, checkStrata } from './checked-input.js';
 import { fmtCount } from './format.js';
-import { makeVerdict, notJudged } from './make-verdict.js';
+import { makeJudgement, notJudged } from './make-judgement.js';
 import type { StepContext } from './step-context.js';
-import type { Verdict } from './verdict.js';
+import type { Judgement } from './verdict.js';
 
 /** One arm of the current step: its sample (the denominator) and its events. */
 export interface Arm {
@@ -69,7 +69,7 @@ export function twoArmTest<P, C, B extends SequenceBound>(
   earlierInput: readonly P[] | undefined,
   step: StepContext,
   alpha: number,
-): Verdict {
+): Judgement {
   const a = checkAlpha(alpha);
   if (!a.ok) return notJudged(g, a);
   const strata = checkStrata(currentInput, earlierInput, (s, where) => test.check(s, where));
@@ -85,7 +85,7 @@ export function twoArmTest<P, C, B extends SequenceBound>(
     alpha,
   };
   if (step.percentage >= 100 && c.n === 0) {
-    return makeVerdict(
+    return makeJudgement(
       g,
       'inconclusive',
       `no control arm at ${step.percentage} %: nothing to compare`,
@@ -97,7 +97,7 @@ export function twoArmTest<P, C, B extends SequenceBound>(
   const b = test.wholeRun(all, step, split.wholeRun);
   if (b === undefined) {
     const what = rT === undefined ? 'treatment' : 'control';
-    return makeVerdict(g, 'inconclusive', `no ${what} ${test.unit} since step start`, evidence);
+    return makeJudgement(g, 'inconclusive', `no ${what} ${test.unit} since step start`, evidence);
   }
   const latest = test.currentStep(current, step, split.currentStep);
   const wholeFailed = test.crosses(b);
@@ -117,17 +117,17 @@ export function twoArmTest<P, C, B extends SequenceBound>(
         ? whole
         : `${whole}; this step alone: ${test.describe(latest, false)}`;
   const judged = { ...evidence, ...test.judged(shown), strata: shown.strata };
-  if (wholeFailed || latestFailed) return makeVerdict(g, 'fail', reason, judged);
-  if (!step.nextStepRemovesControl) return makeVerdict(g, 'pass', reason, judged);
+  if (wholeFailed || latestFailed) return makeJudgement(g, 'fail', reason, judged);
+  if (!step.nextStepRemovesControl) return makeJudgement(g, 'pass', reason, judged);
   // Non-inferiority gate: the last look with a control arm. Spends no rollback alpha (it only holds).
   const gate = test.gate(all, step, alpha);
   if (!gate.shown) {
-    return makeVerdict(
+    return makeJudgement(
       g,
       'inconclusive',
       `non-inferiority not shown yet before 100 % (${gate.text}); holding; ${reason}`,
       { ...judged, bound: gate.bound },
     );
   }
-  return makeVerdict(g, 'pass', `${reason}; non-inferiority shown before 100 % (${gate.text})`, judged);
+  return makeJudgement(g, 'pass', `${reason}; non-inferiority shown before 100 % (${gate.text})`, judged);
 }

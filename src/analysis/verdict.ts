@@ -32,13 +32,32 @@ export interface Evidence {
   strata?: number;
 }
 
-export interface Verdict {
+/**
+ * What an analysis concludes about one guardrail at one tick. What a `fail` asks the controller to do
+ * is a property of the guardrail's kind, which the analysis does not know: the caller adds it (Verdict).
+ */
+export interface Judgement {
   guardrail: string;
   kind: GuardrailKind;
   status: VerdictStatus;
-  /** What to do on `fail`. */
-  onFail: FailAction;
   /** One line a release manager can read, e.g. "login-success: treatment 0.862 (n=412) vs control ...". */
   reason: string;
   evidence: Evidence;
+}
+
+export interface Verdict extends Judgement {
+  /** What to do on `fail`. */
+  onFail: FailAction;
+}
+
+/** The verdict of `j` for a guardrail whose `fail` asks for `onFail` (fields in the order stored before). */
+export function withFailAction(j: Judgement, onFail: FailAction): Verdict {
+  return {
+    guardrail: j.guardrail,
+    kind: j.kind,
+    status: j.status,
+    onFail,
+    reason: j.reason,
+    evidence: j.evidence,
+  };
 }

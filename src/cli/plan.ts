@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { StepPower } from '../analysis/power-plan.js';
 import { planPower } from '../analysis/power-plan.js';
 import { formatIssue } from '../errors/validation-error.js';
+import { powerPlanBasis } from '../guardrails/power-plan-basis.js';
 import { formatDuration } from '../rollout-spec/duration.js';
 import { parseRolloutSpec } from '../rollout-spec/parse-rollout-spec.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
@@ -188,7 +189,7 @@ Exit codes:
     }
     const spec = parsed.value;
     const steps = planTimeline(spec, start, PLAN_HORIZON_MS);
-    const power = traffic === undefined ? undefined : planPower(spec, traffic);
+    const power = traffic === undefined ? undefined : planPower(spec, powerPlanBasis(spec), traffic);
     if (values.json) {
       const json = {
         rollout: spec.name,

@@ -10,6 +10,9 @@ import { peerNoData } from './peer-check.js';
  */
 export const compareKind: GuardrailKind<'compare'> = {
   kind: 'compare',
+  onFail: 'rollback',
+  spendsAlpha: true,
+  plannedMaxDrop: (g) => g.compare.maxDrop,
   queries: (scope, g) => [
     {
       role: 'good',

@@ -1,6 +1,6 @@
 import type { GuardrailInput } from '../analysis/guardrail-input.js';
 import type { StepContext } from '../analysis/step-context.js';
-import type { Verdict } from '../analysis/verdict.js';
+import type { FailAction, Judgement } from '../analysis/verdict.js';
 import type { MetricSourceType } from '../metric-sources/metric-source-config.js';
 import type { Guardrail, GuardrailOf } from '../rollout-spec/rollout-spec-schema.js';
 import type { GuardrailQuery, QueryAnswer, RolloutScope } from './guardrail-query.js';
@@ -29,6 +29,24 @@ export interface GuardrailKind<K extends Guardrail['kind']> {
   /** The schema's discriminant this implementation serves. */
   readonly kind: K;
   /**
+   * What a `fail` asks the controller to do. `pause` where a failure means the data cannot be trusted
+   * (srm: the arms are not the split they claim to be, so no comparison of them means anything, and
+   * rolling back would act on it); `rollback` where it means the treatment does harm.
+   */
+  readonly onFail: FailAction;
+  /**
+   * Whether the guardrail spends a share of the spec's false-rollback budget `alpha` (ALPHA_RULE):
+   * true for the statistical treatment-vs-control tests, whose chance of failing a healthy rollout
+   * the budget bounds; false for the fixed limits the author chose and for the kinds that never roll
+   * back or bring their own level. The count of spenders divides the budget.
+   */
+  readonly spendsAlpha: boolean;
+  /**
+   * The true drop the guardrail allows (treatment share below control), which `rampart plan`
+   * computes detection power for; absent: the power plan does not model the kind.
+   */
+  plannedMaxDrop?(g: GuardrailOf<K>): number;
+  /**
    * The metric-source queries behind the guardrail at one tick. Counts run over the current window
    * (see `window`), scalars over their own window ending now. Throws MetricSourceError (unsupported_query) when the
    * guardrail cannot be queried; the controller then judges `failed`.
@@ -45,8 +63,11 @@ export interface GuardrailKind<K extends Guardrail['kind']> {
   withEarlier?(input: InputOf<K>, strata: readonly (readonly QueryAnswer[])[]): InputOf<K>;
   /** The input when every measurement failed the same way (e.g. its queries could not be built). */
   failed(g: GuardrailOf<K>, reason: string): InputOf<K>;
-  /** The pure verdict at this tick; `alpha` is the guardrail's share of the spec's false-rollback budget. */
-  evaluate(g: GuardrailOf<K>, input: InputOf<K>, step: StepContext, alpha: number): Verdict;
+  /**
+   * The pure judgement at this tick (the caller adds `onFail`); `alpha` is the guardrail's share of
+   * the spec's false-rollback budget.
+   */
+  evaluate(g: GuardrailOf<K>, input: InputOf<K>, step: StepContext, alpha: number): Judgement;
   /**
    * The metric-source types that can answer its queries, and what to tell a user whose rampart uses
    * another; absent: every type. Checked when the specs are loaded, before any rollout runs.

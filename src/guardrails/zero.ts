@@ -10,6 +10,8 @@ import { peerNoData } from './peer-check.js';
  */
 export const zeroKind: GuardrailKind<'zero'> = {
   kind: 'zero',
+  onFail: 'rollback',
+  spendsAlpha: false,
   queries: (scope, g) => [
     { role: 'increase', type: 'counts', query: countQuery(scope, g.zero.metric, g.zero.matchers) },
   ],

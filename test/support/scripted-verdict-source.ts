@@ -1,5 +1,6 @@
 import type { Verdict, VerdictStatus } from '../../src/analysis/verdict.js';
 import type { VerdictRequest, VerdictSource } from '../../src/controller/verdict-source.js';
+import { guardrailKind } from '../../src/guardrails/registry.js';
 
 /** What every guardrail says at one request, and how many treatment events it saw. */
 export interface Script {
@@ -29,7 +30,7 @@ export class ScriptedVerdictSource implements VerdictSource {
         guardrail: g.name,
         kind: g.kind,
         status,
-        onFail: s.onFail ?? (g.kind === 'srm' ? 'pause' : 'rollback'),
+        onFail: s.onFail ?? guardrailKind(g.kind).onFail,
         reason: `${g.name}: scripted ${status}`,
         evidence: { treatment: { n }, control: { n } },
       };

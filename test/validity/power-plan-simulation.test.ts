@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { planPower } from '../../src/analysis/power-plan.js';
+import { powerPlanBasis } from '../../src/guardrails/power-plan-basis.js';
 import { mulberry32 } from '../support/seeded-random.js';
 import { simSpec } from '../support/sim-spec.js';
 import { type Counts, simulateStep } from './simulate-rollout.js';
 
 describe('planPower', () => {
   const spec = simSpec();
-  const plan = planPower(spec, 300);
+  const basis = powerPlanBasis(spec);
+  const plan = planPower(spec, basis, 300);
 
   it('detects the planned drop in at least 80 % of simulated runs through three bakes (the plan is not optimistic)', () => {
     const s = plan[2];

@@ -1,4 +1,4 @@
-import { alphaPerTest, comparativeSteps, splitTestAlpha, type TestAlphas } from '../../src/analysis/alpha.js';
+import { comparativeSteps, splitTestAlpha, type TestAlphas } from '../../src/analysis/alpha.js';
 import { lrCompareCrosses, STEP_TEST_PLANNED_SAMPLES } from '../../src/analysis/compare-lr.js';
 import { srmStatistic } from '../../src/analysis/evaluate-srm.js';
 import type { GuardrailInput } from '../../src/analysis/guardrail-input.js';
@@ -6,6 +6,7 @@ import { plannedRunSamples, plannedSamples } from '../../src/analysis/planned-sa
 import { stratifiedRateLower } from '../../src/analysis/rate-log-ratio.js';
 import type { Verdict } from '../../src/analysis/verdict.js';
 import { evaluateGuardrails } from '../../src/guardrails/evaluate-guardrails.js';
+import { guardrailAlpha } from '../../src/guardrails/guardrail-alpha.js';
 import type { Guardrail, RolloutSpec } from '../../src/rollout-spec/rollout-spec-schema.js';
 import { binomial, poisson } from '../support/seeded-random.js';
 
@@ -135,7 +136,7 @@ export function simulateRamp(
 }
 
 function fastDecider(spec: RolloutSpec, share: number, earlier: readonly Counts[]): (c: Counts) => boolean[] {
-  const split = splitTestAlpha(alphaPerTest(spec), comparativeSteps(spec));
+  const split = splitTestAlpha(guardrailAlpha(spec), comparativeSteps(spec));
   const plannedN = plannedSamples(spec);
   const plannedRunN = plannedRunSamples(spec);
   const rules = spec.guardrails.map((g): ((c: Counts) => boolean) =>

@@ -5,7 +5,7 @@ import { evaluateSrm } from '../../../src/analysis/evaluate-srm.js';
 import { evaluatePromql, evaluateThreshold } from '../../../src/analysis/evaluate-threshold.js';
 import { evaluateZero } from '../../../src/analysis/evaluate-zero.js';
 import type { GuardrailInput, Measured } from '../../../src/analysis/guardrail-input.js';
-import type { Verdict } from '../../../src/analysis/verdict.js';
+import type { Judgement } from '../../../src/analysis/verdict.js';
 import { evaluateGuardrail } from '../../../src/guardrails/evaluate-guardrails.js';
 import {
   ALPHA,
@@ -24,13 +24,13 @@ const BAD_NUMBERS = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFIN
 const NO_DATA: Measured<never> = { status: 'no-data', reason: 'series login_attempts_total not found' };
 const ERROR: Measured<never> = { status: 'error', reason: 'prometheus: connect ECONNREFUSED' };
 
-function judged(v: Verdict): void {
+function judged(v: Judgement): void {
   expect(['inconclusive', 'error']).toContain(v.status);
   expect(v.reason.length).toBeGreaterThan(v.guardrail.length + 2);
 }
 
 /** Every evaluator with one measured value replaced by `m`. */
-function everyKind(m: Measured<number>): Verdict[] {
+function everyKind(m: Measured<number>): Judgement[] {
   const counts = (t: number, c: number) => ({ status: 'ok' as const, value: { treatment: t, control: c } });
   const asArms = (which: 'treatment' | 'control') =>
     m.status === 'ok'

@@ -4,6 +4,7 @@ import { evaluateRate } from '../../../src/analysis/evaluate-rate.js';
 import { evaluateSrm } from '../../../src/analysis/evaluate-srm.js';
 import { evaluatePromql, evaluateThreshold, wilsonBounds } from '../../../src/analysis/evaluate-threshold.js';
 import { evaluateZero } from '../../../src/analysis/evaluate-zero.js';
+import { evaluateGuardrail } from '../../../src/guardrails/evaluate-guardrails.js';
 import { guardrailSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import {
   ALPHA,
@@ -27,7 +28,8 @@ describe('compare', () => {
       ALPHA,
     );
     expect(v.status).toBe('pass');
-    const worse = evaluateCompare(
+    // Through the registry, which adds what a fail asks for.
+    const worse = evaluateGuardrail(
       compareG,
       { kind: 'compare', good: arms(330, 38604), total: arms(412, 39880) },
       step(1),
@@ -210,7 +212,7 @@ describe('threshold and promql', () => {
 
 describe('zero', () => {
   it('fails at the first increase and passes while the counter stands still', () => {
-    const v = evaluateZero(zeroG, { kind: 'zero', increase: ok(1) });
+    const v = evaluateGuardrail(zeroG, { kind: 'zero', increase: ok(1) }, step(5), ALPHA);
     expect(v.status).toBe('fail');
     expect(v.onFail).toBe('rollback');
     expect(v.reason).toBe(
@@ -222,7 +224,7 @@ describe('zero', () => {
 
 describe('srm', () => {
   it('pauses on a clear sample ratio mismatch', () => {
-    const v = evaluateSrm(srmG, { kind: 'srm', exposures: arms(10, 990) }, step(5));
+    const v = evaluateGuardrail(srmG, { kind: 'srm', exposures: arms(10, 990) }, step(5), ALPHA);
     expect(v.status).toBe('fail');
     expect(v.onFail).toBe('pause');
     expect(v.reason).toContain('treatment share 0.010 of 1000 exposures vs 0.050 configured');

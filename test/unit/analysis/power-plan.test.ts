@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { alphaPerTest, comparativeSteps, splitTestAlpha } from '../../../src/analysis/alpha.js';
+import { comparativeSteps, splitTestAlpha } from '../../../src/analysis/alpha.js';
 import { lrCompareUpper } from '../../../src/analysis/compare-lr.js';
 import { stratifiedCompareUpper } from '../../../src/analysis/compare-wald.js';
 import { planPower } from '../../../src/analysis/power-plan.js';
+import { guardrailAlpha } from '../../../src/guardrails/guardrail-alpha.js';
+import { powerPlanBasis } from '../../../src/guardrails/power-plan-basis.js';
 import { simSpec } from '../../support/sim-spec.js';
 
 describe('planPower', () => {
   const spec = simSpec();
-  const plan = planPower(spec, 300);
+  const basis = powerPlanBasis(spec);
+  const plan = planPower(spec, basis, 300);
 
   it('reports every step with its expected treatment sample in the bake', () => {
     expect(plan.map((s) => [s.stepIndex, s.percentage, s.treatmentSamplesInBake])).toEqual([
@@ -48,7 +51,7 @@ describe('planPower', () => {
     });
     // The whole-run sequence at its 3/4 of the guardrail's share (ALPHA_RULE), tuned for the run's
     // planned sample (4 steps x 200): its likelihood-ratio bound, plus the estimate's observed spread.
-    const alpha = splitTestAlpha(alphaPerTest(spec), comparativeSteps(spec)).wholeRun;
+    const alpha = splitTestAlpha(guardrailAlpha(spec), comparativeSteps(spec)).wholeRun;
     const b = lrCompareUpper(strata, 800, alpha, -0.05);
     const spread = stratifiedCompareUpper(strata, 800, alpha);
     expect(b?.strata).toBe(3);
@@ -63,16 +66,16 @@ describe('planPower', () => {
 
   it('treats no traffic as under-powered, and a baseline parameter shifts the plan', () => {
     expect(
-      planPower(spec, 0)
+      planPower(spec, basis, 0)
         .slice(0, 4)
         .every((s) => s.underpowered && s.minDetectableDrop === undefined),
     ).toBe(true);
-    const lower = planPower(spec, 300, { baseline: 0.9 });
+    const lower = planPower(spec, basis, 300, { baseline: 0.9 });
     expect(lower[2]?.minDetectableDrop).toBeGreaterThan(plan[2]?.minDetectableDrop ?? 1);
   });
 
   it('notes that the step before 100 % holds until non-inferiority is shown, and how long that takes', () => {
-    const friction = planPower(spec, 300, { expectedDrop: 0.03 });
+    const friction = planPower(spec, basis, 300, { expectedDrop: 0.03 });
     expect(friction.map((s) => s.expectedSecondsToShowNonInferiority !== undefined)).toEqual([
       false,
       false,
@@ -84,12 +87,13 @@ describe('planPower', () => {
       /^holds before 100 % until non-inferiority is shown \(lower bound of treatment - control above -0\.05\): expected \(median\) after ~\d+ min at this traffic with a true drop of 0\.03/,
     );
     // Closer to the margin and with less traffic, the hold lasts longer.
-    const slow = planPower(spec, 60, { expectedDrop: 0.03 })[3]?.expectedSecondsToShowNonInferiority ?? 0;
+    const slow =
+      planPower(spec, basis, 60, { expectedDrop: 0.03 })[3]?.expectedSecondsToShowNonInferiority ?? 0;
     expect(slow).toBeGreaterThan(
       friction[3]?.expectedSecondsToShowNonInferiority ?? Number.POSITIVE_INFINITY,
     );
     expect(
-      planPower(spec, 300, { expectedDrop: 0.06 })[3]?.expectedSecondsToShowNonInferiority,
+      planPower(spec, basis, 300, { expectedDrop: 0.06 })[3]?.expectedSecondsToShowNonInferiority,
     ).toBeUndefined();
   });
 });

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   ALPHA_RULE,
-  alphaPerTest,
   comparativeSteps,
   describeAlphaSplit,
-  spendsAlpha,
   splitTestAlpha,
 } from '../../../src/analysis/alpha.js';
 import type { GuardrailInput } from '../../../src/analysis/guardrail-input.js';
 import { plannedRunSamples, plannedSamples } from '../../../src/analysis/planned-sample.js';
 import { nextStepRemovesControl } from '../../../src/analysis/step-context.js';
 import { evaluateGuardrails } from '../../../src/guardrails/evaluate-guardrails.js';
+import { alphaSpendingGuardrails, guardrailAlpha } from '../../../src/guardrails/guardrail-alpha.js';
+import { guardrailKind } from '../../../src/guardrails/registry.js';
 import { rolloutSpecSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import { arms, ok } from '../analysis/guardrail-fixtures.js';
 
@@ -37,22 +37,25 @@ const spec = rolloutSpecSchema.parse({
 
 describe('alpha split', () => {
   it('gives each compare/rate guardrail an equal Bonferroni share, 3/4 for the run, 1/4 over the steps', () => {
-    expect(alphaPerTest(spec)).toBeCloseTo(0.01 / 2, 15);
-    const split = splitTestAlpha(alphaPerTest(spec), comparativeSteps(spec));
+    expect(guardrailAlpha(spec)).toBeCloseTo(0.01 / 2, 15);
+    const split = splitTestAlpha(guardrailAlpha(spec), comparativeSteps(spec));
     expect(split.wholeRun).toBeCloseTo(0.00375, 15);
     expect(split.currentStep).toBeCloseTo(0.00125 / 4, 15);
     // Whole-run sequence plus one current-step sequence per step below 100 %: the guardrail's share.
-    expect(split.wholeRun + comparativeSteps(spec) * split.currentStep).toBeCloseTo(alphaPerTest(spec), 15);
-    expect(describeAlphaSplit(spec)).toBe(
+    expect(split.wholeRun + comparativeSteps(spec) * split.currentStep).toBeCloseTo(guardrailAlpha(spec), 15);
+    expect(describeAlphaSplit(spec, alphaSpendingGuardrails(spec.guardrails))).toBe(
       "alpha 0.01 over 2 statistical guardrail(s): 0.005 per guardrail, 0.00375 for one confidence sequence over the run's 4 step(s) below 100 % and 3.13e-4 for each step's own sequence",
     );
     expect(ALPHA_RULE).toContain('Bonferroni');
-    expect(['zero', 'threshold', 'promql', 'srm'].some((k) => spendsAlpha(k as never))).toBe(false);
+    expect((['zero', 'threshold', 'promql', 'srm'] as const).some((k) => guardrailKind(k).spendsAlpha)).toBe(
+      false,
+    );
   });
 
   it('does not divide by zero for a spec without statistical guardrails or comparative steps', () => {
-    expect(alphaPerTest({ ...spec, steps: [100] })).toBeCloseTo(0.005, 15);
-    expect(alphaPerTest({ ...spec, guardrails: [] })).toBeCloseTo(0.01, 15);
+    const onlyFull: typeof spec = { ...spec, steps: [100] };
+    expect(guardrailAlpha(onlyFull)).toBeCloseTo(0.005, 15);
+    expect(guardrailAlpha({ ...spec, guardrails: [] })).toBeCloseTo(0.01, 15);
   });
 
   it("plans N* from minSamples with a floor, and the run's N* over the steps below 100 %", () => {

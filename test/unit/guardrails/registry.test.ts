@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { spendsAlpha } from '../../../src/analysis/alpha.js';
 import { GUARDRAIL_REGISTRY, guardrailKind } from '../../../src/guardrails/registry.js';
 import { GUARDRAIL_KINDS } from '../../../src/rollout-spec/rollout-spec-schema.js';
 
@@ -13,9 +12,31 @@ describe('GUARDRAIL_REGISTRY', () => {
     expect(Object.keys(GUARDRAIL_REGISTRY).sort()).toEqual([...GUARDRAIL_KINDS].sort());
   });
 
-  // alpha.ts keeps its own list of statistical kinds (analysis/ may not import the registry).
   it('gives past strata exactly to the kinds that spend alpha on cumulative tests', () => {
     const cumulative = GUARDRAIL_KINDS.filter((k) => GUARDRAIL_REGISTRY[k].withEarlier !== undefined);
-    expect(cumulative).toEqual(GUARDRAIL_KINDS.filter((k) => spendsAlpha(k)));
+    expect(cumulative).toEqual(GUARDRAIL_KINDS.filter((k) => GUARDRAIL_REGISTRY[k].spendsAlpha));
+  });
+
+  // These used to be switches in analysis/; the registry is now the one place that decides them.
+  it('pauses on an srm fail (untrustworthy data) and rolls back on every other kind', () => {
+    const onFail = Object.fromEntries(GUARDRAIL_KINDS.map((k) => [k, GUARDRAIL_REGISTRY[k].onFail]));
+    expect(onFail).toEqual({
+      compare: 'rollback',
+      rate: 'rollback',
+      threshold: 'rollback',
+      zero: 'rollback',
+      srm: 'pause',
+      promql: 'rollback',
+    });
+  });
+
+  it('spends alpha on compare and rate only', () => {
+    const spenders = GUARDRAIL_KINDS.filter((k) => GUARDRAIL_REGISTRY[k].spendsAlpha);
+    expect([...spenders].sort()).toEqual(['compare', 'rate']);
+  });
+
+  it('plans detection power for compare only', () => {
+    const planned = GUARDRAIL_KINDS.filter((k) => GUARDRAIL_REGISTRY[k].plannedMaxDrop !== undefined);
+    expect(planned).toEqual(['compare']);
   });
 });
