@@ -18,6 +18,7 @@ import { createApp } from './http/create-app.js';
 import { listen } from './http/listen.js';
 import { createClientApiRouter } from './http/routes/client-api.js';
 import type { ReadinessCheck } from './http/routes/health-routes.js';
+import { createStatusPage } from './http/status-page/create-status-page.js';
 import { TickLog } from './http/tick-log.js';
 import { type CommandGateway, ReplicaCommandGateway } from './leader/command-gateway.js';
 import { LeaderDuties } from './leader/leader-duties.js';
@@ -50,8 +51,8 @@ export interface RampartOptions {
   openStore?: (runtime: RuntimeConfig) => Promise<Store>;
   /** This replica's id in /readyz and the leadership row; default $RAMPART_REPLICA_ID, else hostname:pid. */
   replicaId?: string;
-  /** The status page, mounted at `/` after the API (see src/http/status-page/). */
-  statusPage?: Router;
+  /** The status page at `/` (src/http/status-page/); every replica serves it unless `false`. */
+  statusPage?: Router | false;
 }
 
 export interface RunningRampart {
@@ -190,7 +191,7 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
           registry,
         })
       : undefined,
-    statusPage: options.statusPage,
+    statusPage: options.statusPage === false ? undefined : (options.statusPage ?? createStatusPage()),
   });
   let server: Server;
   try {
