@@ -8,7 +8,7 @@ import type { Controller } from './controller.js';
 import type { Scheduler } from './scheduler.js';
 
 /** The actor of everything rampart does because a spec file changed. */
-export const SPEC_FILE_ACTOR = 'spec-file';
+const SPEC_FILE_ACTOR = 'spec-file';
 
 export interface SpecRemovalDeps {
   controller: Controller;

@@ -12,7 +12,7 @@ import {
 } from './spec-watcher.js';
 
 /** Long enough to see an editor's write-then-rename as one change, short enough to feel immediate. */
-export const SPEC_DEBOUNCE_MS = 250;
+const SPEC_DEBOUNCE_MS = 250;
 
 export interface WatchRolloutSpecsOptions {
   watcher: FileWatcher;
