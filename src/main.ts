@@ -4,20 +4,21 @@ import type { Router } from 'express';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { createClientApi } from './compose/create-client-api.js';
 import { createFlagBackends } from './compose/create-flag-backends.js';
 import { openStoreAndLeadership } from './compose/open-store.js';
+import { watchSpecFiles } from './compose/watch-spec-files.js';
 import { checkSpecReferences } from './config/check-spec-references.js';
 import type { RuntimeConfig } from './config/resolve-config.js';
 import { Controller } from './controller/controller.js';
 import { MetricVerdictSource } from './controller/metric-verdict-source.js';
 import { Scheduler } from './controller/scheduler.js';
-import { watchRolloutSpecs } from './controller/watch-rollout-specs.js';
+import { type FileWatcher, fsFileWatcher } from './controller/spec-watcher.js';
 import { ValidationError } from './errors/validation-error.js';
-import { clientFeatureSourceFromFlags } from './flag-backends/client-feature-source.js';
 import { createApp } from './http/create-app.js';
 import { listen } from './http/listen.js';
-import { createClientApiRouter } from './http/routes/client-api.js';
 import type { ReadinessCheck } from './http/routes/health-routes.js';
+import { createStatusPage } from './http/status-page/create-status-page.js';
 import { TickLog } from './http/tick-log.js';
 import { type CommandGateway, ReplicaCommandGateway } from './leader/command-gateway.js';
 import { LeaderDuties } from './leader/leader-duties.js';
@@ -44,14 +45,16 @@ export interface RampartOptions {
   registry?: Registry;
   /** Rollout specs; default: everything under runtime.specsDir. */
   specs?: LoadedSpec[];
-  /** Re-read spec files when they change (default true when specs come from files). */
+  /** Watch specsDir for new, changed and removed spec files (default true when specs come from files). */
   watchSpecs?: boolean;
+  /** How specsDir is watched (default fs.watch on its directories). */
+  fileWatcher?: FileWatcher;
   /** Opens the store; default SQLite or PostgreSQL per runtime.store. */
   openStore?: (runtime: RuntimeConfig) => Promise<Store>;
   /** This replica's id in /readyz and the leadership row; default $RAMPART_REPLICA_ID, else hostname:pid. */
   replicaId?: string;
-  /** The status page, mounted at `/` after the API (see src/http/status-page/). */
-  statusPage?: Router;
+  /** The status page at `/` (src/http/status-page/); every replica serves it unless `false`. */
+  statusPage?: Router | false;
 }
 
 export interface RunningRampart {
@@ -136,14 +139,20 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
       metrics,
       logger,
       ticker,
+      clock,
+      store,
       queuedRollouts: shared ? () => shared.queuedRollouts() : undefined,
     },
     specs.map((s) => s.spec),
   );
-  const watchers =
+  const specWatch =
     (options.watchSpecs ?? options.specs === undefined)
-      ? watchRolloutSpecs(specs, (name, next) => duties.applySpec(name, next), logger)
-      : [];
+      ? watchSpecFiles(runtime, specs, duties, {
+          watcher: options.fileWatcher ?? fsFileWatcher,
+          ticker,
+          logger,
+        })
+      : undefined;
   metrics.leader.set(0);
   await leadership.start(duties.events);
   metricSource.start();
@@ -163,9 +172,6 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
     ...[...backends.byName].map(([name, b]) => ({ name: `flagBackend:${name}`, check: () => b.isOnline() })),
     { name: `metricSource:${runtime.metricSource.type}`, check: () => metricSource.isOnline() },
   ];
-  const clientTokens = Object.values(runtime.flagBackends).flatMap((b) =>
-    b.type === 'embedded' ? (b.clientTokens ?? []) : [],
-  );
   const app = createApp({
     controller,
     commands,
@@ -183,21 +189,15 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
         leader: leadership.leader(),
       }),
     },
-    clientApi: clientTokens.length
-      ? createClientApiRouter({
-          source: clientFeatureSourceFromFlags(store.flags),
-          tokens: clientTokens,
-          registry,
-        })
-      : undefined,
-    statusPage: options.statusPage,
+    clientApi: createClientApi(runtime, store, registry),
+    statusPage: options.statusPage === false ? undefined : (options.statusPage ?? createStatusPage()),
   });
   let server: Server;
   try {
     server = await listen(app, runtime.listen.host, runtime.listen.port);
   } catch (error) {
     // Give the lock and the connections back, or the process (and the lock) would outlive the failure.
-    for (const w of watchers) w.close();
+    specWatch?.close();
     scheduler.stop();
     await leadership.stop();
     metricSource.stop();
@@ -225,7 +225,7 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
     registry,
     close() {
       closing ??= (async () => {
-        for (const w of watchers) w.close();
+        specWatch?.close();
         scheduler.stop();
         await scheduler.idle();
         await leadership.stop();

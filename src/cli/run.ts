@@ -24,7 +24,9 @@ export const runCommand: Command = {
   -h, --help
 
 Loads every rollout spec under specsDir (default flags/), ticks each rollout every spec.tick,
-serves the API, the Alertmanager receiver and /metrics, and re-reads spec files when they change.
+serves the API, the status page at / (log in with an apiTokens token), the Alertmanager receiver
+and /metrics. Watches specsDir: changed specs are reloaded (unsafe changes refused, shown by
+status), new files start their rollout as pending, a removed file pauses its rollout.
 With store.url postgres://..., run any number of replicas on one database: one leads (advisory
 lock, fenced by epoch) and acts; the others serve reads and pass commands on. RAMPART_REPLICA_ID
 names a replica (default hostname:pid).

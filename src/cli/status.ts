@@ -19,7 +19,7 @@ function listView(rollouts: RolloutSummary[]): string {
     `${r.percentage} %`,
     r.step === null ? '-' : `${r.step + 1}/${r.steps.length}`,
     r.flag,
-    r.reason ?? r.hold ?? '',
+    r.refusedSpec ? `spec file reload refused; ${r.reason ?? r.hold ?? ''}` : (r.reason ?? r.hold ?? ''),
   ]);
   return `${table([['ROLLOUT', 'PHASE', 'PERCENT', 'STEP', 'FLAG', 'REASON / HOLD'], ...rows])}\n`;
 }
@@ -39,6 +39,10 @@ export function detailView(d: RolloutDetail): string {
   ];
   if (d.reason) lines.push(`reason: ${d.reason}`);
   if (d.hold) lines.push(`holding: ${d.hold}`);
+  if (d.refusedSpec) {
+    lines.push('spec file on disk differs from the running spec: its reload was refused');
+    for (const problem of d.refusedSpec.problems) lines.push(`  - ${problem}`);
+  }
   if (d.pendingApproval)
     lines.push(
       `waiting for approval of ${d.pendingApproval.percentage} %: rampart approve ${d.name} --reason ...`,

@@ -75,13 +75,13 @@ export class Controller {
     return this.queue.run(name, async () => {
       const state = await this.load(name);
       const { plan, save } = reloadStep(state, spec, actor, this.deps.clock.now());
-      if (plan.kind === 'unchanged') return { status: 'unchanged' };
       const saved = save
         ? await this.deps.store.saveRollout(save.state, {
             expectedVersion: state.version,
             audit: [save.audit],
           })
         : undefined;
+      if (plan.kind === 'unchanged') return { status: 'unchanged' };
       if (plan.kind === 'unsafe') {
         if (saved) this.logger.warn({ rollout: name, problems: plan.problems }, 'spec reload refused');
         return { status: 'refused', problems: plan.problems };

@@ -72,7 +72,13 @@ export function reloadStep(state: RolloutState, spec: RolloutSpec, actor: string
   const plan = planSpecReload(state, spec);
   const draft = (action: AuditDraft['action'], reason: string, evidence: unknown): AuditDraft =>
     auditEntry(state, state, { at: now, actor, action, reason, evidence });
-  if (plan.kind === 'unchanged') return { plan };
+  if (plan.kind === 'unchanged') {
+    // The file is back to the running spec: it no longer differs, so the refusal is no longer news.
+    if (state.refusedSpecHash === null) return { plan };
+    const cleared = { ...state, refusedSpecHash: null, refusedSpecProblems: null, updatedAt: now };
+    const reason = 'spec file matches the running spec again; the refused reload is void';
+    return { plan, save: { state: cleared, audit: draft('spec_reloaded', reason, { changes: [] }) } };
+  }
   if (plan.kind === 'unsafe') {
     const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex');
     if (state.refusedSpecHash === hash) return { plan };
@@ -80,7 +86,7 @@ export function reloadStep(state: RolloutState, spec: RolloutSpec, actor: string
     return {
       plan,
       save: {
-        state: { ...state, refusedSpecHash: hash, updatedAt: now },
+        state: { ...state, refusedSpecHash: hash, refusedSpecProblems: plan.problems, updatedAt: now },
         audit: draft('spec_reload_refused', reason, { problems: plan.problems }),
       },
     };
@@ -88,7 +94,14 @@ export function reloadStep(state: RolloutState, spec: RolloutSpec, actor: string
   return {
     plan,
     save: {
-      state: { ...state, spec, stepIndex: plan.stepIndex, refusedSpecHash: null, updatedAt: now },
+      state: {
+        ...state,
+        spec,
+        stepIndex: plan.stepIndex,
+        refusedSpecHash: null,
+        refusedSpecProblems: null,
+        updatedAt: now,
+      },
       audit: draft('spec_reloaded', `spec changed: ${plan.changes.join(', ')}`, { changes: plan.changes }),
     },
   };

@@ -6,7 +6,6 @@ import { type Logger, pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { RuntimeConfig } from '../config/resolve-config.js';
 import { sha256Hex } from '../http/auth.js';
-import { createStatusPage } from '../http/status-page/create-status-page.js';
 import { type RunningRampart, startRampart } from '../main.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import { createSystemTicker } from '../time/system-ticker.js';
@@ -115,7 +114,6 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       specs: [{ source: options.specSource, spec: options.spec }],
       watchSpecs: false,
       logger: options.logger ?? pino({ enabled: false }),
-      statusPage: createStatusPage(),
     });
     cleanups.push(() => rampart.close());
 

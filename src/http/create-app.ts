@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler, type Router } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Controller } from '../controller/controller.js';
@@ -16,6 +15,7 @@ import { openApiDocument } from './openapi.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { type HealthRoutesDeps, healthRoutes } from './routes/health-routes.js';
 import { rolloutRoutes } from './routes/rollout-routes.js';
+import { securityHeaders } from './security-headers.js';
 import type { TickLog } from './tick-log.js';
 
 /** The metrics registry (served at /metrics), rampart's own metrics and the log. */
@@ -96,7 +96,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', 'loopback');
   app.use(requestId);
   app.use(requestLog(logger));
-  app.use(helmet());
+  app.use(securityHeaders());
 
   app.use(healthRoutes({ registry, ...deps.readiness }));
   const openapi = openApiDocument(deps.version);

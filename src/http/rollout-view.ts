@@ -22,6 +22,11 @@ export interface RolloutSummary {
   percentage: number;
   reason: string | null;
   hold: string | null;
+  /**
+   * The spec file on disk differs from the running spec because its reload was refused, and why;
+   * null when the running spec is the file's.
+   */
+  refusedSpec: { problems: string[] } | null;
   updatedAt: string;
 }
 
@@ -47,6 +52,7 @@ export function rolloutSummary(state: RolloutState): RolloutSummary {
     percentage: state.percentage,
     reason: state.reason,
     hold: state.hold,
+    refusedSpec: state.refusedSpecHash === null ? null : { problems: state.refusedSpecProblems ?? [] },
     updatedAt: state.updatedAt.toISOString(),
   };
 }

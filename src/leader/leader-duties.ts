@@ -1,9 +1,12 @@
 import type { Controller } from '../controller/controller.js';
 import type { Logger } from '../controller/logger.js';
 import type { Scheduler } from '../controller/scheduler.js';
+import { handleSpecRemoved } from '../controller/spec-removal.js';
 import type { RolloutNotifier } from '../notify/rollout-notifier.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
+import type { Store } from '../store/store.js';
 import type { RampartMetrics } from '../telemetry/rampart-metrics.js';
+import type { Clock } from '../time/clock.js';
 import type { Scheduled, Ticker } from '../time/ticker.js';
 import type { Leadership, LeadershipEvents } from './leadership.js';
 
@@ -18,6 +21,9 @@ export interface LeaderDutiesDeps {
   metrics: RampartMetrics;
   logger: Logger;
   ticker: Ticker;
+  clock: Clock;
+  /** Where a removed spec file is audited when the rollout cannot be paused. */
+  store: Pick<Store, 'appendAudit'>;
   /** Rollouts with queued commands (shared stores only: commands may arrive through a follower). */
   queuedRollouts?: () => Promise<string[]>;
 }
@@ -40,13 +46,11 @@ export class LeaderDuties {
 
   readonly events: LeadershipEvents = {
     elected: async (epoch) => {
-      const { controller, scheduler, notifier, leadership } = this.deps;
+      const { scheduler, leadership } = this.deps;
       for (const spec of this.latest.values()) {
-        await controller.register(spec);
+        await this.register(spec);
         // Deposed while registering: `deposed` already ran; adding ticks now would act as a follower.
         if (!leadership.isLeader()) return;
-        notifier.route(spec.name, spec.notify);
-        scheduler.add(spec.name, spec.tick);
       }
       const queued = this.deps.queuedRollouts;
       if (queued) {
@@ -78,6 +82,29 @@ export class LeaderDuties {
       if (this.latest.has(rollout)) void this.deps.scheduler.runNow(rollout);
     },
   };
+
+  /** A new spec file: the rollout is registered (`pending`) and ticked, as at start, when leading. */
+  async addSpec(spec: RolloutSpec): Promise<void> {
+    this.latest.set(spec.name, spec);
+    if (this.deps.leadership.isLeader()) await this.register(spec);
+  }
+
+  /**
+   * A spec file is gone: the rollout is paused (or, if it cannot be, audited) and keeps being
+   * ticked with its last spec, here and after a re-election (see handleSpecRemoved).
+   */
+  async removeSpec(name: string, source: string): Promise<void> {
+    if (!this.deps.leadership.isLeader()) return;
+    const { controller, scheduler, store, notifier, clock } = this.deps;
+    await handleSpecRemoved({ controller, scheduler, store, notifier, clock }, name, source);
+  }
+
+  private async register(spec: RolloutSpec): Promise<void> {
+    await this.deps.controller.register(spec);
+    if (!this.deps.leadership.isLeader()) return;
+    this.deps.notifier.route(spec.name, spec.notify);
+    this.deps.scheduler.add(spec.name, spec.tick);
+  }
 
   /** A spec file changed: remembered for later elections, applied now when leading. */
   async applySpec(name: string, next: RolloutSpec): Promise<unknown> {

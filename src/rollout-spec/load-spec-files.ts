@@ -8,7 +8,11 @@ import type { RolloutSpec } from './rollout-spec-schema.js';
 
 const YAML_FILE = /\.ya?ml$/;
 
-/** YAML files under `paths` (files as given, folders recursively, sorted); unreadable paths separately. */
+/**
+ * YAML files under `paths` (files as given, folders recursively, sorted); unreadable paths
+ * separately. Hidden entries inside folders are skipped: a Kubernetes ConfigMap volume holds every
+ * file twice (`..data/` and the timestamped folder it points to), and editors keep dotfiles.
+ */
 export async function listYamlFiles(
   paths: readonly string[],
 ): Promise<{ files: string[]; missing: string[] }> {
@@ -20,7 +24,7 @@ export async function listYamlFiles(
       missing.push(path);
     } else if (info.isDirectory()) {
       const entries = (await readdir(path)).sort();
-      for (const entry of entries) await visit(join(path, entry), false);
+      for (const entry of entries) if (!entry.startsWith('.')) await visit(join(path, entry), false);
     } else if (explicit || YAML_FILE.test(path)) {
       files.push(path);
     }

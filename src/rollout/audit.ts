@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'command_rejected',
   'spec_reloaded',
   'spec_reload_refused',
+  'spec_file_removed',
   'alert_resolved',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

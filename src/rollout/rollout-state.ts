@@ -67,6 +67,11 @@ export interface RolloutState {
   hold: string | null;
   /** Hash of the last spec whose reload was refused, so a watcher firing twice audits once. */
   refusedSpecHash: string | null;
+  /**
+   * Why that reload was refused: while set, the spec file on disk differs from the running spec
+   * (shown by `status`, the API and the status page). Optional: states saved before it lack it.
+   */
+  refusedSpecProblems?: string[] | null;
   /** Bumped on every save; a save against a stale version is refused. */
   version: number;
   /** Leadership epoch of the writer (fencing token for several replicas; 0 with one). */

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { type FileWatcher, watchSpecFile } from '../../../src/controller/spec-watcher.js';
 import type { RolloutSpec } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import { makeHarness, testSpec } from '../../support/controller-harness.js';
 
@@ -83,30 +82,25 @@ describe('spec reload', () => {
     expect((await h.store.readAudit()).length).toBe(count);
   });
 
-  it('the file watcher re-reads the spec on change and hands it to the controller', async () => {
+  it('keeps the problems of a refused reload on the state until the file matches the running spec again', async () => {
     const h = await rampedTo5();
-    let fire: () => void = () => {};
-    const watcher: FileWatcher = {
-      watch: (_path, onChange) => {
-        fire = onChange;
-        return { close() {} };
-      },
-    };
-    let onDisk = testSpec({ bake: '3m' });
-    const watch = watchSpecFile('flags/mfa-staff.yaml', {
-      watcher,
-      load: async () => onDisk,
-      apply: (spec) => h.controller.reloadSpec(spec.name, spec),
-    });
-    fire();
-    fire();
-    await watch.settled();
-    expect((await h.store.getRollout('mfa-staff'))?.spec.bake).toBe(180_000);
-    expect((await h.actions('mfa-staff')).filter((a) => a === 'spec_reloaded')).toHaveLength(1);
-    onDisk = testSpec({ steps: [1, 100] });
-    fire();
-    await watch.settled();
-    expect((await h.store.getRollout('mfa-staff'))?.spec.steps).toEqual([1, 5, 25, 50, 100]);
-    watch.close();
+    const running = testSpec();
+    await h.controller.reloadSpec('mfa-staff', testSpec({ steps: [1, 2, 100] }));
+    const refused = await h.store.getRollout('mfa-staff');
+    expect(refused?.refusedSpecHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(refused?.refusedSpecProblems).toEqual([
+      'steps [1, 2, 100] do not contain the live 5 %: the rollout would drop below it or jump over it',
+    ]);
+    // The file is put back: nothing differs any more, so the refusal is cleared (and audited).
+    expect(await h.controller.reloadSpec('mfa-staff', running)).toEqual({ status: 'unchanged' });
+    const cleared = await h.store.getRollout('mfa-staff');
+    expect(cleared).toMatchObject({ refusedSpecHash: null, refusedSpecProblems: null, spec: running });
+    expect((await h.store.readAudit({ rollout: 'mfa-staff' })).at(-1)?.reason).toMatch(
+      /refused reload is void/,
+    );
+    // Unchanged again: nothing more to save.
+    const count = (await h.store.readAudit()).length;
+    await h.controller.reloadSpec('mfa-staff', running);
+    expect((await h.store.readAudit()).length).toBe(count);
   });
 });

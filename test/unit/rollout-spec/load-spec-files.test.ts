@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,6 +36,18 @@ describe('loadRolloutSpecs', () => {
     dir = mkdtempSync(join(tmpdir(), 'rampart-specs-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('skips hidden entries: a ConfigMap volume (..data -> ..TIMESTAMP) loads each spec once', async () => {
+    const stamp = join(dir, '..2026_12_03_15_00_00.1');
+    mkdirSync(stamp);
+    writeFileSync(join(stamp, 'a.yaml'), spec('a'));
+    symlinkSync('..2026_12_03_15_00_00.1', join(dir, '..data'));
+    symlinkSync('..data/a.yaml', join(dir, 'a.yaml'));
+    writeFileSync(join(dir, '.a.yaml.swp'), 'not yaml');
+    const { specs, error } = await loadRolloutSpecs([dir]);
+    expect(error).toBeUndefined();
+    expect(specs.map((s) => s.source)).toEqual([join(dir, 'a.yaml')]);
+  });
 
   it('finds *.yaml and *.yml recursively, skips other kinds and other files', async () => {
     mkdirSync(join(dir, 'team', 'deep'), { recursive: true });

@@ -174,6 +174,17 @@
     );
     if (d.reason) dl.append(el('dt', { text: 'Reason' }), el('dd', { text: d.reason }));
     if (d.hold) dl.append(el('dt', { text: 'Holding' }), el('dd', { text: d.hold }));
+    // A refused reload: the file on disk is not what runs, and the page must not pretend it is.
+    if (d.refusedSpec) {
+      const why = d.refusedSpec.problems.join('; ');
+      dl.append(
+        el('dt', { text: 'Spec file' }),
+        el('dd', {
+          id: `refused-spec-${d.name}`,
+          text: `differs from the running spec; reload refused: ${why}`,
+        }),
+      );
+    }
     if (d.description) dl.prepend(el('dt', { text: 'What' }), el('dd', { text: d.description }));
     section.parts.header.replaceChildren(dl);
     for (const { command, button } of section.buttons) {
