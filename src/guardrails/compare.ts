@@ -10,6 +10,7 @@ import { peerNoData } from './peer-check.js';
  */
 export const compareKind: GuardrailKind<'compare'> = {
   kind: 'compare',
+  withoutControl: false,
   queries: (scope, g) => [
     {
       role: 'good',

@@ -5,6 +5,7 @@ import { answerOf, MISSING } from './guardrail-query.js';
 /** `promql`: a raw PromQL expression over its own window ending now. No peer check: the simulator has no PromQL. */
 export const promqlKind: GuardrailKind<'promql'> = {
   kind: 'promql',
+  withoutControl: true,
   queries: (scope, g) => [
     {
       role: 'value',

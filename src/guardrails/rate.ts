@@ -10,6 +10,7 @@ import { peerNoData } from './peer-check.js';
  */
 export const rateKind: GuardrailKind<'rate'> = {
   kind: 'rate',
+  withoutControl: false,
   queries: (scope, g) => [
     { role: 'events', type: 'counts', query: countQuery(scope, g.rate.events, g.rate.matchers) },
     { role: 'per', type: 'counts', query: countQuery(scope, g.rate.per, g.rate.matchers) },

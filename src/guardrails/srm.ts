@@ -9,6 +9,7 @@ import { countQuery, countsOf } from './guardrail-query.js';
  */
 export const srmKind: GuardrailKind<'srm'> = {
   kind: 'srm',
+  withoutControl: false,
   queries: (scope, g) => [
     { role: 'exposures', type: 'counts', query: countQuery(scope, g.srm.metric, g.srm.matchers) },
   ],

@@ -8,6 +8,7 @@ import { answerOf, MISSING } from './guardrail-query.js';
 /** `threshold`: a ratio or scalar over its own window ending now, within [min, max]. */
 export const thresholdKind: GuardrailKind<'threshold'> = {
   kind: 'threshold',
+  withoutControl: true,
   queries: (scope, g) => {
     const { ratio, scalar, window } = g.threshold;
     if (ratio) {

@@ -10,6 +10,7 @@ import { peerNoData } from './peer-check.js';
  */
 export const zeroKind: GuardrailKind<'zero'> = {
   kind: 'zero',
+  withoutControl: true,
   queries: (scope, g) => [
     { role: 'increase', type: 'counts', query: countQuery(scope, g.zero.metric, g.zero.matchers) },
   ],

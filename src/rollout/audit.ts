@@ -2,6 +2,7 @@ import type { Phase } from './phase.js';
 
 export const AUDIT_ACTIONS = [
   'created',
+  'start_requested',
   'started',
   'advanced',
   'awaiting_approval',
@@ -18,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'spec_reloaded',
   'spec_reload_refused',
   'alert_resolved',
+  'alert_after_completion',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
