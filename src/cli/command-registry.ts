@@ -9,6 +9,7 @@ import {
   promoteCommand,
   resumeCommand,
   rollbackCommand,
+  startCommand,
 } from './rollout-commands.js';
 import { runCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   planCommand,
   runCommand,
   statusCommand,
+  startCommand,
   pauseCommand,
   resumeCommand,
   approveCommand,

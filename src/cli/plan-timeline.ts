@@ -10,9 +10,12 @@ export interface PlannedStep {
   approval: boolean;
   /** Earliest time the step is reached; undefined when no allowed window comes within the horizon. */
   reachedAt: Date | undefined;
-  /** Minimum time at the step. */
+  /** Minimum time at the step (for the last step: the soak). */
   bakeMs: number;
-  /** Earliest time the step may advance (for the last step: complete): after the bake, inside the windows. */
+  /**
+   * Earliest time the step may advance: after the bake, inside the windows. For the last step: when
+   * the soak ends and the rollout completes (completing writes nothing, so no window holds it).
+   */
   advanceAt: Date | undefined;
   /** How long the windows hold the advance after the bake is done. */
   windowWaitMs: number;
@@ -23,7 +26,8 @@ export const PLAN_HORIZON_MS = 366 * 24 * 3_600_000;
 
 /**
  * The earliest timeline, as the controller would run it if every guardrail passed and every sample
- * arrived at once: the first step starts at the first allowed minute at or after `start`; each bake
+ * arrived at once: the first step starts at the first allowed minute at or after `start` (or the
+ * spec's start time, if later; a manual start is assumed to be given at `start`); each bake
  * starts when the previous step advanced; an advance (and the final completion) waits for the
  * windows. Approvals are assumed to be given at once, and marked.
  */
@@ -33,16 +37,20 @@ export function planTimeline(spec: RolloutSpec, start: Date, horizonMs = PLAN_HO
     from === undefined || from.getTime() > end
       ? undefined
       : nextAllowedAt(spec.windows, from, end - from.getTime());
-  let reachedAt = allowedFrom(start);
+  const startAt =
+    spec.start.mode === 'at' ? Math.max(start.getTime(), Date.parse(spec.start.at)) : start.getTime();
+  let reachedAt = allowedFrom(new Date(startAt));
+  const last = spec.steps.length - 1;
   return spec.steps.map((percentage, index) => {
-    const baked = reachedAt && new Date(reachedAt.getTime() + spec.bake);
-    const advanceAt = allowedFrom(baked);
+    const bakeMs = index === last ? spec.soak : spec.bake;
+    const baked = reachedAt && new Date(reachedAt.getTime() + bakeMs);
+    const advanceAt = index === last ? baked : allowedFrom(baked);
     const step: PlannedStep = {
       index,
       percentage,
       approval: stepNeedsApproval(spec, percentage),
       reachedAt,
-      bakeMs: spec.bake,
+      bakeMs,
       advanceAt,
       windowWaitMs: advanceAt && baked ? advanceAt.getTime() - baked.getTime() : 0,
     };

@@ -3,6 +3,7 @@ import type { StepPower } from '../analysis/power-plan.js';
 import { planPower } from '../analysis/power-plan.js';
 import { formatIssue } from '../errors/validation-error.js';
 import { powerPlanBasis } from '../guardrails/power-plan-basis.js';
+import { describeStart } from '../rollout/start-policy.js';
 import { formatDuration } from '../rollout-spec/duration.js';
 import { parseRolloutSpec } from '../rollout-spec/parse-rollout-spec.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
@@ -74,9 +75,10 @@ function renderText(
   const tz = spec.windows?.timezone ?? 'UTC';
   const header = [
     `Plan of rollout ${spec.name} (${file}), earliest times if every guardrail passes`,
-    `  start      ${start.toISOString()} = ${formatLocal(start, tz)}`,
+    `  start      ${start.toISOString()} = ${formatLocal(start, tz)}; the rollout ${describeStart(spec.start)}`,
     `  windows    ${describeWindows(spec)}`,
     `  bake       ${formatDuration(spec.bake)} per step, and at least ${spec.minSamples} treatment events`,
+    `  soak       ${formatDuration(spec.soak)} at 100 % before it completes (threshold, zero, promql guardrails and alerts still roll back)`,
     `  approvals  ${spec.approvals ? `steps above ${spec.approvals.above} % wait for a release manager` : 'none'}`,
     '',
   ];
@@ -97,7 +99,7 @@ function renderText(
       String(s.index + 1),
       `${s.percentage} %`,
       formatLocal(s.reachedAt, tz),
-      formatDuration(s.bakeMs),
+      `${formatDuration(s.bakeMs)}${last ? ' (soak)' : ''}`,
       `${formatLocal(s.advanceAt, tz)}${last && s.advanceAt ? ' (complete)' : ''}`,
       s.approval ? 'required' : '-',
       s.windowWaitMs > 0 ? humanDuration(s.windowWaitMs) : '-',
@@ -196,6 +198,8 @@ Exit codes:
         file,
         start: start.toISOString(),
         timezone: spec.windows?.timezone ?? 'UTC',
+        startPolicy: describeStart(spec.start),
+        soak: formatDuration(spec.soak),
         steps: steps.map((s) => ({
           step: s.index + 1,
           percentage: s.percentage,

@@ -13,6 +13,7 @@ interface Accepted {
 }
 
 const SUMMARIES = {
+  start: 'Start a pending rollout: its first step is written when the windows (and approvals) allow.',
   pause: 'Pause a rollout: it holds its percentage until resumed.',
   resume: 'Resume a paused rollout, or restart a rolled-back one from its first step.',
   approve: 'Approve the next step of a rollout that waits for a release manager.',
@@ -65,6 +66,7 @@ ${kind === 'promote' ? '  --full         Go straight to the last step (100 %)\n'
   return command;
 }
 
+export const startCommand = rolloutCommand('start');
 export const pauseCommand = rolloutCommand('pause');
 export const resumeCommand = rolloutCommand('resume');
 export const approveCommand = rolloutCommand('approve');

@@ -38,7 +38,12 @@ export function detailView(d: RolloutDetail): string {
     `flag ${d.flag} as read back: ${flag}`,
   ];
   if (d.reason) lines.push(`reason: ${d.reason}`);
-  if (d.hold) lines.push(`holding: ${d.hold}`);
+  if (d.start) {
+    const how = d.start === 'waits for rampart start' ? `: rampart start ${d.name} --reason ...` : '';
+    lines.push(`start: ${d.start}${how} (nothing is written to the flag before)`);
+  }
+  if (d.soakEndsAt) lines.push(`soaking at 100 % until ${d.soakEndsAt}, then completed`);
+  if (d.hold && d.hold !== d.start) lines.push(`holding: ${d.hold}`);
   if (d.refusedSpec) {
     lines.push('spec file on disk differs from the running spec: its reload was refused');
     for (const problem of d.refusedSpec.problems) lines.push(`  - ${problem}`);

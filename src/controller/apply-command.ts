@@ -10,11 +10,13 @@ import type { Transition } from './effects.js';
 
 /** Phases in which each person's command is valid. */
 export const VALID_PHASES: Record<Exclude<CommandInput['kind'], 'alert'>, readonly Phase[]> = {
-  pause: ['pending', 'ramping', 'awaiting_approval'],
+  start: ['pending'],
+  pause: ['pending', 'ramping', 'awaiting_approval', 'soaking'],
   resume: ['paused', 'rolled_back'],
   approve: ['awaiting_approval'],
   promote: ['ramping', 'awaiting_approval'],
-  rollback: ['pending', 'ramping', 'awaiting_approval', 'paused', 'completed'],
+  // A completed rollout is rolled back by a person (or afterCompletion.alerts: rollback), never by rampart alone.
+  rollback: ['pending', 'ramping', 'awaiting_approval', 'paused', 'soaking', 'completed'],
 };
 
 /** Whether an alert's labels carry every matcher of the rollout's `alerts.match` (none: never). */
@@ -32,6 +34,9 @@ export function commandConflict(state: RolloutState, command: CommandInput): str
   if (!valid.includes(state.phase)) {
     return `cannot ${command.kind} rollout ${state.name} in phase ${state.phase} (valid in: ${valid.join(', ')})`;
   }
+  if (command.kind === 'start' && state.started) {
+    return `rollout ${state.name} was already started by ${state.started.actor}; it waits for ${state.hold ?? 'its next tick'}`;
+  }
   if (command.kind === 'resume' && state.pendingWrite?.purpose === 'rollback') {
     return `cannot resume rollout ${state.name}: its rollback is not confirmed by the flag backend yet`;
   }
@@ -44,15 +49,47 @@ export function alertIgnored(state: RolloutState, command: AlertCommand): string
   if (alert.status === 'resolved') return 'alert resolved';
   if (!alertMatches(state.spec, alert.labels))
     return `alert labels do not match alerts.match of ${state.name}`;
+  if (state.phase === 'completed') {
+    return state.spec.afterCompletion.alerts === 'rollback'
+      ? undefined
+      : `rollout ${state.name} completed: audited and notified, not rolled back (afterCompletion.alerts: notify)`;
+  }
   // Only a running step has something to roll back.
   if (!isRunning(state.phase)) return `rollout ${state.name} is ${state.phase}: nothing to roll back`;
   return undefined;
+}
+
+/**
+ * A matching alert after completion: people hear of it and the audit log keeps it, but rolling
+ * back a rollout that finished its soak is a person's decision (`rampart rollback`).
+ */
+export function alertAfterCompletion(state: RolloutState, command: AlertCommand, now: Date): Transition {
+  return change(
+    state,
+    now,
+    {},
+    {
+      action: 'alert_after_completion',
+      actor: command.actor,
+      reason: `alert after completion: ${command.reason}; not rolled back (rolling back a completed rollout is rampart rollback)`,
+      evidence: { labels: command.alert.labels, fingerprint: command.alert.fingerprint ?? null },
+      announce: 'alert',
+    },
+  );
 }
 
 /** Applies one valid command. The caller checked commandConflict / alertIgnored first. */
 export function applyCommand(state: RolloutState, command: CommandInput, now: Date): Transition {
   const by = { actor: command.actor, reason: command.reason };
   switch (command.kind) {
+    case 'start':
+      // The start is recorded; evaluatePending moves to the first step when windows and approvals allow.
+      return change(
+        state,
+        now,
+        { started: { actor: command.actor, reason: command.reason, at: now } },
+        { ...by, action: 'start_requested' },
+      );
     case 'pause':
       return pause(state, now, 'manual', by);
     case 'resume':
@@ -93,6 +130,8 @@ function resume(state: RolloutState, command: CommandInput, now: Date): Transiti
       now,
       {
         phase: 'pending',
+        // A person's restart is also its start: it does not wait for another `rampart start`.
+        started: { actor: command.actor, reason: command.reason, at: now },
         stepIndex: -1,
         percentage: 0,
         approvedStep: null,
@@ -106,7 +145,9 @@ function resume(state: RolloutState, command: CommandInput, now: Date): Transiti
       { ...by, action: 'restarted' },
     );
   }
-  const phase: Phase = state.stepIndex < 0 ? 'pending' : 'ramping';
+  const last = state.spec.steps.length - 1;
+  // Paused during the soak: the soak starts again from the resume (the whole of it is watched).
+  const phase: Phase = state.stepIndex < 0 ? 'pending' : state.stepIndex >= last ? 'soaking' : 'ramping';
   const percentage = stepPercentage(state.spec, state.stepIndex);
   // A person's resume starts a new run of the cumulative tests at the current step.
   const stepStarts = state.stepIndex < 0 ? [] : [{ stepIndex: state.stepIndex, percentage, at: now }];

@@ -68,7 +68,10 @@ export function change(
   return { state: next, effects };
 }
 
-/** Moves to step `index` (the last step completes the rollout) and decides the flag write. */
+/**
+ * Moves to step `index` and decides the flag write. The last step (100 %) soaks: the rollout
+ * completes only after `spec.soak` there (see evaluateSoak), so nothing reaches 100 % unwatched.
+ */
 export function moveToStep(
   state: RolloutState,
   now: Date,
@@ -77,7 +80,7 @@ export function moveToStep(
 ): Transition {
   const last = state.spec.steps.length - 1;
   const percentage = stepPercentage(state.spec, index);
-  const phase: Phase = index >= last ? 'completed' : 'ramping';
+  const phase: Phase = index >= last ? 'soaking' : 'ramping';
   return change(
     state,
     now,
@@ -94,7 +97,6 @@ export function moveToStep(
     },
     {
       ...options,
-      action: phase === 'completed' && options.action !== 'promoted' ? 'completed' : options.action,
       write: { write: { action: 'set', percentage }, purpose: 'step' },
     },
   );

@@ -2,11 +2,13 @@ import type { Verdict } from '../analysis/verdict.js';
 import { RequestError } from '../errors/request-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
+import { soakGuardrails } from '../guardrails/registry.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { AuditEntry } from '../rollout/audit.js';
 import type { CommandInput, CommandOutcome, QueuedCommand } from '../rollout/command.js';
 import { commandIssues } from '../rollout/command.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
+import { atLastStep } from '../rollout/rollout-state.js';
 import type { FlagRef, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import type { AuditQuery, Store } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
@@ -183,8 +185,10 @@ export class Controller {
 
   private async verdicts(state: RolloutState, read: FlagState | undefined, now: Date): Promise<Verdict[]> {
     try {
+      // At 100 % there is no control arm: only the guardrails that judge without one are asked.
+      const spec = atLastStep(state) ? { ...state.spec, guardrails: soakGuardrails(state.spec) } : state.spec;
       return await this.deps.verdictSource.verdicts({
-        spec: state.spec,
+        spec,
         stepIndex: state.stepIndex,
         percentage: read?.enabled ? read.percentage : state.percentage,
         stepStartedAt: state.stepStartedAt,

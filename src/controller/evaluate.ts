@@ -1,7 +1,10 @@
 import type { Verdict } from '../analysis/verdict.js';
+import { soakGuardrails } from '../guardrails/registry.js';
 import type { AdvanceCondition } from '../rollout/advance-conditions.js';
 import { advanceConditions, needsApproval } from '../rollout/advance-conditions.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
+import { atLastStep } from '../rollout/rollout-state.js';
+import { describeStart, startReason } from '../rollout/start-policy.js';
 import { formatDuration } from '../rollout-spec/duration.js';
 import { change, moveToStep, pause, RAMPART_ACTOR, rollback } from './change.js';
 import type { Transition } from './effects.js';
@@ -30,6 +33,7 @@ function gateAndMove(
   next: number,
   reason: string,
   evidence: unknown,
+  actor = RAMPART_ACTOR,
 ): Transition {
   if (needsApproval(state, next)) {
     const percentage = state.spec.steps[next];
@@ -48,21 +52,45 @@ function gateAndMove(
   }
   return moveToStep(state, now, next, {
     action: next === 0 ? 'started' : 'advanced',
-    actor: RAMPART_ACTOR,
+    actor,
     reason,
     evidence,
   });
 }
 
-/** A pending rollout starts at its first step once the windows (and an approval, if needed) allow. */
+/**
+ * A pending rollout writes nothing until it is started (a person's `start`, `start: auto` or the
+ * start time), then starts at its first step once the windows (and an approval, if needed) allow.
+ */
 export function evaluatePending(state: RolloutState, now: Date): Transition {
-  if (!windowAllows(state.spec.windows, now))
-    return unchanged({ ...state, hold: 'outside the allowed windows' }, 'outside the allowed windows');
-  return gateAndMove(state, now, 0, 'rollout started', null);
+  const reason = startReason(state, now);
+  if (reason === undefined) return held(state, describeStart(state.spec.start));
+  if (!windowAllows(state.spec.windows, now)) return held(state, 'outside the allowed windows');
+  const started = state.started ?? { actor: RAMPART_ACTOR, reason, at: now };
+  return gateAndMove({ ...state, started }, now, 0, reason, null, started.actor);
+}
+
+/** A soak completes once it lasted `spec.soak` at 100 % with data at its last tick (never on missing evidence). */
+function evaluateSoakEnd(state: RolloutState, hasData: boolean, now: Date): Transition {
+  const soaked = now.getTime() - state.stepStartedAt.getTime();
+  const soak = state.spec.soak;
+  if (soaked < soak)
+    return held(state, `soaking: ${formatDuration(soaked - (soaked % 1000))} of ${formatDuration(soak)}`);
+  if (!hasData) return held(state, 'soak over; waiting for guardrail data before completing');
+  return change(
+    state,
+    now,
+    { phase: 'completed', hold: null, reason: null },
+    {
+      action: 'completed',
+      actor: RAMPART_ACTOR,
+      reason: `soaked ${formatDuration(soak)} at ${state.percentage} % without a rollback`,
+    },
+  );
 }
 
 /**
- * The pure heart of the controller for a running step (ramping, awaiting approval or paused):
+ * The pure heart of the controller for a running step (ramping, awaiting approval, soaking or paused):
  * rollback beats pause beats hold beats advance. Missing data never advances.
  */
 export function evaluate(state: RolloutState, verdicts: readonly Verdict[], now: Date): Transition {
@@ -78,7 +106,9 @@ export function evaluate(state: RolloutState, verdicts: readonly Verdict[], now:
     });
   }
 
-  const hasData = verdicts.length > 0 && !verdicts.some((v) => v.status === 'error');
+  // A soak without guardrails that judge at 100 % has no verdicts to wait for (alerts still act).
+  const noneExpected = atLastStep(state) && soakGuardrails(spec).length === 0;
+  const hasData = (verdicts.length > 0 || noneExpected) && !verdicts.some((v) => v.status === 'error');
   const dataState = hasData ? { ...state, lastDataAt: now } : state;
   const silentFor = now.getTime() - Math.max(dataState.lastDataAt.getTime(), state.stepStartedAt.getTime());
   if (!hasData && silentFor > spec.noDataTimeout) {
@@ -101,6 +131,7 @@ export function evaluate(state: RolloutState, verdicts: readonly Verdict[], now:
   if (state.phase === 'paused') return held(dataState, `paused: ${state.reason ?? 'no reason'}`);
 
   if (state.pendingWrite) return held(dataState, 'flag write not confirmed yet');
+  if (state.phase === 'soaking') return evaluateSoakEnd(dataState, hasData, now);
   const conditions = advanceConditions(state, verdicts, now, windowAllows(spec.windows, now));
   for (const name of HOLD_ORDER) {
     const hold = conditions.find((c) => c.name === name)?.hold;

@@ -19,6 +19,7 @@ export function newRollout(
     stepStarts: [],
     lastDataAt: now,
     approvedStep: null,
+    started: null,
     reason: null,
     pauseKind: null,
     pendingWrite: null,

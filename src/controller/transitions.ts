@@ -5,7 +5,13 @@ import { auditEntry } from '../rollout/audit.js';
 import type { CommandOutcome, QueuedCommand } from '../rollout/command.js';
 import { isRunning } from '../rollout/phase.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
-import { alertIgnored, applyCommand, commandConflict } from './apply-command.js';
+import {
+  alertAfterCompletion,
+  alertIgnored,
+  alertMatches,
+  applyCommand,
+  commandConflict,
+} from './apply-command.js';
 import type { Transition } from './effects.js';
 import { chain, unchanged } from './effects.js';
 import { evaluate, evaluatePending } from './evaluate.js';
@@ -39,7 +45,11 @@ export function applyCommands(state: RolloutState, commands: readonly QueuedComm
         const ignored = alertIgnored(s, command);
         if (ignored) {
           outcomes.push({ id: command.id, status: 'ignored', result: ignored, at: now });
-          return unchanged(s);
+          return s.phase === 'completed' &&
+            command.alert.status !== 'resolved' &&
+            alertMatches(s.spec, command.alert.labels)
+            ? alertAfterCompletion(s, command, now)
+            : unchanged(s);
         }
       } else {
         const conflict = commandConflict(s, command);

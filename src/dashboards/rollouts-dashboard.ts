@@ -26,6 +26,7 @@ const PHASE_COLORS: Record<(typeof PHASES)[number], string> = {
   paused: 'orange',
   completed: 'green',
   rolled_back: 'red',
+  soaking: 'yellow',
 };
 
 /**

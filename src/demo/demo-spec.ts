@@ -10,6 +10,8 @@ export const FLAGSHIP_SPEC_PATH = fileURLToPath(new URL('../../flags/mfa-staff.y
 export interface DemoSchedule {
   /** Minimum time at each step; default 20 s (the flagship: 15 min). */
   bakeMs: number;
+  /** Time at 100 % before the rollout completes; default 20 s (the flagship: the 1h default). */
+  soakMs: number;
   /** Default 1 s (the flagship: 10 s). */
   tickMs: number;
   /** Treatment events per step; default 5, reachable at 1 % with ~30 logins/s within one bake. */
@@ -28,6 +30,7 @@ export interface DemoSchedule {
 
 export const DEFAULT_DEMO_SCHEDULE: DemoSchedule = {
   bakeMs: 20_000,
+  soakMs: 20_000,
   tickMs: 1_000,
   minSamples: 5,
   noDataTimeoutMs: 30_000,
@@ -46,6 +49,7 @@ export function compressSpec(spec: RolloutSpec, schedule: DemoSchedule): Rollout
   return {
     ...spec,
     bake: schedule.bakeMs,
+    soak: schedule.soakMs,
     tick: schedule.tickMs,
     minSamples: schedule.minSamples,
     noDataTimeout: schedule.noDataTimeoutMs,

@@ -11,8 +11,12 @@ export function auditLine(entry: AuditEntry, steps: readonly number[]): string |
   const to = entry.toPercentage ?? 0;
   const stepNo = steps.indexOf(to) + 1;
   switch (entry.action) {
+    case 'start_requested':
+      return `START requested by ${entry.actor}: ${entry.reason}`;
     case 'started':
     case 'advanced':
+      if (to === 100)
+        return `step ${stepNo}/${steps.length}: ${to} % — soaking before completion (${entry.reason})`;
       return `step ${stepNo}/${steps.length}: ${to} % of staff must pass MFA (${entry.reason})`;
     case 'completed':
       return `step ${stepNo}/${steps.length}: ${to} % — rollout COMPLETED (${entry.reason})`;
@@ -30,6 +34,7 @@ export function auditLine(entry: AuditEntry, steps: readonly number[]): string |
       return `rollback confirmed: ${entry.reason}`;
     case 'external_change':
     case 'command_rejected':
+    case 'alert_after_completion':
       return `${entry.action.replace('_', ' ')}: ${entry.reason}`;
     default:
       return undefined;

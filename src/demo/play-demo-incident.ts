@@ -85,6 +85,15 @@ export async function playDemoIncident(stack: DemoStack, options: IncidentOption
     maxPercentage: 0,
     approvals: [],
   };
+  // A loaded spec writes nothing until started: the demo's release manager starts it (printed via its audit entry).
+  if (state0.phase === 'pending' && !state0.started) {
+    await scheduler.applyNow({
+      rollout: name,
+      kind: 'start',
+      actor: RELEASE_MANAGER,
+      reason: 'the demo starts its rollout itself',
+    });
+  }
   let cursor = 0;
   let lastTickAt = 0;
   let rolloutStartedAt: number | undefined;

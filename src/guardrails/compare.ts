@@ -13,6 +13,7 @@ export const compareKind: GuardrailKind<'compare'> = {
   onFail: 'rollback',
   spendsAlpha: true,
   plannedMaxDrop: (g) => g.compare.maxDrop,
+  withoutControl: false,
   queries: (scope, g) => [
     {
       role: 'good',

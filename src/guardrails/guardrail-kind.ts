@@ -47,6 +47,11 @@ export interface GuardrailKind<K extends Guardrail['kind']> {
    */
   plannedMaxDrop?(g: GuardrailOf<K>): number;
   /**
+   * Whether the verdict still means something without a control arm, i.e. at 100 % while the
+   * rollout soaks. Comparisons of treatment against control (and their split) do not.
+   */
+  readonly withoutControl: boolean;
+  /**
    * The metric-source queries behind the guardrail at one tick. Counts run over the current window
    * (see `window`), scalars over their own window ending now. Throws MetricSourceError (unsupported_query) when the
    * guardrail cannot be queried; the controller then judges `failed`.

@@ -7,6 +7,7 @@ export const promqlKind: GuardrailKind<'promql'> = {
   kind: 'promql',
   onFail: 'rollback',
   spendsAlpha: false,
+  withoutControl: true,
   queries: (scope, g) => [
     {
       role: 'value',

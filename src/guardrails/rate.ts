@@ -12,6 +12,7 @@ export const rateKind: GuardrailKind<'rate'> = {
   kind: 'rate',
   onFail: 'rollback',
   spendsAlpha: true,
+  withoutControl: false,
   queries: (scope, g) => [
     { role: 'events', type: 'counts', query: countQuery(scope, g.rate.events, g.rate.matchers) },
     { role: 'per', type: 'counts', query: countQuery(scope, g.rate.per, g.rate.matchers) },

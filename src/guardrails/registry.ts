@@ -1,4 +1,4 @@
-import type { Guardrail } from '../rollout-spec/rollout-spec-schema.js';
+import type { Guardrail, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import { compareKind } from './compare.js';
 import type { GuardrailKind } from './guardrail-kind.js';
 import type { GuardrailQuery, RolloutScope } from './guardrail-query.js';
@@ -27,6 +27,11 @@ export const GUARDRAIL_REGISTRY: { readonly [K in Guardrail['kind']]: GuardrailK
  */
 export function guardrailKind<K extends Guardrail['kind']>(kind: K): GuardrailKind<K> {
   return GUARDRAIL_REGISTRY[kind];
+}
+
+/** The guardrails of `spec` that still judge at 100 % (no control arm): the ones a soak watches. */
+export function soakGuardrails(spec: RolloutSpec): Guardrail[] {
+  return spec.guardrails.filter((g) => guardrailKind(g.kind).withoutControl);
 }
 
 /** The metric-source queries behind one guardrail (see GuardrailKind.queries). */

@@ -11,6 +11,7 @@ export const srmKind: GuardrailKind<'srm'> = {
   kind: 'srm',
   onFail: 'pause',
   spendsAlpha: false,
+  withoutControl: false,
   queries: (scope, g) => [
     { role: 'exposures', type: 'counts', query: countQuery(scope, g.srm.metric, g.srm.matchers) },
   ],

@@ -10,6 +10,7 @@ export const thresholdKind: GuardrailKind<'threshold'> = {
   kind: 'threshold',
   onFail: 'rollback',
   spendsAlpha: false,
+  withoutControl: true,
   queries: (scope, g) => {
     const { ratio, scalar, window } = g.threshold;
     if (ratio) {

@@ -12,6 +12,7 @@ export const zeroKind: GuardrailKind<'zero'> = {
   kind: 'zero',
   onFail: 'rollback',
   spendsAlpha: false,
+  withoutControl: true,
   queries: (scope, g) => [
     { role: 'increase', type: 'counts', query: countQuery(scope, g.zero.metric, g.zero.matchers) },
   ],

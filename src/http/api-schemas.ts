@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-export const COMMAND_ROUTES = ['pause', 'resume', 'approve', 'promote', 'rollback'] as const;
+export const COMMAND_ROUTES = ['start', 'pause', 'resume', 'approve', 'promote', 'rollback'] as const;
 
-/** Body of POST /api/rollouts/:name/{pause,resume,approve,promote,rollback}. */
+/** Body of POST /api/rollouts/:name/{start,pause,resume,approve,promote,rollback}. */
 export const commandBodySchema = z.strictObject({
   reason: z.string().trim().min(1, 'a reason is required').max(2000),
   /** promote only: straight to 100 %. */

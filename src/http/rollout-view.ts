@@ -5,6 +5,7 @@ import type { AdvanceCondition } from '../rollout/advance-conditions.js';
 import { advanceConditions } from '../rollout/advance-conditions.js';
 import { isAdvancing } from '../rollout/phase.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
+import { describeStart } from '../rollout/start-policy.js';
 import type { LastTick } from './tick-log.js';
 
 const WEEK_MS = 7 * 86_400_000;
@@ -27,6 +28,10 @@ export interface RolloutSummary {
    * null when the running spec is the file's.
    */
   refusedSpec: { problems: string[] } | null;
+  /** How a pending rollout starts ("waits for rampart start", ...); null once it started. */
+  start: string | null;
+  /** When the soak at 100 % ends (soaking only). */
+  soakEndsAt: string | null;
   updatedAt: string;
 }
 
@@ -53,6 +58,11 @@ export function rolloutSummary(state: RolloutState): RolloutSummary {
     reason: state.reason,
     hold: state.hold,
     refusedSpec: state.refusedSpecHash === null ? null : { problems: state.refusedSpecProblems ?? [] },
+    start: state.phase === 'pending' && !state.started ? describeStart(state.spec.start) : null,
+    soakEndsAt:
+      state.phase === 'soaking'
+        ? new Date(state.stepStartedAt.getTime() + state.spec.soak).toISOString()
+        : null,
     updatedAt: state.updatedAt.toISOString(),
   };
 }

@@ -11,6 +11,24 @@ export const durationSchema = z.string({ error: DURATION_HELP }).transform((text
   return ms;
 });
 
+const START_HELP =
+  'manual, auto or an ISO 8601 time with an offset such as 2026-12-01T09:00:00+01:00 or 2026-12-01T08:00:00Z';
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** When a loaded rollout starts: a person's `rampart start` (manual), at once (auto), or at a time. */
+export type StartPolicy = { mode: 'manual' } | { mode: 'auto' } | { mode: 'at'; at: string };
+
+/**
+ * `start`: a time needs its offset, because a bare local time would start at a different instant
+ * on each replica's time zone.
+ */
+const startSchema = z.string({ error: START_HELP }).transform((text, ctx): StartPolicy => {
+  if (text === 'manual' || text === 'auto') return { mode: text };
+  if (ISO_WITH_OFFSET.test(text) && !Number.isNaN(Date.parse(text))) return { mode: 'at', at: text };
+  ctx.addIssue({ code: 'custom', message: `"${text}" is not allowed; start is ${START_HELP}` });
+  return z.NEVER;
+});
+
 const labelName = z
   .string()
   .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)');
@@ -144,6 +162,13 @@ export const rolloutSpecSchema = z.strictObject({
   onNoData: z.enum(['hold', 'rollback']).default('hold'),
   noDataTimeout: durationSchema.prefault('10m'),
   rollback: z.enum(['disable', 'zero']).default('disable'),
+  start: startSchema.prefault('manual'),
+  /** Time at the last step (100 %) before the rollout completes; the alert and no-control guardrails still roll back. */
+  soak: durationSchema.prefault('1h'),
+  /** What a matching alert does once the rollout completed: audit and notify (default), or roll back. */
+  afterCompletion: z
+    .strictObject({ alerts: z.enum(['notify', 'rollback']).default('notify') })
+    .default({ alerts: 'notify' }),
   guardrails: z.array(guardrailSchema).min(1),
   alerts: z.strictObject({ match: labelMatchersSchema }).optional(),
   notify: z.array(z.string().min(1)).default([]),

@@ -2,6 +2,7 @@ import type { Phase } from './phase.js';
 
 export const AUDIT_ACTIONS = [
   'created',
+  'start_requested',
   'started',
   'advanced',
   'awaiting_approval',
@@ -19,6 +20,7 @@ export const AUDIT_ACTIONS = [
   'spec_reload_refused',
   'spec_file_removed',
   'alert_resolved',
+  'alert_after_completion',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

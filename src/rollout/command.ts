@@ -1,6 +1,6 @@
 import type { LabelMatchers } from '../rollout-spec/rollout-spec-schema.js';
 
-export const COMMAND_KINDS = ['pause', 'resume', 'approve', 'promote', 'rollback', 'alert'] as const;
+export const COMMAND_KINDS = ['start', 'pause', 'resume', 'approve', 'promote', 'rollback', 'alert'] as const;
 export type CommandKind = (typeof COMMAND_KINDS)[number];
 
 /** An Alertmanager alert as a command: it rolls back when its labels match `spec.alerts.match`. */

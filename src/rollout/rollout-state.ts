@@ -33,6 +33,13 @@ export interface StepStart {
   at: Date;
 }
 
+/** Who started a rollout run, when and why. */
+export interface StartRecord {
+  actor: string;
+  reason: string;
+  at: Date;
+}
+
 /** Why a rollout is paused; decides which signals may re-alert. */
 export type PauseKind = 'manual' | 'guardrail' | 'no_data' | 'external_change';
 
@@ -57,6 +64,11 @@ export interface RolloutState {
   lastDataAt: Date;
   /** The step index a person approved (approval is per step). */
   approvedStep: number | null;
+  /**
+   * Who started this run and why (a `start` command, a restart, `start: auto` or the start time);
+   * null while a pending rollout waits for its start. Nothing is written to the flag before it.
+   */
+  started: StartRecord | null;
   /** Why the rollout is paused, rolled back or waiting. */
   reason: string | null;
   pauseKind: PauseKind | null;
@@ -82,6 +94,14 @@ export interface RolloutState {
 /** The percentage a step index stands for (0 before the first step). */
 export function stepPercentage(spec: RolloutSpec, stepIndex: number): number {
   return stepIndex < 0 ? 0 : (spec.steps[stepIndex] ?? 0);
+}
+
+/**
+ * Whether the live step is the last one (100 %): soaking, or paused while soaking. There is no
+ * control arm there, so only the guardrails that judge without one are asked.
+ */
+export function atLastStep(state: Pick<RolloutState, 'spec' | 'stepIndex'>): boolean {
+  return state.stepIndex >= 0 && state.stepIndex >= state.spec.steps.length - 1;
 }
 
 /** What a write leaves in the backend when it succeeds. */

@@ -75,6 +75,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const alerts = [...scenario.alerts].sort((a, b) => a.at - b.at);
   let nextAlert = 0;
   let approveAt: number | undefined;
+  // A loaded spec waits for its start (unless it says `start: auto` or a time): the operator sends it.
+  let startAt: number | undefined = scenario.operator?.startAfter ?? 0;
   let state: RolloutState = (await controller.register(spec, 'simulator')).state;
   let detectedAt: number | null = null;
   let samplesAtDetection: number | null = null;
@@ -110,6 +112,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         alert: { labels: a.labels, status: 'firing' },
       });
     }
+    if (startAt !== undefined && startAt <= now) {
+      startAt = undefined;
+      if (state.phase === 'pending' && !state.started)
+        await enqueue(controller, {
+          rollout: spec.name,
+          kind: 'start',
+          actor: OPERATOR,
+          reason: 'simulated start',
+        });
+    }
     if (approveAt !== undefined && approveAt <= now) {
       approveAt = undefined;
       await enqueue(controller, {
@@ -135,10 +147,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       if (after !== undefined) approveAt = now + after;
     }
     if (options.timeline) timeline.sample(now, backend.sdkPercentage(now));
-    if (state.phase === 'completed' && !state.pendingWrite) {
-      endAt = now;
-      break;
-    }
+    // A completed rollout runs on until `duration`: harm done at 100 % after the soak still counts.
     if (state.phase === 'rolled_back' && !state.pendingWrite) {
       const write = backend.writes[backend.writes.length - 1];
       endAt = Math.min(scenario.duration, Math.max(now, write?.visibleAt ?? now));
@@ -150,8 +159,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   if (options.timeline) timeline.sample(end, backend.sdkPercentage(end));
   await store.close?.();
 
-  const outcome =
-    state.phase === 'completed' ? 'completed' : state.phase === 'rolled_back' ? 'rolled_back' : 'paused';
+  // Reaching 100 % with nothing rolling it back until `duration` is `completed`, soak over or not.
+  const at100 = state.phase === 'completed' || state.phase === 'soaking';
+  const outcome = at100 ? 'completed' : state.phase === 'rolled_back' ? 'rolled_back' : 'paused';
   const lastWrite = backend.writes[backend.writes.length - 1];
   const rollbackEffectiveAt =
     outcome === 'rolled_back' && lastWrite && !state.pendingWrite ? lastWrite.visibleAt / SECOND : null;

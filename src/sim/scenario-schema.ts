@@ -74,7 +74,10 @@ export const scenarioSchema = z.strictObject({
     enrollmentsPerLogin: probability.default(0),
   }),
   faults: z.array(faultSchema).default([]),
-  operator: z.strictObject({ approveAfter: durationSchema.optional() }).optional(),
+  /** The simulated release manager: starts the rollout at `startAfter` (default 0s), approves after `approveAfter`. */
+  operator: z
+    .strictObject({ approveAfter: durationSchema.optional(), startAfter: durationSchema.optional() })
+    .optional(),
   alerts: z.array(z.strictObject({ at: durationSchema, labels: labelValues })).default([]),
   expect: z.enum(['rolled_back', 'completed', 'paused']),
 });

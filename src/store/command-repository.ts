@@ -22,6 +22,7 @@ function payloadOf(command: CommandInput): StoredPayload {
       return { full: command.full };
     case 'alert':
       return { alert: command.alert };
+    case 'start':
     case 'pause':
     case 'resume':
     case 'approve':

@@ -72,6 +72,9 @@ function fromRow(row: Row): RolloutState {
   const rest = JSON.parse(row.state) as Record<string, unknown>;
   for (const field of DATE_FIELDS) rest[field] = new Date(rest[field] as string);
   rest.stepStarts = stepStartsOf(rest, row);
+  // A row written before `started` existed has none: null (a pending one then waits for its start).
+  const started = rest.started as Record<string, unknown> | null | undefined;
+  rest.started = started ? { ...started, at: new Date(started.at as string) } : null;
   const pending = rest.pendingWrite as Record<string, unknown> | null;
   if (pending) {
     pending.decidedAt = new Date(pending.decidedAt as string);

@@ -25,6 +25,7 @@ let profile: string | undefined;
 beforeAll(async () => {
   const spec = {
     ...compressSpec(await loadSpecFile(), { ...DEFAULT_DEMO_SCHEDULE, bakeMs: 30_000, tickMs: 500 }),
+    start: { mode: 'auto' as const },
     steps: [25, 50, 100],
   };
   stack = await startDemoStack({

@@ -14,7 +14,10 @@ import { ManualTicker } from '../../src/time/manual-ticker.js';
 import { FlakyFlagBackend } from './flaky-flag-backend.js';
 import { ScriptedVerdictSource } from './scripted-verdict-source.js';
 
-/** A rollout spec for tests: small bake, small sample, two guardrails; override anything. */
+/**
+ * A rollout spec for tests: small bake, small sample, two guardrails; override anything. It starts
+ * by itself (`start: auto`) because most tests are about the ramp; the start tests override it.
+ */
 export function testSpec(overrides: Partial<RolloutSpecInput> = {}): RolloutSpec {
   return rolloutSpecSchema.parse({
     apiVersion: 'rampart/v1',
@@ -26,6 +29,7 @@ export function testSpec(overrides: Partial<RolloutSpecInput> = {}): RolloutSpec
     minSamples: 100,
     tick: '10s',
     noDataTimeout: '5m',
+    start: 'auto',
     guardrails: [
       {
         name: 'login-success',

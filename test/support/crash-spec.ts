@@ -14,6 +14,9 @@ export function crashSpec(name: string): RolloutSpec {
     bake: '30s',
     minSamples: 100,
     tick: '10s',
+    // The crash test is about the ramp and its writes: start at once, soak one tick.
+    start: 'auto',
+    soak: '10s',
     guardrails: [
       {
         name: 'login-success',

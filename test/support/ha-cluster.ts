@@ -58,6 +58,8 @@ flag: { backend: embedded, name: mfa-ha-login }
 steps: [${steps.join(', ')}]
 bake: ${options.bake ?? '1s'}
 tick: ${options.tick ?? '200ms'}
+start: auto
+soak: 1s
 minSamples: 0
 noDataTimeout: 10m
 alerts: { match: { rollout: ${ROLLOUT} } }

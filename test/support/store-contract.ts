@@ -31,6 +31,7 @@ export function state(overrides: Partial<RolloutState> = {}): RolloutState {
     lastWritten: { enabled: true, percentage: 1 },
     hold: null,
     refusedSpecHash: null,
+    started: null,
     version: 1,
     epoch: 0,
     updatedAt: at,

@@ -21,7 +21,7 @@ export function statusPageHtml(): string {
   <p id="error" role="alert" hidden></p>
   <form id="login" hidden>
     <h2>Log in</h2>
-    <p>Paste an API token (viewer to watch; operator or admin to pause, resume, approve or roll back).
+    <p>Paste an API token (viewer to watch; operator or admin to start, pause, resume, approve or roll back).
     It stays in this tab only (sessionStorage).</p>
     <label for="token">API token</label>
     <input id="token" name="token" type="password" autocomplete="off" required>

@@ -32,6 +32,8 @@ flag:
   stickiness: userId
 steps: [1, 5, 25, 50, 100]
 bake: 6s
+start: auto
+soak: 6s
 minSamples: 3
 tick: 1s
 alpha: 0.01

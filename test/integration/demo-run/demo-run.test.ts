@@ -32,7 +32,13 @@ async function play(
 ): Promise<{ stack: DemoStack; result: IncidentResult }> {
   const base = await loadSpecFile();
   const spec = {
-    ...compressSpec(base, { ...DEFAULT_DEMO_SCHEDULE, bakeMs: 3000, tickMs: 500, minSamples: 3 }),
+    ...compressSpec(base, {
+      ...DEFAULT_DEMO_SCHEDULE,
+      bakeMs: 3000,
+      soakMs: 3000,
+      tickMs: 500,
+      minSamples: 3,
+    }),
     steps: [25, 50, 100],
   };
   answers = [];

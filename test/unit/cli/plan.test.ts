@@ -51,9 +51,10 @@ describe('rampart plan', () => {
       [5, '2026-11-30T09:15:00.000Z', '2026-11-30T09:30:00.000Z', false],
       [25, '2026-11-30T09:30:00.000Z', '2026-11-30T09:45:00.000Z', false],
       [50, '2026-11-30T09:45:00.000Z', '2026-11-30T10:00:00.000Z', true],
-      [100, '2026-11-30T10:00:00.000Z', '2026-11-30T10:15:00.000Z', true],
+      // The last step soaks (1h by default) and completes: completing writes nothing, so no window holds it.
+      [100, '2026-11-30T10:00:00.000Z', '2026-11-30T11:00:00.000Z', true],
     ]);
-    for (const s of steps) expect(s.bake).toBe('15m');
+    expect(steps.map((s) => s.bake)).toEqual(['15m', '15m', '15m', '15m', '1h']);
   });
 
   it('holds an advance out of the daily 14:00 Berlin deny hour', async () => {
@@ -74,12 +75,14 @@ describe('rampart plan', () => {
     expect(steps).toHaveLength(5);
     let previous = new Date(start).getTime();
     for (const s of steps) {
+      const last = s.step === steps.length;
       expectInsideWindows(s.reachedAt);
-      expectInsideWindows(s.advanceAt);
+      // The soak's end completes without a write, so only the advances are held by the windows.
+      if (!last) expectInsideWindows(s.advanceAt);
       const reached = new Date(s.reachedAt ?? '').getTime();
       const advance = new Date(s.advanceAt ?? '').getTime();
       expect(reached).toBeGreaterThanOrEqual(previous);
-      expect(advance - reached).toBeGreaterThanOrEqual(2 * 3_600_000);
+      expect(advance - reached).toBeGreaterThanOrEqual(last ? 3_600_000 : 2 * 3_600_000);
       previous = advance;
     }
   });
@@ -109,7 +112,12 @@ describe('rampart plan', () => {
       '55m',
     ]);
     expect(row(4)?.[5]).toBe('required');
-    expect(row(5)?.[4]).toBe('Tue 2026-12-01 09:00 GMT+1 (complete)');
+    expect(row(5)?.[3]).toBe('1h (soak)');
+    // Reached Mon 15:45; the soak's end is no advance, so the windows do not hold it until Tuesday.
+    expect(row(5)?.[4]).toBe('Mon 2026-11-30 16:45 GMT+1 (complete)');
+    expect(lines).toContain(
+      '  start      2026-11-30T12:50:00.000Z = Mon 2026-11-30 13:50 GMT+1; the rollout waits for rampart start',
+    );
   });
 
   it('adds power columns and warnings with --traffic', async () => {

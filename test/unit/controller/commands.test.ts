@@ -22,7 +22,9 @@ async function inPhase(phase: Phase): Promise<Harness> {
   if (phase !== 'pending') await h.step('mfa-staff', 0);
   if (phase === 'awaiting_approval') await h.step('mfa-staff', 60_000);
   if (phase === 'paused') await send('pause');
-  if (phase === 'completed') await send('promote', true);
+  if (phase === 'soaking' || phase === 'completed') await send('promote', true);
+  // testSpec soaks the default 1h; its guardrails (compare, srm) need a control arm, so none is asked.
+  if (phase === 'completed') await h.step('mfa-staff', 3_600_000);
   if (phase === 'rolled_back') await send('rollback');
   expect((await h.store.getRollout('mfa-staff'))?.phase).toBe(phase);
   return h;
@@ -32,6 +34,8 @@ type Expected = { phase: Phase; percentage: number } | 'conflict';
 const C = 'conflict' as const;
 const TABLE: Record<Phase, Record<Exclude<CommandKind, 'alert'>, Expected>> = {
   pending: {
+    // testSpec starts by itself, but a person may start it first: at once, windows allowing.
+    start: { phase: 'ramping', percentage: 1 },
     pause: { phase: 'paused', percentage: 0 },
     resume: C,
     approve: C,
@@ -39,6 +43,7 @@ const TABLE: Record<Phase, Record<Exclude<CommandKind, 'alert'>, Expected>> = {
     rollback: { phase: 'rolled_back', percentage: 0 },
   },
   ramping: {
+    start: C,
     pause: { phase: 'paused', percentage: 1 },
     resume: C,
     approve: C,
@@ -46,6 +51,7 @@ const TABLE: Record<Phase, Record<Exclude<CommandKind, 'alert'>, Expected>> = {
     rollback: { phase: 'rolled_back', percentage: 0 },
   },
   awaiting_approval: {
+    start: C,
     pause: { phase: 'paused', percentage: 1 },
     resume: C,
     approve: { phase: 'ramping', percentage: 5 },
@@ -53,13 +59,23 @@ const TABLE: Record<Phase, Record<Exclude<CommandKind, 'alert'>, Expected>> = {
     rollback: { phase: 'rolled_back', percentage: 0 },
   },
   paused: {
+    start: C,
     pause: C,
     resume: { phase: 'ramping', percentage: 1 },
     approve: C,
     promote: C,
     rollback: { phase: 'rolled_back', percentage: 0 },
   },
+  soaking: {
+    start: C,
+    pause: { phase: 'paused', percentage: 100 },
+    resume: C,
+    approve: C,
+    promote: C,
+    rollback: { phase: 'rolled_back', percentage: 0 },
+  },
   completed: {
+    start: C,
     pause: C,
     resume: C,
     approve: C,
@@ -67,6 +83,7 @@ const TABLE: Record<Phase, Record<Exclude<CommandKind, 'alert'>, Expected>> = {
     rollback: { phase: 'rolled_back', percentage: 0 },
   },
   rolled_back: {
+    start: C,
     pause: C,
     // Restarts from the first step at once (pending -> started in the same tick).
     resume: { phase: 'ramping', percentage: 1 },
@@ -144,11 +161,14 @@ describe('command validation', () => {
     );
   });
 
-  it('promote --full goes straight to 100 % and completes', async () => {
+  it('promote --full goes straight to 100 % and soaks there before it completes', async () => {
     const h = await inPhase('ramping');
     await h.scheduler.applyNow({ rollout: 'mfa-staff', kind: 'promote', full: true, ...by });
-    expect(await h.store.getRollout('mfa-staff')).toMatchObject({ phase: 'completed', percentage: 100 });
+    expect(await h.store.getRollout('mfa-staff')).toMatchObject({ phase: 'soaking', percentage: 100 });
     expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: true, percentage: 100 });
+    expect((await h.step('mfa-staff', 3_590_000)).state.phase).toBe('soaking');
+    expect((await h.step('mfa-staff', 10_000)).state.phase).toBe('completed');
+    expect((await h.actions('mfa-staff')).slice(-2)).toEqual(['promoted', 'completed']);
   });
 });
 

@@ -27,12 +27,14 @@ describe('controller: ramping', () => {
       if (['started', 'advanced', 'completed'].includes(e.action) && e.toPercentage !== null)
         seen.push(e.toPercentage);
     }
-    expect(seen).toEqual([1, 5, 25, 50, 100]);
+    // 100 % is entered by an advance (into the soak); completing it moves nothing.
+    expect(seen).toEqual([1, 5, 25, 50, 100, 100]);
     expect(report.state).toMatchObject({ phase: 'completed', percentage: 100, pendingWrite: null });
     expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: true, percentage: 100 });
     expect(await h.actions('mfa-staff')).toEqual([
       'created',
       'started',
+      'advanced',
       'advanced',
       'advanced',
       'advanced',

@@ -29,6 +29,7 @@ function running(overrides: Partial<RolloutState> = {}): RolloutState {
     lastWritten: { enabled: true, percentage: 5 },
     hold: null,
     refusedSpecHash: null,
+    started: { actor: 'alice', reason: 'go', at: STARTED },
     version: 7,
     epoch: 0,
     updatedAt: STARTED,

@@ -79,6 +79,23 @@ describe('parseRolloutSpec', () => {
     expect(minimal.kind === 'srm' && minimal.srm.settle).toBe(60_000);
   });
 
+  it('reads start, soak and afterCompletion, with their defaults', () => {
+    const result = parseFixture('valid-full.yaml');
+    if (!result.ok) throw result.error;
+    expect(result.value).toMatchObject({
+      start: { mode: 'at', at: '2026-12-01T09:00:00+01:00' },
+      soak: 7_200_000,
+      afterCompletion: { alerts: 'rollback' },
+    });
+    const single = parseFixture('valid-single-step.yaml');
+    if (!single.ok) throw single.error;
+    expect(single.value).toMatchObject({
+      start: { mode: 'manual' },
+      soak: 3_600_000,
+      afterCompletion: { alerts: 'notify' },
+    });
+  });
+
   it('resolves YAML anchors', () => {
     const result = parseFixture('valid-anchors.yaml');
     if (!result.ok) throw result.error;

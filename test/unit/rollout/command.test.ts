@@ -14,7 +14,10 @@ describe('commandIssues', () => {
     expect(commandIssues(bad).map((i) => i.path)).toEqual(['actor', 'reason', 'alert']);
     const unknown = { rollout: 'r', kind: 'explode', actor: 'a', reason: 'b' } as unknown as CommandInput;
     expect(commandIssues(unknown)).toEqual([
-      { path: 'kind', message: '"explode" is not one of pause, resume, approve, promote, rollback, alert' },
+      {
+        path: 'kind',
+        message: '"explode" is not one of start, pause, resume, approve, promote, rollback, alert',
+      },
     ]);
   });
 });

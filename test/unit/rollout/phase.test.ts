@@ -3,7 +3,7 @@ import { isAdvancing, isFinished, isRunning, PHASES } from '../../../src/rollout
 
 describe('phase predicates', () => {
   it('running phases are the ones with a live step', () => {
-    expect(PHASES.filter(isRunning)).toEqual(['ramping', 'awaiting_approval', 'paused']);
+    expect(PHASES.filter(isRunning)).toEqual(['ramping', 'awaiting_approval', 'paused', 'soaking']);
   });
 
   it('finished phases are completed and rolled_back', () => {

@@ -6,10 +6,12 @@
   const REFRESH_MS = 1500;
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const COMMANDS = [
+    // A pending rollout writes nothing to the flag until someone starts it.
+    { kind: 'start', label: 'Start', enabled: (p, d) => p === 'pending' && d.start !== null },
     {
       kind: 'pause',
       label: 'Pause',
-      enabled: (p) => p === 'ramping' || p === 'awaiting_approval' || p === 'pending',
+      enabled: (p) => p === 'ramping' || p === 'awaiting_approval' || p === 'pending' || p === 'soaking',
     },
     { kind: 'resume', label: 'Resume', enabled: (p) => p === 'paused' || p === 'rolled_back' },
     { kind: 'approve', label: 'Approve', enabled: (p) => p === 'awaiting_approval' },
@@ -173,7 +175,10 @@
       el('dd', { text: `${d.flag} — read back: ${readBack}` }),
     );
     if (d.reason) dl.append(el('dt', { text: 'Reason' }), el('dd', { text: d.reason }));
-    if (d.hold) dl.append(el('dt', { text: 'Holding' }), el('dd', { text: d.hold }));
+    if (d.start) dl.append(el('dt', { text: 'Start' }), el('dd', { text: d.start }));
+    if (d.soakEndsAt)
+      dl.append(el('dt', { text: 'Soak ends' }), el('dd', { text: new Date(d.soakEndsAt).toLocaleString() }));
+    if (d.hold && d.hold !== d.start) dl.append(el('dt', { text: 'Holding' }), el('dd', { text: d.hold }));
     // A refused reload: the file on disk is not what runs, and the page must not pretend it is.
     if (d.refusedSpec) {
       const why = d.refusedSpec.problems.join('; ');
@@ -188,7 +193,7 @@
     if (d.description) dl.prepend(el('dt', { text: 'What' }), el('dd', { text: d.description }));
     section.parts.header.replaceChildren(dl);
     for (const { command, button } of section.buttons) {
-      button.disabled = !command.enabled(d.phase);
+      button.disabled = !command.enabled(d.phase, d);
       button.setAttribute('aria-label', `${command.label} ${d.name}`);
     }
   }
