@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createFlagBackends } from './compose/create-flag-backends.js';
 import { openStoreAndLeadership } from './compose/open-store.js';
+import { readinessChecks } from './compose/readiness-checks.js';
 import { checkSpecReferences } from './config/check-spec-references.js';
 import type { RuntimeConfig } from './config/resolve-config.js';
 import { Controller } from './controller/controller.js';
@@ -17,7 +18,6 @@ import { clientFeatureSourceFromFlags } from './flag-backends/client-feature-sou
 import { createApp } from './http/create-app.js';
 import { listen } from './http/listen.js';
 import { createClientApiRouter } from './http/routes/client-api.js';
-import type { ReadinessCheck } from './http/routes/health-routes.js';
 import { TickLog } from './http/tick-log.js';
 import { type CommandGateway, ReplicaCommandGateway } from './leader/command-gateway.js';
 import { LeaderDuties } from './leader/leader-duties.js';
@@ -158,11 +158,12 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
     clock,
     ticker,
   });
-  const readiness: ReadinessCheck[] = [
-    { name: 'store', check: async () => Array.isArray(await store.listRollouts()) },
-    ...[...backends.byName].map(([name, b]) => ({ name: `flagBackend:${name}`, check: () => b.isOnline() })),
-    { name: `metricSource:${runtime.metricSource.type}`, check: () => metricSource.isOnline() },
-  ];
+  const readiness = readinessChecks({
+    store,
+    backends: backends.byName,
+    metricSource,
+    metricSourceType: runtime.metricSource.type,
+  });
   const clientTokens = Object.values(runtime.flagBackends).flatMap((b) =>
     b.type === 'embedded' ? (b.clientTokens ?? []) : [],
   );
