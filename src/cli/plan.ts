@@ -8,6 +8,7 @@ import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import type { Command } from './command.js';
 import { EXIT, usageError } from './command.js';
 import { table } from './format-table.js';
+import { humanDuration } from './human-format.js';
 import type { PlannedStep } from './plan-timeline.js';
 import { PLAN_HORIZON_MS, planTimeline } from './plan-timeline.js';
 
@@ -38,21 +39,6 @@ function describeWindows(spec: RolloutSpec): string {
   const allow = w.allow === undefined ? 'always' : `"${w.allow}"`;
   const deny = w.deny.length === 0 ? 'none' : w.deny.map((d) => `"${d}"`).join(', ');
   return `allow ${allow}; deny ${deny}; timezone ${w.timezone}`;
-}
-
-/** `3d 16h 50m`: a wait people read at a glance. */
-export function humanDuration(ms: number): string {
-  if (ms < 60_000) return formatDuration(ms - (ms % 1000));
-  const minutes = Math.floor(ms / 60_000);
-  const parts = [
-    [Math.floor(minutes / 1440), 'd'],
-    [Math.floor((minutes % 1440) / 60), 'h'],
-    [minutes % 60, 'm'],
-  ] as const;
-  return parts
-    .filter(([n]) => n > 0)
-    .map(([n, unit]) => `${n}${unit}`)
-    .join(' ');
 }
 
 function percent(share: number | undefined): string {

@@ -41,7 +41,8 @@ export function rolloutRoutes(deps: RolloutRoutesDeps): Router {
 
   router.get('/api/rollouts', read, async (_req, res) => {
     const states = await deps.controller.list();
-    res.json({ rollouts: states.map(rolloutSummary) });
+    const now = deps.clock.now();
+    res.json({ rollouts: states.map((s) => rolloutSummary(s, now)) });
   });
 
   router.get('/api/rollouts/:name', read, async (req, res) => {

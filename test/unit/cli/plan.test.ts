@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { humanDuration } from '../../../src/cli/plan.js';
+import { humanDuration } from '../../../src/cli/human-format.js';
 import { runCli } from './run-cli.js';
 
 interface JsonStep {
