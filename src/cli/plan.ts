@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { StepPower } from '../analysis/power-plan.js';
 import { planPower } from '../analysis/power-plan.js';
 import { formatIssue } from '../errors/validation-error.js';
+import { guardrailPlans } from '../guardrails/registry.js';
 import { formatDuration } from '../rollout-spec/duration.js';
 import { parseRolloutSpec } from '../rollout-spec/parse-rollout-spec.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
@@ -9,6 +10,7 @@ import type { Command } from './command.js';
 import { EXIT, usageError } from './command.js';
 import { table } from './format-table.js';
 import { humanDuration } from './human-format.js';
+import { renderHolds } from './plan-holds.js';
 import type { PlannedStep } from './plan-timeline.js';
 import { PLAN_HORIZON_MS, planTimeline } from './plan-timeline.js';
 
@@ -55,6 +57,7 @@ function renderText(
   start: Date,
   steps: PlannedStep[],
   power?: StepPower[],
+  holds?: string[],
 ): string {
   const tz = spec.windows?.timezone ?? 'UTC';
   const header = [
@@ -100,7 +103,7 @@ function renderText(
     .filter((p) => p.warning)
     .map((p) => `  step ${p.stepIndex + 1} (${p.percentage} %): ${p.warning}`);
   const footer = notes.length > 0 ? ['', 'Power warnings:', ...notes] : [];
-  return `${[...header, table(rows), ...footer].join('\n')}\n`;
+  return `${[...header, table(rows), ...footer, ...(holds ?? [])].join('\n')}\n`;
 }
 
 export const planCommand: Command = {
@@ -113,10 +116,15 @@ export const planCommand: Command = {
 
 Options:
   --start ISO       When the rollout starts, e.g. 2026-11-30T09:00:00Z (default: now).
-  --traffic N/min   Logins per minute across both arms: adds treatment events per bake, the
+  --traffic N/min   Events per minute across both arms of each guardrail's metric as its
+                    matchers select it (e.g. logins): adds treatment events per bake, the
                     smallest detectable drop of the compare guardrail (80 % power by the end of
-                    the step's bake, evidence accumulated since the first step) and the
-                    expected time to catch a total outage, with warnings for under-powered steps.
+                    the step's bake, evidence accumulated since the first step), the expected
+                    time to catch a total outage, with warnings for under-powered steps, and
+                    the expected hold of every guardrail (compare and rate: the
+                    non-inferiority gate before 100 %; srm: settle and exposures; threshold:
+                    minEvents). Where matchers select a subset, the estimate says it assumes
+                    all the traffic matches.
   --json            Print the plan as JSON (times as ISO 8601 UTC).
   -h, --help
 
@@ -175,6 +183,8 @@ Exit codes:
     const spec = parsed.value;
     const steps = planTimeline(spec, start, PLAN_HORIZON_MS);
     const power = traffic === undefined ? undefined : planPower(spec, traffic);
+    // Every guardrail's hold, each kind estimating its own (compare, rate, srm, threshold, zero).
+    const holds = traffic === undefined ? undefined : guardrailPlans({ spec, perMinute: traffic });
     if (values.json) {
       const json = {
         rollout: spec.name,
@@ -191,10 +201,20 @@ Exit codes:
           windowWait: formatDuration(s.windowWaitMs),
           ...(power?.[s.index] ? { power: power[s.index] } : {}),
         })),
+        ...(holds ? { guardrails: holds } : {}),
       };
       io.out(`${JSON.stringify(json, null, 2)}\n`);
     } else {
-      io.out(renderText(file, spec, start, steps, power));
+      io.out(
+        renderText(
+          file,
+          spec,
+          start,
+          steps,
+          power,
+          holds && traffic ? renderHolds(holds, traffic) : undefined,
+        ),
+      );
     }
     return EXIT.ok;
   },
