@@ -66,14 +66,14 @@ export function detailView(d: RolloutDetail): string {
       ? `unreadable (${d.flagReadBack.error})`
       : `${d.flagReadBack.enabled ? 'on' : 'off'}, ${d.flagReadBack.percentage} %`;
   // The percentage shown is the read-back one; the decision beside it only when they differ.
-  const source =
+  const at =
     d.percentageSource === 'decided'
-      ? ' (decided; the flag could not be read)'
+      ? `, decided ${d.decidedPercentage} % (the flag could not be read)`
       : d.percentage === d.decidedPercentage
-        ? ''
-        : ` as read back (rampart decided ${d.decidedPercentage} %)`;
+        ? ` at ${d.percentage} %`
+        : ` at ${d.percentage} % as read back (rampart decided ${d.decidedPercentage} %)`;
   const lines = [
-    `${d.name}: ${d.phase} at ${d.percentage} %${source} (step ${d.step === null ? '-' : d.step + 1} of ${d.steps.length}: ${d.steps.join(' → ')})`,
+    `${d.name}: ${d.phase}${at} (step ${d.step === null ? '-' : d.step + 1} of ${d.steps.length}: ${d.steps.join(' → ')})`,
     `flag ${d.flag} as read back: ${flag}`,
   ];
   if (d.reason) lines.push(`reason: ${d.reason}`);

@@ -1,13 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/cli/cli-io.js';
 import { main } from '../../../src/cli/main.js';
-import { loadConfig } from '../../../src/config/load-config.js';
-import { resolveConfig } from '../../../src/config/resolve-config.js';
-import { type RunningRampart, startRampart } from '../../../src/main.js';
-import { createLogger } from '../../../src/telemetry/create-logger.js';
+import type { RunningRampart } from '../../../src/main.js';
+import { OPERATOR_TOKEN, startRampartOnUnleash } from '../../support/rampart-on-unleash.js';
 import { startUnleashServer, type UnleashServer } from '../../support/unleash-server.js';
 
 /**
@@ -15,7 +13,7 @@ import { startUnleashServer, type UnleashServer } from '../../support/unleash-se
  * a file) that Unleash rejects. /readyz must say not ready naming that file, and status must show
  * the failed write with its error and age instead of "ramping at 1 %".
  */
-const API_TOKEN = 'rejected-token-test-operator';
+const API_TOKEN = OPERATOR_TOKEN;
 const BAD_TOKEN = '*:*.not-a-real-token';
 let unleash: UnleashServer;
 let dir: string;
@@ -33,47 +31,10 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(name: string, token: string): Promise<{ rampart: RunningRampart; tokenFile: string }> {
-  const specs = join(dir, `${name}-flags`);
-  const tokenFile = join(dir, `${name}-unleash-token`);
-  writeFileSync(tokenFile, `${token}\n`);
-  const config = join(dir, `${name}.yaml`);
-  writeFileSync(
-    config,
-    `apiVersion: rampart/v1
-kind: Config
-listen: { host: 127.0.0.1, port: 0 }
-specsDir: ${specs}
-flagBackends:
-  unleash: { type: unleash, url: "${unleash.url}", adminTokenFile: ${tokenFile}, timeout: 2s, maxAttempts: 1 }
-store: { url: "sqlite:${join(dir, `${name}.db`)}" }
-apiTokens:
-  - { name: ci, role: operator, tokenEnv: RAMPART_TEST_TOKEN }
-`,
-  );
-  mkdirSync(specs);
-  writeFileSync(
-    join(specs, 'mfa.yaml'),
-    `apiVersion: rampart/v1
-kind: Rollout
-name: mfa-staff
-flag: { backend: unleash, name: mfa-${name} }
-steps: [1, 5, 25, 50, 100]
-bake: 1m
-tick: 1s
-noDataTimeout: 10m
-guardrails:
-  - name: login-success
-    compare: { metric: login_attempts_total, good: { result: success }, maxDrop: 0.05 }
-`,
-  );
-  const env = { RAMPART_TEST_TOKEN: API_TOKEN };
-  const loaded = await loadConfig({ path: config, env });
-  const resolved = loaded.ok ? resolveConfig(loaded.value, env) : loaded;
-  if (!resolved.ok) throw resolved.error;
-  const rampart = await startRampart({ runtime: resolved.value, logger: createLogger({ level: 'silent' }) });
-  running.push(rampart);
-  return { rampart, tokenFile };
+async function start(name: string, token: string) {
+  const started = await startRampartOnUnleash({ dir, name, unleashUrl: unleash.url, adminToken: token });
+  running.push(started.rampart);
+  return started;
 }
 
 async function cli(url: string, argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -130,7 +91,7 @@ describe('an Unleash admin token that Unleash rejects', () => {
 
     const status = await cli(rampart.url, ['status', 'mfa-staff']);
     expect(status.code).toBe(0);
-    expect(status.out).toContain('mfa-staff: ramping at 1 % (decided; the flag could not be read)');
+    expect(status.out).toContain('mfa-staff: ramping, decided 1 % (the flag could not be read)');
     expect(status.out).toMatch(
       new RegExp(
         `^flag write FAILING for \\d+s: set 1 % \\(step\\), \\d+ failed attempts?, next at \\S+: .*admin token rejected by Unleash .*adminTokenFile: ${tokenFile}`,

@@ -194,12 +194,12 @@
       el('dd', {
         id: `percentage-${d.name}`,
         text:
-          `${d.percentage} %` +
           (d.percentageSource === 'decided'
-            ? ' (decided; the flag could not be read)'
-            : d.percentage === d.decidedPercentage
-              ? ''
-              : ` as read back (rampart decided ${d.decidedPercentage} %)`) +
+            ? `decided ${d.decidedPercentage} % (the flag could not be read)`
+            : `${d.percentage} %`) +
+          (d.percentageSource === 'decided' || d.percentage === d.decidedPercentage
+            ? ''
+            : ` as read back (rampart decided ${d.decidedPercentage} %)`) +
           ` (${step}: ${d.steps.join(' → ')} %)`,
       }),
       el('dt', { text: 'Flag' }),
