@@ -14,9 +14,3 @@ export function humanDuration(ms: number): string {
     .map(([n, unit]) => `${n}${unit}`)
     .join(' ');
 }
-
-/** A figure for people: 3 significant digits, whole numbers as they are (`--json` keeps it exact). */
-export function sig3(x: number): string {
-  if (!Number.isFinite(x) || Number.isInteger(x)) return String(x);
-  return String(Number(x.toPrecision(3)));
-}
