@@ -18,7 +18,7 @@ export interface PlanContext {
 }
 
 /** One metric selection a guardrail counts: the traffic figure is taken to be its rate. */
-export interface Selection {
+interface Selection {
   metric: string;
   matchers: LabelMatchers;
 }

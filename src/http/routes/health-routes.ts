@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Registry } from 'prom-client';
 
 /** What one check found: true/false, or not ready with a reason people can act on (no secret in it). */
-export type CheckResult = boolean | { ok: true } | { ok: false; reason: string };
+type CheckResult = boolean | { ok: true } | { ok: false; reason: string };
 
 /**
  * A dependency /readyz checks; `check` resolves false (or throws) when it is unreachable, or
