@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import { createClientApi } from './compose/create-client-api.js';
 import { createFlagBackends } from './compose/create-flag-backends.js';
 import { openStoreAndLeadership } from './compose/open-store.js';
+import { readinessChecks } from './compose/readiness-checks.js';
 import { watchSpecFiles } from './compose/watch-spec-files.js';
 import { checkSpecReferences } from './config/check-spec-references.js';
 import type { RuntimeConfig } from './config/resolve-config.js';
@@ -17,7 +18,6 @@ import { type FileWatcher, fsFileWatcher } from './controller/spec-watcher.js';
 import { ValidationError } from './errors/validation-error.js';
 import { createApp } from './http/create-app.js';
 import { listen } from './http/listen.js';
-import type { ReadinessCheck } from './http/routes/health-routes.js';
 import { createStatusPage } from './http/status-page/create-status-page.js';
 import { TickLog } from './http/tick-log.js';
 import { type CommandGateway, ReplicaCommandGateway } from './leader/command-gateway.js';
@@ -167,11 +167,12 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
     clock,
     ticker,
   });
-  const readiness: ReadinessCheck[] = [
-    { name: 'store', check: async () => Array.isArray(await store.listRollouts()) },
-    ...[...backends.byName].map(([name, b]) => ({ name: `flagBackend:${name}`, check: () => b.isOnline() })),
-    { name: `metricSource:${runtime.metricSource.type}`, check: () => metricSource.isOnline() },
-  ];
+  const readiness = readinessChecks({
+    store,
+    backends: backends.byName,
+    metricSource,
+    metricSourceType: runtime.metricSource.type,
+  });
   const app = createApp({
     controller,
     commands,

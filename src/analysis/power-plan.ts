@@ -2,6 +2,7 @@ import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import { comparativeSteps, splitTestAlpha } from './alpha.js';
 import { lrCompareUpper, STEP_TEST_PLANNED_SAMPLES } from './compare-lr.js';
 import { type CompareCounts, stratifiedCompareUpper } from './compare-wald.js';
+import { compareGateMinutes } from './gate-time.js';
 import { plannedRunSamples } from './planned-sample.js';
 import { nextStepRemovesControl } from './step-context.js';
 
@@ -48,7 +49,6 @@ export interface PowerPlanOptions {
 
 const Z_POWER_80 = 0.8416212335729143;
 const MAX_OUTAGE_EVENTS = 100_000;
-const MAX_GATE_MINUTES = 7 * 24 * 60;
 
 /**
  * Power of the `compare` test per step at `loginsPerMinute` (all users, both arms).
@@ -126,16 +126,13 @@ export function planPower(
     }
     if (nextStepRemovesControl(spec.steps, stepIndex)) {
       const earlier = strata.slice(0, -1);
-      const minutes = gateMinutes(
-        earlier,
-        perMinute,
-        share,
+      const minutes = compareGateMinutes(earlier, perMinute, share, {
         baseline,
-        expectedDrop,
+        drop: expectedDrop,
         maxDrop,
-        plannedRunN,
+        plannedN: plannedRunN,
         alpha,
-      );
+      });
       const bake = Math.round(bakeMinutes);
       const note =
         minutes === undefined
@@ -149,42 +146,6 @@ export function planPower(
     }
     return step;
   });
-}
-
-/** Minutes at the gated step until the expected lower bound clears -maxDrop (bisection on a monotone bound). */
-function gateMinutes(
-  earlier: readonly { nT: number; nC: number }[],
-  perMinute: number,
-  share: number,
-  baseline: number,
-  drop: number,
-  maxDrop: number,
-  plannedN: number,
-  alpha: number,
-): number | undefined {
-  const shown = (m: number) => {
-    const nT = perMinute * m;
-    const counts: CompareCounts[] = [...earlier, { nT, nC: (nT * (1 - share)) / share }]
-      .filter((x) => x.nT > 0 && x.nC > 0)
-      .map(({ nT: t, nC: c }) => ({
-        goodTreatment: (baseline - drop) * t,
-        totalTreatment: t,
-        goodControl: baseline * c,
-        totalControl: c,
-      }));
-    const b = stratifiedCompareUpper(counts, plannedN, alpha);
-    return b !== undefined && b.estimate - b.halfWidth > -maxDrop;
-  };
-  if (!shown(MAX_GATE_MINUTES)) return undefined;
-  if (shown(0)) return 0;
-  let lo = 0;
-  let hi = MAX_GATE_MINUTES;
-  for (let i = 0; i < 40; i++) {
-    const mid = (lo + hi) / 2;
-    if (shown(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi;
 }
 
 const none = { minDetectableDrop: undefined, expectedSecondsToDetectOutage: undefined, underpowered: false };

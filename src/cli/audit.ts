@@ -13,14 +13,16 @@ const transition = (phase: string | null, percentage: number | null) =>
 export const auditCommand: Command = {
   name: 'audit',
   summary: "Print a rollout's audit log (who did what, when, why, with the evidence).",
-  usage: 'rampart audit NAME [--limit N] [--server URL] [--json]',
+  usage: 'rampart audit NAME [--limit N] [--oldest-first] [--server URL] [--json]',
   details: `Arguments:
   NAME           The rollout
 
 Options:
-  --limit N      Entries to print (default: all, fetched page by page)
+  --limit N        The newest N entries (default: all, fetched page by page)
+  --oldest-first   Take the oldest N instead (with --limit)
+  Entries print oldest first either way, like a log; --json keeps that order.
 ${REMOTE_HELP}`,
-  options: { ...REMOTE_OPTIONS, limit: { type: 'string' } },
+  options: { ...REMOTE_OPTIONS, limit: { type: 'string' }, 'oldest-first': { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, { io }) {
     const [name, ...extra] = positionals;
@@ -29,12 +31,14 @@ ${REMOTE_HELP}`,
     if (values.limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
       return usageError(io, auditCommand, `--limit "${values.limit}" is not a positive integer`);
     const client = clientFor(values, io.env);
-    const entries: WireEntry[] = [];
+    // `--limit 3` asks for the newest three: fetch newest first, then print them in log order.
+    const order = values['oldest-first'] ? 'asc' : 'desc';
+    let entries: WireEntry[] = [];
     try {
       let cursor: number | null = null;
       do {
         const page = Math.min(500, limit - entries.length);
-        const query: string = `limit=${page}${cursor === null ? '' : `&cursor=${cursor}`}`;
+        const query: string = `order=${order}&limit=${page}${cursor === null ? '' : `&cursor=${cursor}`}`;
         const res: { entries: WireEntry[]; nextCursor: number | null } = await client.get(
           `/api/rollouts/${encodeURIComponent(name)}/audit?${query}`,
         );
@@ -46,6 +50,7 @@ ${REMOTE_HELP}`,
       io.err(`rampart audit: ${error.message}\n`);
       return EXIT.failed;
     }
+    if (order === 'desc') entries = entries.reverse();
     if (values.json) {
       io.out(`${JSON.stringify(entries)}\n`);
       return EXIT.ok;

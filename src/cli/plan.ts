@@ -3,6 +3,7 @@ import type { StepPower } from '../analysis/power-plan.js';
 import { planPower } from '../analysis/power-plan.js';
 import { formatIssue } from '../errors/validation-error.js';
 import { powerPlanBasis } from '../guardrails/power-plan-basis.js';
+import { guardrailPlans } from '../guardrails/registry.js';
 import { describeStart } from '../rollout/start-policy.js';
 import { formatDuration } from '../rollout-spec/duration.js';
 import { parseRolloutSpec } from '../rollout-spec/parse-rollout-spec.js';
@@ -10,6 +11,8 @@ import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import type { Command } from './command.js';
 import { EXIT, usageError } from './command.js';
 import { table } from './format-table.js';
+import { humanDuration } from './human-format.js';
+import { renderHolds } from './plan-holds.js';
 import type { PlannedStep } from './plan-timeline.js';
 import { PLAN_HORIZON_MS, planTimeline } from './plan-timeline.js';
 
@@ -42,21 +45,6 @@ function describeWindows(spec: RolloutSpec): string {
   return `allow ${allow}; deny ${deny}; timezone ${w.timezone}`;
 }
 
-/** `3d 16h 50m`: a wait people read at a glance. */
-export function humanDuration(ms: number): string {
-  if (ms < 60_000) return formatDuration(ms - (ms % 1000));
-  const minutes = Math.floor(ms / 60_000);
-  const parts = [
-    [Math.floor(minutes / 1440), 'd'],
-    [Math.floor((minutes % 1440) / 60), 'h'],
-    [minutes % 60, 'm'],
-  ] as const;
-  return parts
-    .filter(([n]) => n > 0)
-    .map(([n, unit]) => `${n}${unit}`)
-    .join(' ');
-}
-
 function percent(share: number | undefined): string {
   return share === undefined ? '-' : `${(share * 100).toFixed(1)} pts`;
 }
@@ -71,6 +59,7 @@ function renderText(
   start: Date,
   steps: PlannedStep[],
   power?: StepPower[],
+  holds?: string[],
 ): string {
   const tz = spec.windows?.timezone ?? 'UTC';
   const header = [
@@ -117,7 +106,7 @@ function renderText(
     .filter((p) => p.warning)
     .map((p) => `  step ${p.stepIndex + 1} (${p.percentage} %): ${p.warning}`);
   const footer = notes.length > 0 ? ['', 'Power warnings:', ...notes] : [];
-  return `${[...header, table(rows), ...footer].join('\n')}\n`;
+  return `${[...header, table(rows), ...footer, ...(holds ?? [])].join('\n')}\n`;
 }
 
 export const planCommand: Command = {
@@ -130,10 +119,15 @@ export const planCommand: Command = {
 
 Options:
   --start ISO       When the rollout starts, e.g. 2026-11-30T09:00:00Z (default: now).
-  --traffic N/min   Logins per minute across both arms: adds treatment events per bake, the
+  --traffic N/min   Events per minute across both arms of each guardrail's metric as its
+                    matchers select it (e.g. logins): adds treatment events per bake, the
                     smallest detectable drop of the compare guardrail (80 % power by the end of
-                    the step's bake, evidence accumulated since the first step) and the
-                    expected time to catch a total outage, with warnings for under-powered steps.
+                    the step's bake, evidence accumulated since the first step), the expected
+                    time to catch a total outage, with warnings for under-powered steps, and
+                    the expected hold of every guardrail (compare and rate: the
+                    non-inferiority gate before 100 %; srm: settle and exposures; threshold:
+                    minEvents). Where matchers select a subset, the estimate says it assumes
+                    all the traffic matches.
   --json            Print the plan as JSON (times as ISO 8601 UTC).
   -h, --help
 
@@ -192,6 +186,8 @@ Exit codes:
     const spec = parsed.value;
     const steps = planTimeline(spec, start, PLAN_HORIZON_MS);
     const power = traffic === undefined ? undefined : planPower(spec, powerPlanBasis(spec), traffic);
+    // Every guardrail's hold, each kind estimating its own (compare, rate, srm, threshold, zero).
+    const holds = traffic === undefined ? undefined : guardrailPlans({ spec, perMinute: traffic });
     if (values.json) {
       const json = {
         rollout: spec.name,
@@ -210,10 +206,20 @@ Exit codes:
           windowWait: formatDuration(s.windowWaitMs),
           ...(power?.[s.index] ? { power: power[s.index] } : {}),
         })),
+        ...(holds ? { guardrails: holds } : {}),
       };
       io.out(`${JSON.stringify(json, null, 2)}\n`);
     } else {
-      io.out(renderText(file, spec, start, steps, power));
+      io.out(
+        renderText(
+          file,
+          spec,
+          start,
+          steps,
+          power,
+          holds && traffic ? renderHolds(holds, traffic) : undefined,
+        ),
+      );
     }
     return EXIT.ok;
   },

@@ -1,22 +1,54 @@
 import type { Verdict } from '../analysis/verdict.js';
-import type { RolloutDetail, RolloutSummary } from '../http/rollout-view.js';
+import type { PendingWriteView, RolloutDetail, RolloutSummary } from '../http/rollout-view.js';
+import type { FlagWrite } from '../rollout/rollout-state.js';
 import { parseDuration } from '../rollout-spec/duration.js';
 import { createSystemTicker } from '../time/system-ticker.js';
 import { RemoteError } from './api-client.js';
 import type { Command } from './command.js';
 import { EXIT, usageError } from './command.js';
 import { table } from './format-table.js';
+import { humanDuration } from './human-format.js';
 import { clientFor, REMOTE_HELP, REMOTE_OPTIONS } from './remote-options.js';
 
 // A watch loop is the one thing keeping the process alive, so its timer must not be unref'd.
 const watchTicker = createSystemTicker({ unref: false });
 
-function listView(rollouts: RolloutSummary[]): string {
+function writeText(w: FlagWrite): string {
+  switch (w.action) {
+    case 'set':
+      return `set ${w.percentage} %`;
+    case 'zero':
+      return 'set 0 % with the environment on';
+    case 'disable':
+      return 'turn the environment off';
+    default:
+      return w satisfies never;
+  }
+}
+
+/** A write rampart decided but has not seen read back: how long, how often it failed, and why. */
+function pendingWriteLine(p: PendingWriteView): string {
+  const what = `${writeText(p.write)} (${p.purpose})`;
+  if (p.attempts === 0) return `flag write pending for ${humanDuration(p.ageMs)}: ${what}`;
+  const attempts = `${p.attempts} failed attempt${p.attempts === 1 ? '' : 's'}`;
+  return (
+    `flag write FAILING for ${humanDuration(p.ageMs)}: ${what}, ${attempts}, next at ${p.nextAttemptAt}: ` +
+    `${p.lastError ?? 'no error recorded'}`
+  );
+}
+
+/** The decided percentage, marked when it is not written yet (a list reads no flag). */
+function listPercent(r: RolloutSummary): string {
+  if (!r.pendingWrite) return `${r.percentage} %`;
+  return `${r.percentage} % (${r.pendingWrite.attempts > 0 ? 'write failing' : 'write pending'})`;
+}
+
+export function listView(rollouts: RolloutSummary[]): string {
   if (rollouts.length === 0) return 'no rollouts\n';
   const rows = rollouts.map((r) => [
     r.name,
     r.phase,
-    `${r.percentage} %`,
+    listPercent(r),
     r.step === null ? '-' : `${r.step + 1}/${r.steps.length}`,
     r.flag,
     r.refusedSpec ? `spec file reload refused; ${r.reason ?? r.hold ?? ''}` : (r.reason ?? r.hold ?? ''),
@@ -33,8 +65,15 @@ export function detailView(d: RolloutDetail): string {
     'error' in d.flagReadBack
       ? `unreadable (${d.flagReadBack.error})`
       : `${d.flagReadBack.enabled ? 'on' : 'off'}, ${d.flagReadBack.percentage} %`;
+  // The percentage shown is the read-back one; the decision beside it only when they differ.
+  const at =
+    d.percentageSource === 'decided'
+      ? `, decided ${d.decidedPercentage} % (the flag could not be read)`
+      : d.percentage === d.decidedPercentage
+        ? ` at ${d.percentage} %`
+        : ` at ${d.percentage} % as read back (rampart decided ${d.decidedPercentage} %)`;
   const lines = [
-    `${d.name}: ${d.phase} at ${d.percentage} % (step ${d.step === null ? '-' : d.step + 1} of ${d.steps.length}: ${d.steps.join(' → ')})`,
+    `${d.name}: ${d.phase}${at} (step ${d.step === null ? '-' : d.step + 1} of ${d.steps.length}: ${d.steps.join(' → ')})`,
     `flag ${d.flag} as read back: ${flag}`,
   ];
   if (d.reason) lines.push(`reason: ${d.reason}`);
@@ -52,8 +91,7 @@ export function detailView(d: RolloutDetail): string {
     lines.push(
       `waiting for approval of ${d.pendingApproval.percentage} %: rampart approve ${d.name} --reason ...`,
     );
-  if (d.pendingWrite)
-    lines.push(`flag write pending (${d.pendingWrite.purpose}, ${d.pendingWrite.attempts} failed attempts)`);
+  if (d.pendingWrite) lines.push(pendingWriteLine(d.pendingWrite));
   if (d.nextStep) {
     lines.push(`next: ${d.nextStep.percentage} %, earliest ${d.nextStep.earliestAt ?? 'not within a week'}`);
     for (const c of d.nextStep.conditions) lines.push(`  [${c.met ? 'x' : ' '}] ${c.name}: ${c.detail}`);

@@ -26,7 +26,7 @@ const entryName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must match [a-z0-9][
  * fields, with every secret replaced by an `...Env` / `...File` reference, resolved by resolve-config.ts.
  */
 
-const unleashBackendSchema = unleashRuntimeSchema.omit({ adminToken: true }).extend({
+const unleashBackendSchema = unleashRuntimeSchema.omit({ adminToken: true, adminTokenSource: true }).extend({
   adminTokenEnv: envName.optional(),
   adminTokenFile: filePath.optional(),
 });

@@ -49,7 +49,10 @@ export function resolveConfig(
         { env: adminTokenEnv, file: adminTokenFile },
         `flagBackends.${name}.adminToken`,
       );
-      flagBackends[name] = { ...rest, adminToken: adminToken ?? '' };
+      // Errors (a rejected token) name the source actually configured, not a default variable.
+      const adminTokenSource =
+        adminTokenEnv !== undefined ? `adminTokenEnv: ${adminTokenEnv}` : `adminTokenFile: ${adminTokenFile}`;
+      flagBackends[name] = { ...rest, adminToken: adminToken ?? '', adminTokenSource };
     } else {
       const { clientTokensEnv, clientTokensFile, ...rest } = backend;
       const named = clientTokensEnv !== undefined || clientTokensFile !== undefined;

@@ -60,10 +60,14 @@ export class UnleashError extends AppError {
     this.status = options?.status;
   }
 
-  static unauthorized(url: string, status: number): UnleashError {
+  /**
+   * `tokenSource` says where the token was configured (e.g. `adminTokenFile: /run/secrets/unleash`,
+   * `adminTokenEnv: UNLEASH_ADMIN_TOKEN`), so the message points at what to fix, never at the value.
+   */
+  static unauthorized(url: string, status: number, tokenSource: string): UnleashError {
     return new UnleashError(
       'unleash_unauthorized',
-      `admin token rejected by Unleash at ${url} (HTTP ${status}): check UNLEASH_ADMIN_TOKEN`,
+      `admin token rejected by Unleash at ${url} (HTTP ${status}): check the token of ${tokenSource}`,
       url,
       { status },
     );

@@ -34,9 +34,12 @@ export function createFlagBackend(
           },
         ]);
       }
+      const tokenSource =
+        config.adminTokenSource ?? (config.adminToken ? `${source}.adminToken` : 'UNLEASH_ADMIN_TOKEN');
       const api = new HttpUnleashAdminApi({
         url: config.url,
         token,
+        tokenSource,
         timeoutMs: config.timeout,
         maxAttempts: config.maxAttempts,
       });

@@ -11,6 +11,11 @@ export const unleashBackendConfigSchema = z.strictObject({
   url: httpUrl,
   /** Admin API token; when absent, UNLEASH_ADMIN_TOKEN from the environment. Never logged. */
   adminToken: z.string().min(1).optional(),
+  /**
+   * Where the admin token was configured, named in errors (e.g. `adminTokenFile: /run/secrets/unleash`);
+   * never the token. Set by the config resolver; when absent, `adminToken` or UNLEASH_ADMIN_TOKEN.
+   */
+  adminTokenSource: z.string().min(1).optional(),
   /** Per request attempt. */
   timeout: durationSchema.prefault('5s'),
   /** Attempts of an idempotent call (reads, strategy updates, on/off), the first included. */

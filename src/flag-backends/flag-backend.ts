@@ -15,6 +15,9 @@ export interface FlagState {
   otherStrategies?: number;
 }
 
+/** What a backend's readiness check found: ready, or why not (a message people act on, no secret). */
+export type Readiness = { ok: true } | { ok: false; reason: string };
+
 /**
  * Where a flag lives: a read, the two writes the controller decides (a percentage, or the kill
  * switch) and a health probe. Every write returns the state read back after it, so the caller can
@@ -31,6 +34,10 @@ export interface FlagBackend {
   setPercentage(flag: FlagRef, percentage: number): Promise<FlagState>;
   /** Kill switch: turns the flag's environment off; the percentage stays for a later re-enable. */
   disable(flag: FlagRef): Promise<FlagState>;
-  /** Cheap reachability check for /readyz. Never throws. */
-  isOnline(): Promise<boolean>;
+  /**
+   * The check behind /readyz: can rampart do its work on these flags (the ones the loaded rollouts
+   * name on this backend)? A remote backend makes an authorised read, so a rejected token is not
+   * ready. Never throws.
+   */
+  readiness(flags: readonly FlagRef[]): Promise<Readiness>;
 }

@@ -1,5 +1,6 @@
 import { evaluateCompare } from '../analysis/evaluate-compare.js';
 import type { Measured } from '../analysis/guardrail-input.js';
+import { compareHold } from '../analysis/hold-estimates.js';
 import { type GuardrailKind, stepWindow } from './guardrail-kind.js';
 import { countQuery, countsOf } from './guardrail-query.js';
 import { peerNoData } from './peer-check.js';
@@ -36,6 +37,7 @@ export const compareKind: GuardrailKind<'compare'> = {
     const m: Measured<never> = { status: 'error', reason };
     return { kind: 'compare', good: m, total: m };
   },
+  plan: (g, ctx) => compareHold(g, ctx),
   evaluate: evaluateCompare,
   peer: {
     set: 'all',

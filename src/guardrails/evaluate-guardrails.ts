@@ -3,8 +3,7 @@ import { makeJudgement } from '../analysis/make-judgement.js';
 import { type RolloutStep, type StepContext, stepContext } from '../analysis/step-context.js';
 import { type Verdict, withFailAction } from '../analysis/verdict.js';
 import type { Guardrail, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
-import { guardrailAlpha } from './guardrail-alpha.js';
-import { guardrailKind } from './registry.js';
+import { guardrailAlpha, guardrailKind } from './registry.js';
 
 /** One guardrail with its input; a mismatched kind is a wiring bug reported as an `error` verdict. */
 export function evaluateGuardrail(

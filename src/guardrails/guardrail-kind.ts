@@ -1,4 +1,5 @@
 import type { GuardrailInput } from '../analysis/guardrail-input.js';
+import type { HoldEstimate, PlanContext } from '../analysis/hold-estimates.js';
 import type { StepContext } from '../analysis/step-context.js';
 import type { FailAction, Judgement } from '../analysis/verdict.js';
 import type { MetricSourceType } from '../metric-sources/metric-source-config.js';
@@ -78,6 +79,11 @@ export interface GuardrailKind<K extends Guardrail['kind']> {
    * another; absent: every type. Checked when the specs are loaded, before any rollout runs.
    */
   sources?: { types: readonly MetricSourceType[]; why: string };
+  /**
+   * `rampart plan --traffic`: which metric selections the traffic figure is taken for and how long
+   * the guardrail is expected to hold a step. Absent: not statistical, nothing to estimate.
+   */
+  plan?(g: GuardrailOf<K>, ctx: PlanContext): HoldEstimate;
   /** How a peer tool (Flagger, Argo) would check the guardrail; absent: the peers have no equivalent. */
   peer?: {
     /** The smallest check set that includes this check (`all` for comparisons). */

@@ -1,7 +1,6 @@
 import type { PowerPlanBasis } from '../analysis/power-plan.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
-import { guardrailAlpha } from './guardrail-alpha.js';
-import { guardrailKind } from './registry.js';
+import { guardrailAlpha, guardrailKind } from './registry.js';
 
 /**
  * What the power plan of `spec` needs from its guardrails' kinds: the alpha share of each spender and

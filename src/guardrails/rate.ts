@@ -1,5 +1,6 @@
 import { evaluateRate } from '../analysis/evaluate-rate.js';
 import type { Measured } from '../analysis/guardrail-input.js';
+import { rateHold } from '../analysis/hold-estimates.js';
 import { type GuardrailKind, stepWindow } from './guardrail-kind.js';
 import { countQuery, countsOf } from './guardrail-query.js';
 import { peerNoData } from './peer-check.js';
@@ -31,6 +32,7 @@ export const rateKind: GuardrailKind<'rate'> = {
     const m: Measured<never> = { status: 'error', reason };
     return { kind: 'rate', events: m, per: m };
   },
+  plan: (g, ctx) => rateHold(g, ctx),
   evaluate: evaluateRate,
   peer: {
     set: 'all',

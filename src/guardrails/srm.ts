@@ -1,5 +1,6 @@
 import { evaluateSrm } from '../analysis/evaluate-srm.js';
 import type { Measured } from '../analysis/guardrail-input.js';
+import { srmHold } from '../analysis/hold-estimates.js';
 import type { GuardrailKind } from './guardrail-kind.js';
 import { countQuery, countsOf } from './guardrail-query.js';
 
@@ -27,5 +28,6 @@ export const srmKind: GuardrailKind<'srm'> = {
   },
   input: (_g, answers) => ({ kind: 'srm', exposures: countsOf(answers, 'exposures') }),
   failed: (_g, reason) => ({ kind: 'srm', exposures: { status: 'error', reason } }),
+  plan: (g, ctx) => srmHold(g, ctx),
   evaluate: (g, input, step) => evaluateSrm(g, input, step),
 };

@@ -1,5 +1,6 @@
 import { evaluateThreshold } from '../analysis/evaluate-threshold.js';
 import type { Measured } from '../analysis/guardrail-input.js';
+import { thresholdHold } from '../analysis/hold-estimates.js';
 import { MetricSourceError } from '../errors/metric-source-error.js';
 import type { ScalarQuery } from '../metric-sources/metric-source.js';
 import { type GuardrailKind, stepWindow } from './guardrail-kind.js';
@@ -38,6 +39,7 @@ export const thresholdKind: GuardrailKind<'threshold'> = {
     const m: Measured<never> = { status: 'error', reason };
     return { kind: 'threshold', value: m, events: m };
   },
+  plan: (g, ctx) => thresholdHold(g, ctx),
   evaluate: (g, input) => evaluateThreshold(g, input),
   peer: {
     set: 'limits',

@@ -1,5 +1,6 @@
 import { evaluateZero } from '../analysis/evaluate-zero.js';
 import type { Measured } from '../analysis/guardrail-input.js';
+import { zeroHold } from '../analysis/hold-estimates.js';
 import type { GuardrailKind } from './guardrail-kind.js';
 import { answerOf, countQuery, MISSING } from './guardrail-query.js';
 import { peerNoData } from './peer-check.js';
@@ -30,6 +31,7 @@ export const zeroKind: GuardrailKind<'zero'> = {
     const m: Measured<never> = { status: 'error', reason };
     return { kind: 'zero', increase: m };
   },
+  plan: (g, ctx) => zeroHold(g, ctx),
   evaluate: (g, input) => evaluateZero(g, input),
   peer: {
     set: 'limits',

@@ -13,6 +13,8 @@ export const auditQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   /** The `nextCursor` of the previous page. */
   cursor: z.coerce.number().int().min(0).optional(),
+  /** `asc`: oldest first (the default); `desc`: newest first, so `limit=N` is the newest N. */
+  order: z.enum(['asc', 'desc']).default('asc'),
 });
 
 export const errorBodySchema = z.object({ code: z.string(), message: z.string() });

@@ -43,7 +43,7 @@ export function openApiDocument(version: string): object {
   registry.registerPath({
     method: 'get',
     path: '/api/rollouts/{name}/audit',
-    summary: 'Audit log of a rollout, oldest first, paged by cursor',
+    summary: 'Audit log of a rollout, oldest first (order=desc: newest first), paged by cursor',
     security,
     request: { params: nameParam, query: auditQuerySchema },
     responses: { 200: { description: 'Audit entries and nextCursor' }, 400: errors[400], 404: errors[404] },

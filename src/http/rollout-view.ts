@@ -4,7 +4,7 @@ import type { FlagState } from '../flag-backends/flag-backend.js';
 import type { AdvanceCondition } from '../rollout/advance-conditions.js';
 import { advanceConditions } from '../rollout/advance-conditions.js';
 import { isAdvancing } from '../rollout/phase.js';
-import type { RolloutState } from '../rollout/rollout-state.js';
+import type { FlagWrite, RolloutState } from '../rollout/rollout-state.js';
 import { describeStart } from '../rollout/start-policy.js';
 import type { LastTick } from './tick-log.js';
 
@@ -13,6 +13,21 @@ const WEEK_MS = 7 * 86_400_000;
 /** One condition of the next advance and whether it holds now (the controller's hold text left out). */
 export type AdvanceConditionView = Omit<AdvanceCondition, 'hold'>;
 
+/**
+ * A flag write rampart decided but has not seen confirmed by read-back: until it is, the decided
+ * percentage is not what users get. `attempts > 0` means it failed that often (`lastError` says why).
+ */
+export interface PendingWriteView {
+  purpose: 'step' | 'rollback' | 'resume';
+  write: FlagWrite;
+  decidedAt: string;
+  /** Milliseconds since the decision, at the time of the answer. */
+  ageMs: number;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string;
+}
+
 export interface RolloutSummary {
   name: string;
   description: string | null;
@@ -20,7 +35,15 @@ export interface RolloutSummary {
   phase: RolloutState['phase'];
   step: number | null;
   steps: number[];
+  /**
+   * In the list: the percentage rampart decided (no flag is read for a list; `pendingWrite` says when
+   * it is not written yet). In the detail: the percentage read back from the backend when it could
+   * be read (`percentageSource`), with `decidedPercentage` beside it.
+   */
   percentage: number;
+  /** What rampart decided is live (the state's percentage); differs from a read-back while a write is pending. */
+  decidedPercentage: number;
+  pendingWrite: PendingWriteView | null;
   reason: string | null;
   hold: string | null;
   /**
@@ -42,11 +65,31 @@ export interface RolloutDetail extends RolloutSummary {
   verdictsAt: string | null;
   nextStep: { percentage: number; earliestAt: string | null; conditions: AdvanceConditionView[] } | null;
   pendingApproval: { step: number; percentage: number } | null;
-  pendingWrite: RolloutState['pendingWrite'];
+  /** Where `percentage` comes from: the flag as read back now, or the decision when the flag is unreadable. */
+  percentageSource: 'read-back' | 'decided';
   stepStartedAt: string;
 }
 
-export function rolloutSummary(state: RolloutState): RolloutSummary {
+function pendingWriteView(state: RolloutState, now: Date): PendingWriteView | null {
+  const p = state.pendingWrite;
+  if (p === null) return null;
+  return {
+    purpose: p.purpose,
+    write: p.write,
+    decidedAt: p.decidedAt.toISOString(),
+    ageMs: Math.max(0, now.getTime() - p.decidedAt.getTime()),
+    attempts: p.attempts,
+    lastError: p.lastError,
+    nextAttemptAt: p.nextAttemptAt.toISOString(),
+  };
+}
+
+/** The share of users a read-back flag exposes: a missing or switched-off flag exposes nobody. */
+function exposedPercentage(flag: Pick<FlagState, 'exists' | 'enabled' | 'percentage'>): number {
+  return flag.exists && flag.enabled ? flag.percentage : 0;
+}
+
+export function rolloutSummary(state: RolloutState, now: Date): RolloutSummary {
   return {
     name: state.name,
     description: state.spec.description ?? null,
@@ -55,6 +98,8 @@ export function rolloutSummary(state: RolloutState): RolloutSummary {
     step: state.stepIndex >= 0 ? state.stepIndex : null,
     steps: state.spec.steps,
     percentage: state.percentage,
+    decidedPercentage: state.percentage,
+    pendingWrite: pendingWriteView(state, now),
     reason: state.reason,
     hold: state.hold,
     refusedSpec: state.refusedSpecHash === null ? null : { problems: state.refusedSpecProblems ?? [] },
@@ -89,8 +134,12 @@ export function rolloutDetail(
       conditions: conditions.map(({ name, met, detail }) => ({ name, met, detail })),
     };
   }
+  const readable = !(flag instanceof Error);
   return {
-    ...rolloutSummary(state),
+    ...rolloutSummary(state, now),
+    // What users get is what the backend has, not what rampart decided (a write may be failing).
+    percentage: readable ? exposedPercentage(flag) : state.percentage,
+    percentageSource: readable ? 'read-back' : 'decided',
     flagReadBack:
       flag instanceof Error
         ? { error: flag.message }
@@ -102,7 +151,6 @@ export function rolloutDetail(
       state.phase === 'awaiting_approval' && nextPercentage !== undefined
         ? { step: nextIndex, percentage: nextPercentage }
         : null,
-    pendingWrite: state.pendingWrite,
     stepStartedAt: state.stepStartedAt.toISOString(),
   };
 }

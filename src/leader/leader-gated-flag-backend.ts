@@ -1,5 +1,5 @@
 import { StoreError } from '../errors/store-error.js';
-import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
+import type { FlagBackend, FlagState, Readiness } from '../flag-backends/flag-backend.js';
 import type { Leadership } from './leadership.js';
 
 /**
@@ -26,8 +26,8 @@ export class LeaderGatedFlagBackend implements FlagBackend {
     return this.inner.disable(...args);
   }
 
-  isOnline(): Promise<boolean> {
-    return this.inner.isOnline();
+  readiness(...args: Parameters<FlagBackend['readiness']>): Promise<Readiness> {
+    return this.inner.readiness(...args);
   }
 
   private check(what: string): void {

@@ -21,6 +21,16 @@ export interface AdvanceCondition {
    * for rather than held.
    */
   hold: string | null;
+  /** The exact figures behind `detail` where it rounds them for people (e.g. a fractional event count). */
+  figures?: { value: number; required: number };
+}
+
+/**
+ * An event count for people: whole events (Prometheus' increase() extrapolates fractions). An unmet
+ * count is rounded down, so "20 of 20" never shows while the condition still waits.
+ */
+function wholeEvents(n: number, met: boolean): number {
+  return met ? Math.round(n) : Math.floor(n);
 }
 
 /** Treatment events seen at this step: the largest treatment `n` any guardrail reports. */
@@ -74,8 +84,9 @@ export function advanceConditions(
     {
       name: 'samples',
       met: samplesMet,
-      detail: `${samples} of ${spec.minSamples} treatment events`,
-      hold: samplesMet ? null : `treatment samples ${samples} of ${spec.minSamples}`,
+      detail: `${wholeEvents(samples, samplesMet)} of ${spec.minSamples} treatment events`,
+      hold: samplesMet ? null : `treatment samples ${wholeEvents(samples, false)} of ${spec.minSamples}`,
+      figures: { value: samples, required: spec.minSamples },
     },
     {
       name: 'guardrails',

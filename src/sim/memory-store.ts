@@ -84,8 +84,10 @@ export class MemoryStore implements Store {
     let out = this.audit.filter(
       (e) =>
         (query.rollout === undefined || e.rollout === query.rollout) &&
-        (query.afterSeq === undefined || e.seq > query.afterSeq),
+        (query.afterSeq === undefined || e.seq > query.afterSeq) &&
+        (query.beforeSeq === undefined || e.seq < query.beforeSeq),
     );
+    if (query.order === 'desc') out = out.reverse();
     if (query.limit !== undefined) out = out.slice(0, query.limit);
     return structuredClone(out);
   }

@@ -1,5 +1,5 @@
 import { UnleashError } from '../errors/unleash-error.js';
-import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
+import type { FlagBackend, FlagState, Readiness } from '../flag-backends/flag-backend.js';
 import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
 import type { Clock } from '../time/clock.js';
 
@@ -40,8 +40,8 @@ export class SimFlagBackend implements FlagBackend {
     return this.write(false, this.state.percentage);
   }
 
-  async isOnline(): Promise<boolean> {
-    return !this.outage(this.now());
+  async readiness(): Promise<Readiness> {
+    return this.outage(this.now()) ? { ok: false, reason: 'simulated flag backend outage' } : { ok: true };
   }
 
   /** What an SDK evaluates at simulated time `t`: the flag is on for buckets <= the result (0 = off). */

@@ -61,9 +61,13 @@ export async function appendAudit(
 }
 
 export async function readAudit(db: Kysely<Database>, query: AuditQuery = {}): Promise<AuditEntry[]> {
-  let q = db.selectFrom('audit_log').selectAll().orderBy('seq');
+  let q = db
+    .selectFrom('audit_log')
+    .selectAll()
+    .orderBy('seq', query.order ?? 'asc');
   if (query.rollout !== undefined) q = q.where('rollout', '=', query.rollout);
   if (query.afterSeq !== undefined) q = q.where('seq', '>', query.afterSeq);
+  if (query.beforeSeq !== undefined) q = q.where('seq', '<', query.beforeSeq);
   if (query.limit !== undefined) q = q.limit(query.limit);
   return (await q.execute()).map(fromRow);
 }

@@ -6,6 +6,10 @@ export interface AuditQuery {
   rollout?: string;
   /** Only entries with seq greater than this. */
   afterSeq?: number;
+  /** Only entries with seq less than this (the cursor of a newest-first page). */
+  beforeSeq?: number;
+  /** `asc` (default): oldest first; `desc`: newest first, so `limit` keeps the newest. */
+  order?: 'asc' | 'desc';
   limit?: number;
 }
 

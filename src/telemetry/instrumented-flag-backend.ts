@@ -1,4 +1,4 @@
-import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
+import type { FlagBackend, FlagState, Readiness } from '../flag-backends/flag-backend.js';
 import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
 import type { RampartMetrics } from './rampart-metrics.js';
 
@@ -22,8 +22,8 @@ export class InstrumentedFlagBackend implements FlagBackend {
     return this.count('disable', () => this.inner.disable(flag));
   }
 
-  isOnline(): Promise<boolean> {
-    return this.inner.isOnline();
+  readiness(flags: readonly FlagRef[]): Promise<Readiness> {
+    return this.inner.readiness(flags);
   }
 
   private async count<T>(op: string, call: () => Promise<T>): Promise<T> {

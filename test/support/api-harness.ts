@@ -1,9 +1,10 @@
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
-import type { FlagBackend, FlagState } from '../../src/flag-backends/flag-backend.js';
+import type { FlagBackend, FlagState, Readiness } from '../../src/flag-backends/flag-backend.js';
 import { type ApiToken, sha256Hex } from '../../src/http/auth.js';
 import { createApp } from '../../src/http/create-app.js';
 import { TickLog } from '../../src/http/tick-log.js';
+import type { FlagRef } from '../../src/rollout-spec/rollout-spec-schema.js';
 import { createLogger } from '../../src/telemetry/create-logger.js';
 import { RampartMetrics } from '../../src/telemetry/rampart-metrics.js';
 import { type Harness, makeHarness, testSpec } from './controller-harness.js';
@@ -30,8 +31,8 @@ class SwitchableBackend implements FlagBackend {
   disable(...args: Parameters<FlagBackend['disable']>): Promise<FlagState> {
     return this.inner.disable(...args);
   }
-  async isOnline(): Promise<boolean> {
-    return !this.offline && (await this.inner.isOnline());
+  async readiness(flags: readonly FlagRef[]): Promise<Readiness> {
+    return this.offline ? { ok: false, reason: 'switched off by the test' } : this.inner.readiness(flags);
   }
 }
 
@@ -77,7 +78,7 @@ export async function makeApiHarness(): Promise<ApiHarness> {
     readiness: {
       checks: [
         { name: 'store', check: async () => Array.isArray(await h.store.listRollouts()) },
-        { name: 'flags', check: () => apiBackend.isOnline() },
+        { name: 'flags', check: () => apiBackend.readiness([]) },
       ],
     },
   });

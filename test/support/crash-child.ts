@@ -8,7 +8,7 @@ import { Controller } from '../../src/controller/controller.js';
 import { Scheduler } from '../../src/controller/scheduler.js';
 import type { VerdictRequest, VerdictSource } from '../../src/controller/verdict-source.js';
 import { EmbeddedFlagBackend } from '../../src/flag-backends/embedded/embedded-flag-backend.js';
-import type { FlagBackend, FlagState } from '../../src/flag-backends/flag-backend.js';
+import type { FlagBackend, FlagState, Readiness } from '../../src/flag-backends/flag-backend.js';
 import type { RolloutState } from '../../src/rollout/rollout-state.js';
 import type { FlagRef } from '../../src/rollout-spec/rollout-spec-schema.js';
 import { openSqliteStore } from '../../src/store/open-sqlite-store.js';
@@ -32,8 +32,8 @@ class UnreliableBackend implements FlagBackend {
   disable(flag: FlagRef): Promise<FlagState> {
     return this.unreliably(() => this.inner.disable(flag));
   }
-  isOnline(): Promise<boolean> {
-    return this.inner.isOnline();
+  readiness(flags: readonly FlagRef[]): Promise<Readiness> {
+    return this.inner.readiness(flags);
   }
   private async unreliably(write: () => Promise<FlagState>): Promise<FlagState> {
     const dice = Math.random();

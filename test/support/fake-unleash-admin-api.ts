@@ -23,7 +23,6 @@ export class FakeUnleashAdminApi implements UnleashAdminApi {
   readonly calls: string[] = [];
   /** Errors to throw from the next calls of a method (consumed one per call). */
   readonly failures = new Map<Method, UnleashError[]>();
-  online = true;
   private nextId = 1;
 
   async getFeature(project: string, feature: string): Promise<AdminFeature | undefined> {
@@ -81,9 +80,8 @@ export class FakeUnleashAdminApi implements UnleashAdminApi {
     env.enabled = enabled;
   }
 
-  async health(): Promise<boolean> {
-    this.calls.push('health');
-    return this.online;
+  async checkAccess(project: string, feature: string): Promise<void> {
+    this.record('checkAccess', `${project}/${feature}`);
   }
 
   /** Makes the next `count` calls of `method` throw `error`. */

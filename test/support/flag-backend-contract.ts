@@ -95,9 +95,9 @@ export function describeFlagBackendContract(
       expect(await backend.read(flag)).toMatchObject({ exists: false });
     });
 
-    it('is online', async () => {
+    it('is ready for a flag it can read', async () => {
       const backend = await makeBackend();
-      expect(await backend.isOnline()).toBe(true);
+      expect(await backend.readiness([freshFlag()])).toEqual({ ok: true });
     });
   });
 }

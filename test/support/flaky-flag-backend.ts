@@ -1,4 +1,4 @@
-import type { FlagBackend, FlagState } from '../../src/flag-backends/flag-backend.js';
+import type { FlagBackend, FlagState, Readiness } from '../../src/flag-backends/flag-backend.js';
 import type { FlagRef } from '../../src/rollout-spec/rollout-spec-schema.js';
 
 /** Wraps a backend so tests can make writes fail (throwing, as a 5xx would) and count calls. */
@@ -24,8 +24,8 @@ export class FlakyFlagBackend implements FlagBackend {
     return this.inner.disable(flag);
   }
 
-  isOnline(): Promise<boolean> {
-    return this.inner.isOnline();
+  readiness(flags: readonly FlagRef[]): Promise<Readiness> {
+    return this.inner.readiness(flags);
   }
 
   private beforeWrite(): void {

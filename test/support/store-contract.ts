@@ -100,6 +100,9 @@ export function storeContract(open: OpenStore): void {
     ]);
     expect(log[0]?.evidence).toEqual({ verdicts: [{ n: 412, estimate: 0.862 }] });
     expect((await store.readAudit({ afterSeq: 1, limit: 1 })).map((e) => e.seq)).toEqual([2]);
+    // Newest first: a limit keeps the newest entries; beforeSeq pages further back.
+    expect((await store.readAudit({ order: 'desc', limit: 2 })).map((e) => e.seq)).toEqual([3, 2]);
+    expect((await store.readAudit({ order: 'desc', beforeSeq: 3 })).map((e) => e.seq)).toEqual([2, 1]);
   });
 
   it('queues commands in order and records their outcome with the state save', async () => {

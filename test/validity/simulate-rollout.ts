@@ -6,7 +6,7 @@ import { plannedRunSamples, plannedSamples } from '../../src/analysis/planned-sa
 import { stratifiedRateLower } from '../../src/analysis/rate-log-ratio.js';
 import type { Verdict } from '../../src/analysis/verdict.js';
 import { evaluateGuardrails } from '../../src/guardrails/evaluate-guardrails.js';
-import { guardrailAlpha } from '../../src/guardrails/guardrail-alpha.js';
+import { guardrailAlpha } from '../../src/guardrails/registry.js';
 import type { Guardrail, RolloutSpec } from '../../src/rollout-spec/rollout-spec-schema.js';
 import { binomial, poisson } from '../support/seeded-random.js';
 

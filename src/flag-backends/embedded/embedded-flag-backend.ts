@@ -1,7 +1,7 @@
 import type { FlagRef } from '../../rollout-spec/rollout-spec-schema.js';
 import type { FlagRecord, FlagRepository } from '../../store/store.js';
 import type { Clock } from '../../time/clock.js';
-import type { FlagBackend, FlagState } from '../flag-backend.js';
+import type { FlagBackend, FlagState, Readiness } from '../flag-backend.js';
 
 function toState(record: FlagRecord | undefined): FlagState {
   return record
@@ -37,12 +37,12 @@ export class EmbeddedFlagBackend implements FlagBackend {
     return this.read(flag);
   }
 
-  async isOnline(): Promise<boolean> {
+  async readiness(): Promise<Readiness> {
     try {
       await this.flags.revision();
-      return true;
-    } catch {
-      return false;
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, reason: `the store's flags cannot be read: ${(error as Error).message}` };
     }
   }
 

@@ -16,6 +16,8 @@ export interface HttpUnleashAdminApiOptions {
   url: string;
   /** An admin API token. Sent as the Authorization header, never logged. */
   token: string;
+  /** Where the token was configured (e.g. `adminTokenFile: /path`), named when Unleash rejects it. */
+  tokenSource: string;
   /** Per-request timeout. Default 5000 ms. */
   timeoutMs?: number;
   /** Attempts of an idempotent call, first one included. Default 4. */
@@ -58,9 +60,11 @@ export class HttpUnleashAdminApi implements UnleashAdminApi {
   readonly url: string;
   private readonly http: AxiosInstance;
   private readonly retryPolicy: IPolicy;
+  private readonly tokenSource: string;
 
   constructor(options: HttpUnleashAdminApiOptions) {
     this.url = options.url.replace(/\/+$/, '');
+    this.tokenSource = options.tokenSource;
     this.http = axios.create({
       baseURL: this.url,
       timeout: options.timeoutMs ?? 5000,
@@ -130,12 +134,14 @@ export class HttpUnleashAdminApi implements UnleashAdminApi {
     await this.idempotent(`turn ${enabled ? 'on' : 'off'} ${describe(ref)}`, () => this.http.post(path));
   }
 
-  async health(): Promise<boolean> {
+  async checkAccess(project: string, feature: string): Promise<void> {
     try {
-      const res = await this.http.get('/health', { validateStatus: () => true });
-      return res.status >= 200 && res.status < 300;
-    } catch {
-      return false;
+      await this.once(`read flag ${feature} in project ${project}`, () =>
+        this.http.get<unknown>(`/api/admin/projects/${seg(project)}/features/${seg(feature)}`),
+      );
+    } catch (error) {
+      // A flag rampart has not created yet is still an authorised read.
+      if (!(error instanceof UnleashError && error.code === 'unleash_not_found')) throw error;
     }
   }
 
@@ -143,7 +149,7 @@ export class HttpUnleashAdminApi implements UnleashAdminApi {
     try {
       return (await call()).data;
     } catch (error) {
-      throw toUnleashError(error, this.url, what);
+      throw toUnleashError(error, this.url, what, this.tokenSource);
     }
   }
 

@@ -59,6 +59,9 @@ export interface UnleashAdminApi {
   ): Promise<AdminStrategy>;
   /** Turns a feature environment on or off (idempotent). */
   setEnvironmentEnabled(ref: FeatureEnvironmentRef, enabled: boolean): Promise<void>;
-  /** True when `/health` answers 2xx. Never throws. */
-  health(): Promise<boolean>;
+  /**
+   * One authorised read of a flag, not retried (a probe must answer quickly). Resolves when Unleash
+   * accepts the token for the project (a missing flag is fine); throws the typed error otherwise.
+   */
+  checkAccess(project: string, feature: string): Promise<void>;
 }

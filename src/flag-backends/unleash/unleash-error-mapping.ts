@@ -12,10 +12,16 @@ function serverMessage(data: unknown): string | undefined {
 }
 
 /**
- * Turns whatever axios threw into one of the typed Unleash errors. The axios error itself is not kept
+ * Turns whatever axios threw into one of the typed Unleash errors; `tokenSource` names where the
+ * admin token was configured, for the message of a 401/403. The axios error itself is not kept
  * as `cause`: its config carries the Authorization header, and causes end up in logs.
  */
-export function toUnleashError(error: unknown, baseUrl: string, what: string): UnleashError {
+export function toUnleashError(
+  error: unknown,
+  baseUrl: string,
+  what: string,
+  tokenSource: string,
+): UnleashError {
   if (error instanceof UnleashError) return error;
   if (!isAxiosError(error)) {
     const text = error instanceof Error ? error.message : String(error);
@@ -23,7 +29,7 @@ export function toUnleashError(error: unknown, baseUrl: string, what: string): U
   }
   const status = error.response?.status;
   if (status !== undefined) {
-    if (status === 401 || status === 403) return UnleashError.unauthorized(baseUrl, status);
+    if (status === 401 || status === 403) return UnleashError.unauthorized(baseUrl, status, tokenSource);
     const detail = serverMessage(error.response?.data) ?? `HTTP ${status}`;
     const [code, text] = rejection(status, baseUrl);
     return new UnleashError(code, `${what}: ${text}: ${detail}`, baseUrl, { status });

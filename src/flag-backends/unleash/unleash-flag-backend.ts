@@ -1,6 +1,6 @@
 import { UnleashError } from '../../errors/unleash-error.js';
 import type { FlagRef } from '../../rollout-spec/rollout-spec-schema.js';
-import type { FlagBackend, FlagState } from '../flag-backend.js';
+import type { FlagBackend, FlagState, Readiness } from '../flag-backend.js';
 import type {
   AdminFeature,
   AdminFeatureEnvironment,
@@ -57,8 +57,24 @@ export class UnleashFlagBackend implements FlagBackend {
     return this.confirm(flag, { enabled: false, percentage: before.percentage });
   }
 
-  isOnline(): Promise<boolean> {
-    return this.api.health();
+  /**
+   * An authorised read of each flag (Unleash's /health answers without a token, so it says nothing
+   * about whether rampart may write). With no rollout on this backend yet there is nothing to read;
+   * the first spec's flag is checked as soon as it is loaded.
+   */
+  async readiness(flags: readonly FlagRef[]): Promise<Readiness> {
+    const seen = new Set<string>();
+    for (const flag of flags) {
+      const key = `${flag.project}/${flag.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      try {
+        await this.api.checkAccess(flag.project, flag.name);
+      } catch (error) {
+        return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+      }
+    }
+    return { ok: true };
   }
 
   private async environmentOrCreate(flag: FlagRef): Promise<AdminFeatureEnvironment> {

@@ -41,7 +41,8 @@ export function rolloutRoutes(deps: RolloutRoutesDeps): Router {
 
   router.get('/api/rollouts', read, async (_req, res) => {
     const states = await deps.controller.list();
-    res.json({ rollouts: states.map(rolloutSummary) });
+    const now = deps.clock.now();
+    res.json({ rollouts: states.map((s) => rolloutSummary(s, now)) });
   });
 
   router.get('/api/rollouts/:name', read, async (req, res) => {
@@ -64,8 +65,14 @@ export function rolloutRoutes(deps: RolloutRoutesDeps): Router {
     }
     const name = req.params.name as string;
     await deps.controller.status(name);
-    const { limit, cursor } = parsed.data;
-    const entries = await deps.controller.audit({ rollout: name, afterSeq: cursor, limit: limit + 1 });
+    const { limit, cursor, order } = parsed.data;
+    // The cursor is the last seq of the previous page: later entries oldest-first, earlier ones newest-first.
+    const entries = await deps.controller.audit({
+      rollout: name,
+      order,
+      ...(order === 'asc' ? { afterSeq: cursor } : { beforeSeq: cursor }),
+      limit: limit + 1,
+    });
     const page = entries.slice(0, limit);
     const last = page.at(-1);
     res.json({ entries: page, nextCursor: entries.length > limit && last ? last.seq : null });

@@ -96,6 +96,38 @@ describe('remote CLI', () => {
     expect(audit.out).toContain('operator-user');
   });
 
+  it('audit --limit N shows the newest N in log order; --oldest-first the oldest N', async () => {
+    for (const [cmd, reason] of [
+      ['pause', 'first hold'],
+      ['resume', 'looks fine'],
+      ['pause', 'second hold'],
+    ]) {
+      expect((await cli([cmd as string, 'mfa-staff', '--reason', reason as string])).code).toBe(0);
+    }
+    const seqs = (argv: string[]) =>
+      cli(['audit', 'mfa-staff', ...argv, '--json']).then((r) =>
+        (JSON.parse(r.out) as { seq: number }[]).map((e) => e.seq),
+      );
+    const all = await seqs([]);
+    expect(all.length).toBeGreaterThan(4);
+    expect(all).toEqual([...all].sort((a, b) => a - b));
+    expect(await seqs(['--limit', '2'])).toEqual(all.slice(-2));
+    expect(await seqs(['--limit', '2', '--oldest-first'])).toEqual(all.slice(0, 2));
+    const newest = await cli(['audit', 'mfa-staff', '--limit', '2']);
+    expect(newest.out).toMatch(/looks fine[\s\S]*second hold/);
+    expect(newest.out).not.toContain('first hold');
+
+    // The API pages newest first with the same cursor: the last seq of the previous page.
+    const page = async (query: string) =>
+      (await fetch(`${url}/api/rollouts/mfa-staff/audit?${query}`, {
+        headers: { Authorization: `Bearer ${TOKENS.operator}` },
+      }).then((r) => r.json())) as { entries: { seq: number }[]; nextCursor: number | null };
+    const first = await page('order=desc&limit=2');
+    expect(first.entries.map((e) => e.seq)).toEqual(all.slice(-2).reverse());
+    const second = await page(`order=desc&limit=2&cursor=${first.nextCursor}`);
+    expect(second.entries.map((e) => e.seq)).toEqual(all.slice(-4, -2).reverse());
+  });
+
   it('promote --full goes to 100 %', async () => {
     const res = await cli(['promote', 'mfa-staff', '--reason', 'ship', '--full', '--json']);
     expect(JSON.parse(res.out)).toMatchObject({ status: 'applied', percentage: 100 });

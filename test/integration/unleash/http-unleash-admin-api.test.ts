@@ -39,6 +39,7 @@ function api(url: string, timeoutMs = 2000) {
   return new HttpUnleashAdminApi({
     url,
     token: 'tok',
+    tokenSource: 'adminTokenEnv: TEST_TOKEN',
     timeoutMs,
     maxAttempts: 3,
     initialDelayMs: 10,

@@ -24,6 +24,7 @@ function backend(token = unleash.adminToken): UnleashFlagBackend {
     new HttpUnleashAdminApi({
       url: unleash.url,
       token,
+      tokenSource: 'adminTokenFile: /run/secrets/unleash-admin',
       timeoutMs: 3000,
       initialDelayMs: 50,
       maxDelayMs: 200,
@@ -138,9 +139,23 @@ describe('UnleashFlagBackend against unleash-server 7.4.1', () => {
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'UnleashError', code: 'unleash_unauthorized' });
     expect((error as Error).message).toBe(
-      `admin token rejected by Unleash at ${unleash.url} (HTTP 401): check UNLEASH_ADMIN_TOKEN`,
+      `admin token rejected by Unleash at ${unleash.url} (HTTP 401): check the token of adminTokenFile: /run/secrets/unleash-admin`,
     );
     expect((error as Error).message).not.toContain('not-a-real-token');
+  });
+
+  it('is not ready when the token is rejected (an authorised read, not /health)', async () => {
+    const flag = freshFlag();
+    await backend().setPercentage(flag, 5);
+    expect(await backend().readiness([flag])).toEqual({ ok: true });
+    // A flag not created yet is an authorised read too.
+    expect(await backend().readiness([freshFlag()])).toEqual({ ok: true });
+    const rejected = await backend('*:*.not-a-real-token').readiness([flag]);
+    expect(rejected).toEqual({
+      ok: false,
+      reason: expect.stringContaining('check the token of adminTokenFile: /run/secrets/unleash-admin'),
+    });
+    expect(JSON.stringify(rejected)).not.toContain('not-a-real-token');
   });
 
   it('names a missing project', async () => {
@@ -182,11 +197,14 @@ describe('UnleashFlagBackend against unleash-server 7.4.1', () => {
         name: 'UnleashError',
         code: 'unleash_unreachable',
       });
-      expect(await b.isOnline()).toBe(false);
+      expect(await b.readiness([flag])).toMatchObject({
+        ok: false,
+        reason: expect.stringContaining('cannot reach'),
+      });
     } finally {
       await unleash.startServer();
     }
-    expect(await b.isOnline()).toBe(true);
+    expect(await b.readiness([flag])).toEqual({ ok: true });
     expect(await b.read(flag)).toMatchObject({ enabled: true, percentage: 5 });
     expect(await b.setPercentage(flag, 25)).toMatchObject({ enabled: true, percentage: 25 });
     expect(await strategies(flag)).toHaveLength(1);

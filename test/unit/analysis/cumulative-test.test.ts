@@ -82,8 +82,8 @@ describe('rate over the run', () => {
     expect(v.evidence.strata).toBe(5);
     expect(v.evidence.estimate).toBeCloseTo(2.06, 2);
     expect(v.reason).toContain(
-      'this step; over 5 step(s) (treatment n=200): ratio 2.057, lower bound 1.323 <= 1.5; ' +
-        'this step alone: ratio 2.057, lower bound 0.6379 <= 1.5',
+      'this step; over 5 step(s) (treatment n=200): ratio 2.06, lower bound 1.32 <= 1.5; ' +
+        'this step alone: ratio 2.06, lower bound 0.638 <= 1.5',
     );
   });
 });

@@ -160,7 +160,7 @@ describe('threshold and promql', () => {
   it('fails a global success ratio below min, with enough events', () => {
     const v = evaluateThreshold(thresholdG, { kind: 'threshold', value: ok(0.42), events: ok(900) });
     expect(v.status).toBe('fail');
-    expect(v.reason).toBe('global-login-success: 0.42 (n=900) < min 0.9, upper bound 0.4714');
+    expect(v.reason).toBe('global-login-success: 0.42 (n=900) < min 0.9, upper bound 0.471');
     expect(v.evidence).toMatchObject({ estimate: 0.42, limit: 0.9 });
     expect(v.evidence.bound).toBeCloseTo(0.4714, 4);
     expect(

@@ -3,8 +3,8 @@ import { comparativeSteps, splitTestAlpha } from '../../../src/analysis/alpha.js
 import { lrCompareUpper } from '../../../src/analysis/compare-lr.js';
 import { stratifiedCompareUpper } from '../../../src/analysis/compare-wald.js';
 import { planPower } from '../../../src/analysis/power-plan.js';
-import { guardrailAlpha } from '../../../src/guardrails/guardrail-alpha.js';
 import { powerPlanBasis } from '../../../src/guardrails/power-plan-basis.js';
+import { guardrailAlpha } from '../../../src/guardrails/registry.js';
 import { simSpec } from '../../support/sim-spec.js';
 
 describe('planPower', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { humanDuration } from '../../../src/cli/plan.js';
+import { humanDuration } from '../../../src/cli/human-format.js';
 import { runCli } from './run-cli.js';
 
 interface JsonStep {
@@ -134,6 +134,43 @@ describe('rampart plan', () => {
     ]);
     expect(run.out).toContain('treatment in bake');
     expect(run.out).toMatch(/Power warnings:\n {2}step 1 \(1 %\): under-powered/);
+  });
+
+  it('estimates the hold of every guardrail with --traffic, naming the matchers each assumes', async () => {
+    const file = 'test/fixtures/specs/valid-full.yaml';
+    const args = ['plan', file, '--start', '2026-11-30T09:00:00Z', '--traffic', '600'];
+    const json = JSON.parse((await runCli([...args, '--json'])).out) as {
+      guardrails: {
+        guardrail: string;
+        kind: string;
+        seconds: number | null;
+        text: string;
+        assumes: string | null;
+      }[];
+    };
+    expect(json.guardrails.map((g) => [g.guardrail, g.kind])).toEqual([
+      ['login-success', 'compare'],
+      ['logout-loop', 'rate'],
+      ['global-success', 'threshold'],
+      ['error-rate', 'threshold'],
+      ['enrollment-integrity', 'zero'],
+      ['exposure-balance', 'srm'],
+      ['p99-latency', 'promql'],
+    ]);
+    const by = Object.fromEntries(json.guardrails.map((g) => [g.guardrail, g]));
+    expect(by['login-success']?.assumes).toBe(
+      'assumes all 600/min match login_attempts_total{app="login",route="login"}',
+    );
+    expect(by['logout-loop']?.text).toMatch(/(holds|no hold) at 10 %/);
+    // srm: settle 2m + 20 exposures in the 1 % arm of 600/min at step 1 (its longest hold).
+    expect(by['exposure-balance']?.seconds).toBeCloseTo((2 + 20 / 6) * 60, 6);
+    expect(by['p99-latency']?.text).toBe('not estimated: not a statistical guardrail');
+    const text = (await runCli(args)).out;
+    expect(text).toContain("Hold estimates at 600/min of each guardrail's metric (both arms)");
+    expect(text).toMatch(
+      /logout-loop +rate +logouts_total\{app="login"\} per login_attempts_total\{app="login"\}/,
+    );
+    expect(text).toContain('Matchers select a subset; the estimates assume all the traffic matches:');
   });
 
   it('uses the injected clock without --start', async () => {

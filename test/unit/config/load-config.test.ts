@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
+import { parseConfig } from '../../../src/config/parse-config.js';
+import { resolveConfig } from '../../../src/config/resolve-config.js';
 import { resolveSecret } from '../../../src/config/resolve-secret.js';
 
 describe('loadConfig', () => {
@@ -60,5 +62,22 @@ describe('resolveSecret', () => {
     expect(unreadable.ok ? '' : unreadable.error.message).toBe(
       '/nope: store.password: cannot be read (ENOENT)',
     );
+  });
+});
+
+describe('resolveConfig: the Unleash admin token source', () => {
+  const yaml = (token: string) =>
+    `apiVersion: rampart/v1\nkind: Config\nflagBackends:\n  unleash:\n    type: unleash\n    url: http://127.0.0.1:4242\n    ${token}\n`;
+
+  it.each([
+    ['adminTokenFile: /run/secrets/unleash', {}, 'adminTokenFile: /run/secrets/unleash'],
+    ['adminTokenEnv: MY_UNLEASH_TOKEN', { MY_UNLEASH_TOKEN: 't' }, 'adminTokenEnv: MY_UNLEASH_TOKEN'],
+  ])('names %s as the token source, so a rejected token points at it', (line, env, source) => {
+    const parsed = parseConfig(yaml(line), 'rampart.yaml');
+    if (!parsed.ok) throw parsed.error;
+    const resolved = resolveConfig(parsed.value, env, () => 'file-token\n');
+    if (!resolved.ok) throw resolved.error;
+    expect(resolved.value.flagBackends.unleash).toMatchObject({ adminTokenSource: source });
+    expect(JSON.stringify(resolved.value.flagBackends.unleash)).not.toContain('file-token\\n');
   });
 });

@@ -9,8 +9,7 @@ import type { GuardrailInput } from '../../../src/analysis/guardrail-input.js';
 import { plannedRunSamples, plannedSamples } from '../../../src/analysis/planned-sample.js';
 import { nextStepRemovesControl } from '../../../src/analysis/step-context.js';
 import { evaluateGuardrails } from '../../../src/guardrails/evaluate-guardrails.js';
-import { alphaSpendingGuardrails, guardrailAlpha } from '../../../src/guardrails/guardrail-alpha.js';
-import { guardrailKind } from '../../../src/guardrails/registry.js';
+import { alphaSpendingGuardrails, guardrailAlpha, guardrailKind } from '../../../src/guardrails/registry.js';
 import { rolloutSpecSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import { arms, ok } from '../analysis/guardrail-fixtures.js';
 

@@ -67,6 +67,18 @@ describe('advanceConditions', () => {
     expect(c.guardrails).toEqual({ name: 'guardrails', met: false, detail: 'no verdicts yet', hold: null });
     expect(c.samples?.hold).toBe('treatment samples 0 of 100');
   });
+
+  it('rounds fractional event counts for people and keeps the exact figures', () => {
+    const met = byName(advanceConditions(state(), [reading('a', 'pass', 604.8130841121496)], at(60), true));
+    expect(met.samples).toMatchObject({
+      met: true,
+      detail: '605 of 100 treatment events',
+      figures: { value: 604.8130841121496, required: 100 },
+    });
+    // Never "100 of 100" while the condition still waits.
+    const unmet = byName(advanceConditions(state(), [reading('a', 'pass', 99.7)], at(60), true));
+    expect(unmet.samples).toMatchObject({ met: false, hold: 'treatment samples 99 of 100' });
+  });
 });
 
 describe('approval rule', () => {

@@ -157,6 +157,28 @@
     }
   }
 
+  /** `3m 12s`: the age of a pending write. */
+  function age(ms) {
+    const s = Math.floor(ms / 1000);
+    return s < 60
+      ? `${s}s`
+      : s < 3600
+        ? `${Math.floor(s / 60)}m ${s % 60}s`
+        : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  }
+
+  /** A write rampart decided but has not seen read back: users do not get the decision yet. */
+  function pendingWriteText(p) {
+    const what =
+      p.write.action === 'set'
+        ? `set ${p.write.percentage} %`
+        : p.write.action === 'zero'
+          ? 'set 0 %'
+          : 'turn off';
+    if (p.attempts === 0) return `pending for ${age(p.ageMs)}: ${what} (${p.purpose})`;
+    return `FAILING for ${age(p.ageMs)}: ${what} (${p.purpose}), ${p.attempts} failed attempt(s): ${p.lastError ?? 'no error recorded'}`;
+  }
+
   function renderHeader(section, d) {
     const phase = el('span', { id: `phase-${d.name}`, class: `phase phase-${d.phase}`, text: d.phase });
     const step = d.step === null ? 'not started' : `step ${d.step + 1} of ${d.steps.length}`;
@@ -170,10 +192,26 @@
       el('dt', { text: 'Phase' }),
       el('dd', {}, phase),
       el('dt', { text: 'Percentage' }),
-      el('dd', { id: `percentage-${d.name}`, text: `${d.percentage} % (${step}: ${d.steps.join(' → ')} %)` }),
+      // The read-back percentage; the decision beside it only when they differ (a write is pending).
+      el('dd', {
+        id: `percentage-${d.name}`,
+        text:
+          (d.percentageSource === 'decided'
+            ? `decided ${d.decidedPercentage} % (the flag could not be read)`
+            : `${d.percentage} %`) +
+          (d.percentageSource === 'decided' || d.percentage === d.decidedPercentage
+            ? ''
+            : ` as read back (rampart decided ${d.decidedPercentage} %)`) +
+          ` (${step}: ${d.steps.join(' → ')} %)`,
+      }),
       el('dt', { text: 'Flag' }),
       el('dd', { text: `${d.flag} — read back: ${readBack}` }),
     );
+    if (d.pendingWrite)
+      dl.append(
+        el('dt', { text: 'Flag write' }),
+        el('dd', { id: `write-${d.name}`, class: 'write-pending', text: pendingWriteText(d.pendingWrite) }),
+      );
     if (d.reason) dl.append(el('dt', { text: 'Reason' }), el('dd', { text: d.reason }));
     if (d.start) dl.append(el('dt', { text: 'Start' }), el('dd', { text: d.start }));
     if (d.soakEndsAt)

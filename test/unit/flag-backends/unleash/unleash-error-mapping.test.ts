@@ -4,6 +4,7 @@ import { toUnleashError } from '../../../../src/flag-backends/unleash/unleash-er
 
 const URL = 'http://127.0.0.1:4242';
 const TOKEN = '*:*.secret-admin-token';
+const SOURCE = 'adminTokenFile: /run/secrets/unleash';
 const config = { headers: new AxiosHeaders({ Authorization: TOKEN }) };
 
 function withStatus(status: number, data: unknown = { message: `server says ${status}` }): AxiosError {
@@ -31,15 +32,15 @@ describe('toUnleashError', () => {
     [503, 'unleash_server_error'],
     [400, 'unleash_request_rejected'],
   ])('maps HTTP %i to %s', (status, code) => {
-    expect(toUnleashError(withStatus(status), URL, 'read flag f')).toMatchObject({
+    expect(toUnleashError(withStatus(status), URL, 'read flag f', SOURCE)).toMatchObject({
       name: 'UnleashError',
       code,
     });
   });
 
   it('tells what to fix on a rejected token', () => {
-    expect(toUnleashError(withStatus(401), URL, 'x').message).toBe(
-      `admin token rejected by Unleash at ${URL} (HTTP 401): check UNLEASH_ADMIN_TOKEN`,
+    expect(toUnleashError(withStatus(401), URL, 'x', SOURCE).message).toBe(
+      `admin token rejected by Unleash at ${URL} (HTTP 401): check the token of ${SOURCE}`,
     );
   });
 
@@ -48,6 +49,7 @@ describe('toUnleashError', () => {
       withStatus(404, { message: 'Active project with id nope does not exist' }),
       URL,
       'create flag f',
+      SOURCE,
     );
     expect(error.message).toBe(
       `create flag f: not found in Unleash at ${URL}: Active project with id nope does not exist`,
@@ -55,30 +57,30 @@ describe('toUnleashError', () => {
   });
 
   it.each(['ECONNABORTED', 'ETIMEDOUT'])('maps %s to a timeout', (code) => {
-    expect(toUnleashError(withCode(code), URL, 'x')).toMatchObject({
+    expect(toUnleashError(withCode(code), URL, 'x', SOURCE)).toMatchObject({
       name: 'UnleashError',
       code: 'unleash_timeout',
     });
   });
 
   it.each(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND'])('maps %s to unreachable', (code) => {
-    const error = toUnleashError(withCode(code), URL, 'x');
+    const error = toUnleashError(withCode(code), URL, 'x', SOURCE);
     expect(error).toMatchObject({ name: 'UnleashError', code: 'unleash_unreachable' });
     expect(error.message).toContain(code);
   });
 
   it('marks only transient failures retryable', () => {
-    expect(toUnleashError(withStatus(503), URL, 'x').retryable).toBe(true);
-    expect(toUnleashError(withCode('ECONNREFUSED'), URL, 'x').retryable).toBe(true);
-    expect(toUnleashError(withCode('ETIMEDOUT'), URL, 'x').retryable).toBe(true);
+    expect(toUnleashError(withStatus(503), URL, 'x', SOURCE).retryable).toBe(true);
+    expect(toUnleashError(withCode('ECONNREFUSED'), URL, 'x', SOURCE).retryable).toBe(true);
+    expect(toUnleashError(withCode('ETIMEDOUT'), URL, 'x', SOURCE).retryable).toBe(true);
     for (const status of [400, 401, 403, 404, 409]) {
-      expect(toUnleashError(withStatus(status), URL, 'x').retryable).toBe(false);
+      expect(toUnleashError(withStatus(status), URL, 'x', SOURCE).retryable).toBe(false);
     }
   });
 
   it('never carries the token, in the message, the JSON or a cause', () => {
     for (const error of [withStatus(401), withStatus(500), withCode('ECONNREFUSED'), withCode('ETIMEDOUT')]) {
-      const mapped = toUnleashError(error, URL, 'x');
+      const mapped = toUnleashError(error, URL, 'x', SOURCE);
       expect(mapped.cause).toBeUndefined();
       expect(JSON.stringify({ ...mapped, message: mapped.message, json: mapped.toJSON() })).not.toContain(
         'secret-admin-token',
@@ -87,10 +89,10 @@ describe('toUnleashError', () => {
   });
 
   it('answers 502 on rampart side with a stable code', () => {
-    expect(toUnleashError(withStatus(401), URL, 'x').toJSON()).toEqual({
+    expect(toUnleashError(withStatus(401), URL, 'x', SOURCE).toJSON()).toEqual({
       code: 'unleash_unauthorized',
-      message: expect.stringContaining('UNLEASH_ADMIN_TOKEN'),
+      message: expect.stringContaining(SOURCE),
     });
-    expect(toUnleashError(withStatus(401), URL, 'x').statusCode).toBe(502);
+    expect(toUnleashError(withStatus(401), URL, 'x', SOURCE).statusCode).toBe(502);
   });
 });

@@ -209,9 +209,9 @@ describe('UnleashFlagBackend', () => {
   });
 
   it('passes typed transport errors through', async () => {
-    api.failNext('getFeature', UnleashError.unauthorized(api.url, 401));
+    api.failNext('getFeature', UnleashError.unauthorized(api.url, 401, 'adminTokenEnv: UNLEASH_TOKEN'));
     await expect(backend.read(flag)).rejects.toThrow(
-      /admin token rejected by Unleash at http:\/\/unleash.test.*UNLEASH_ADMIN_TOKEN/,
+      /admin token rejected by Unleash at http:\/\/unleash.test.*adminTokenEnv: UNLEASH_TOKEN/,
     );
     api.failNext(
       'setEnvironmentEnabled',
@@ -234,9 +234,18 @@ describe('UnleashFlagBackend', () => {
     await expect(backend.setPercentage(flag, 2.5)).rejects.toThrow(RangeError);
   });
 
-  it('isOnline follows the health check', async () => {
-    expect(await backend.isOnline()).toBe(true);
-    api.online = false;
-    expect(await backend.isOnline()).toBe(false);
+  it('is ready when each flag can be read with the token, once per flag', async () => {
+    const other = { ...flag, name: 'other-flag' };
+    expect(await backend.readiness([flag, other, flag])).toEqual({ ok: true });
+    expect(api.calls).toEqual(['checkAccess default/mfa-staff-login', 'checkAccess default/other-flag']);
+  });
+
+  it('is not ready, naming the token source, when Unleash rejects the token', async () => {
+    api.failNext('checkAccess', UnleashError.unauthorized(api.url, 403, 'adminTokenFile: /run/secrets/u'));
+    expect(await backend.readiness([flag])).toEqual({
+      ok: false,
+      reason:
+        'admin token rejected by Unleash at http://unleash.test (HTTP 403): check the token of adminTokenFile: /run/secrets/u',
+    });
   });
 });
