@@ -1,5 +1,4 @@
 import type { GuardrailOf, LabelMatchers, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
-import { alphaPerTest } from './alpha.js';
 import { type ArmExposures, compareGateMinutes, rateGateMinutes } from './gate-time.js';
 import { plannedRunSamples } from './planned-sample.js';
 import { nextStepRemovesControl } from './step-context.js';
