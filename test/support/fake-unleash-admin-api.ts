@@ -1,6 +1,7 @@
 import { UnleashError } from '../../src/errors/unleash-error.js';
 import type {
   AdminFeature,
+  AdminSegment,
   AdminStrategy,
   FeatureEnvironmentRef,
   StrategyInput,
@@ -23,6 +24,8 @@ export class FakeUnleashAdminApi implements UnleashAdminApi {
   readonly calls: string[] = [];
   /** Errors to throw from the next calls of a method (consumed one per call). */
   readonly failures = new Map<Method, UnleashError[]>();
+  /** Segments by id, as a person created them in the UI. */
+  readonly segments: AdminSegment[] = [];
   online = true;
   private nextId = 1;
 
@@ -76,9 +79,15 @@ export class FakeUnleashAdminApi implements UnleashAdminApi {
         disabled: false,
         parameters: { rollout: '100', stickiness: 'default', groupId: ref.feature },
         constraints: [],
+        segments: [],
       });
     }
     env.enabled = enabled;
+  }
+
+  async listSegments(): Promise<AdminSegment[]> {
+    this.record('listSegments', '');
+    return structuredClone(this.segments);
   }
 
   async health(): Promise<boolean> {
