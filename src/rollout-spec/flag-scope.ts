@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Unleash's constraint operators that rampart writes and the embedded backend serves. */
-export const CONSTRAINT_OPERATORS = [
+const CONSTRAINT_OPERATORS = [
   'IN',
   'NOT_IN',
   'STR_CONTAINS',
@@ -18,7 +18,7 @@ export const CONSTRAINT_OPERATORS = [
   'SEMVER_GT',
   'SEMVER_LT',
 ] as const;
-export type ConstraintOperator = (typeof CONSTRAINT_OPERATORS)[number];
+type ConstraintOperator = (typeof CONSTRAINT_OPERATORS)[number];
 
 /** Operators that take a list (`values`); the others take one `value`, as in Unleash. */
 const LIST_OPERATORS: ReadonlySet<ConstraintOperator> = new Set([
@@ -29,7 +29,7 @@ const LIST_OPERATORS: ReadonlySet<ConstraintOperator> = new Set([
   'STR_ENDS_WITH',
 ]);
 
-export function isListOperator(operator: ConstraintOperator): boolean {
+function isListOperator(operator: ConstraintOperator): boolean {
   return LIST_OPERATORS.has(operator);
 }
 

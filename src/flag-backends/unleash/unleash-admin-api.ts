@@ -11,7 +11,7 @@ export interface AdminStrategy {
 }
 
 /** A constraint as the Admin API takes and returns it (`values` for list operators, else `value`). */
-export interface AdminConstraint {
+interface AdminConstraint {
   contextName: string;
   operator: string;
   values?: string[] | null;
