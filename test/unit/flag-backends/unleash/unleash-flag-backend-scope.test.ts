@@ -12,7 +12,7 @@ const flag: FlagRef = flagRefSchema.parse({
 });
 const canonicalStaff = { ...staff, values: ['staff'], inverted: false, caseInsensitive: false };
 
-describe('UnleashFlagBackend scope', () => {
+describe('UnleashFlagBackend scope and rollback', () => {
   let api: FakeUnleashAdminApi;
   let backend: UnleashFlagBackend;
   const strategy = () =>
@@ -123,5 +123,29 @@ describe('UnleashFlagBackend scope', () => {
       scope: { constraints: [], segments: ['beta'] },
     });
     expect(strategy()?.parameters.rollout).toBe('0');
+  });
+
+  const bare = flagRefSchema.parse({ backend: 'unleash', name: 'mfa-staff-login' });
+
+  it('rolls back by setting its strategy to 0 % first, then turning the environment off', async () => {
+    await backend.setPercentage(bare, 25);
+    api.calls.length = 0;
+    const state = await backend.disable(bare);
+    expect(state).toEqual({
+      exists: true,
+      enabled: false,
+      percentage: 0,
+      otherStrategies: 0,
+      scope: { constraints: [], segments: [] },
+    });
+    expect(api.calls.filter((c) => !c.startsWith('getFeature'))).toEqual([
+      'updateStrategy production 0',
+      'setEnvironmentEnabled production off',
+    ]);
+    // A person who turns the environment back on exposes nobody.
+    api.edit('mfa-staff-login', 'production', (env) => {
+      env.enabled = true;
+    });
+    expect(await backend.read(bare)).toMatchObject({ enabled: true, percentage: 0 });
   });
 });

@@ -82,28 +82,6 @@ describe('UnleashFlagBackend', () => {
     expect(strategy?.parameters).toEqual({ rollout: '10', stickiness: 'sessionId', groupId: 'g1' });
   });
 
-  it('rolls back by setting its strategy to 0 % first, then turning the environment off', async () => {
-    await backend.setPercentage(flag, 25);
-    api.calls.length = 0;
-    const state = await backend.disable(flag);
-    expect(state).toEqual({
-      exists: true,
-      enabled: false,
-      percentage: 0,
-      otherStrategies: 0,
-      scope: { constraints: [], segments: [] },
-    });
-    expect(api.calls.filter((c) => !c.startsWith('getFeature'))).toEqual([
-      'updateStrategy production 0',
-      'setEnvironmentEnabled production off',
-    ]);
-    // A person who turns the environment back on exposes nobody.
-    api.edit('mfa-staff-login', 'production', (env) => {
-      env.enabled = true;
-    });
-    expect(await backend.read(flag)).toMatchObject({ enabled: true, percentage: 0 });
-  });
-
   it('disable of a flag that does not exist writes nothing', async () => {
     expect((await backend.disable(flag)).exists).toBe(false);
     expect(api.calls).toEqual(['getFeature mfa-staff-login']);
