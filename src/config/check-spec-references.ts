@@ -16,6 +16,14 @@ export function checkSpecReferences(specs: readonly LoadedSpec[], runtime: Runti
         message: `"${spec.flag.backend}" is not a flag backend of this rampart; configured: ${backends.join(', ') || 'none'}`,
       });
     }
+    const backendType = runtime.flagBackends[spec.flag.backend]?.type;
+    if (backendType === 'embedded' && (spec.flag.segments?.length ?? 0) > 0) {
+      issues.push({
+        source,
+        path: 'flag.segments',
+        message: `segments are Unleash segments: backend "${spec.flag.backend}" is embedded and has none; write the scope as flag.constraints instead`,
+      });
+    }
     for (const [i, channel] of spec.notify.entries()) {
       if (!notifiers.includes(channel)) {
         issues.push({

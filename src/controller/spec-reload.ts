@@ -4,6 +4,7 @@ import type { AuditDraft, AuditEntry } from '../rollout/audit.js';
 import { auditEntry } from '../rollout/audit.js';
 import { isRunning } from '../rollout/phase.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
+import { describeScope } from '../rollout-spec/flag-scope.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
 /** What a new spec file would do to a running rollout. */
@@ -55,7 +56,8 @@ export function planSpecReload(state: RolloutState, next: RolloutSpec): SpecRelo
 
 function flagText(spec: RolloutSpec): string {
   const f = spec.flag;
-  return `${f.backend}:${f.project}/${f.environment}/${f.name} (stickiness ${f.stickiness})`;
+  // The scope is part of the flag: a refused scope change must read as one.
+  return `${f.backend}:${f.project}/${f.environment}/${f.name} (stickiness ${f.stickiness}, scope ${describeScope(f)})`;
 }
 
 /** What the controller saves for a reload: the next state and its audit entry (none when nothing to do). */

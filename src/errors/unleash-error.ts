@@ -38,6 +38,12 @@ const RETRYABLE: Record<UnleashErrorCode, boolean> = {
 interface FlagReading {
   enabled: boolean;
   percentage: number | null;
+  /** The strategy's scope for people, when the write is checked on it too. */
+  scope?: string;
+}
+
+function scopeText(reading: FlagReading): string {
+  return reading.scope === undefined ? '' : ` scope=${reading.scope}`;
 }
 
 /**
@@ -81,8 +87,8 @@ export class UnleashError extends AppError {
   ): UnleashError {
     return new UnleashError(
       'flag_write_unconfirmed',
-      `flag ${flag}: wrote enabled=${expected.enabled} percentage=${expected.percentage} but read back ` +
-        `enabled=${actual.enabled} percentage=${actual.percentage}`,
+      `flag ${flag}: wrote enabled=${expected.enabled} percentage=${expected.percentage}${scopeText(expected)} but read back ` +
+        `enabled=${actual.enabled} percentage=${actual.percentage}${scopeText(actual)}`,
       url,
     );
   }

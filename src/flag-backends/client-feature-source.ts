@@ -1,3 +1,5 @@
+import type { FlagConstraint } from '../rollout-spec/flag-scope.js';
+
 /** One flag in one environment, as rampart's Unleash-compatible client API serves it. */
 export interface ClientFlag {
   name: string;
@@ -9,6 +11,8 @@ export interface ClientFlag {
   /** Context field hashed for stickiness, e.g. `userId`. */
   stickiness: string;
   groupId: string;
+  /** Unleash constraints of the strategy; SDKs evaluate them (all must match). */
+  constraints: FlagConstraint[];
 }
 
 /** A consistent view of every flag and a revision that changes whenever any flag changes. */
@@ -40,15 +44,18 @@ export function clientFeatureSourceFromFlags(flags: RevisionedFlagList): ClientF
       const revision = rows.reduce((max, row) => Math.max(max, row.revision), 0);
       return {
         revision: String(revision),
-        flags: rows.map(({ name, project, environment, enabled, percentage, stickiness, groupId }) => ({
-          name,
-          project,
-          environment,
-          enabled,
-          percentage,
-          stickiness,
-          groupId,
-        })),
+        flags: rows.map(
+          ({ name, project, environment, enabled, percentage, stickiness, groupId, constraints }) => ({
+            name,
+            project,
+            environment,
+            enabled,
+            percentage,
+            stickiness,
+            groupId,
+            constraints,
+          }),
+        ),
       };
     },
   };

@@ -1,3 +1,4 @@
+import type { FlagScope } from '../rollout-spec/flag-scope.js';
 import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
 
 /** A flag as read back from its backend. */
@@ -13,6 +14,11 @@ export interface FlagState {
    * any of them may turn the flag on beyond `percentage`. Absent when the backend cannot have any.
    */
   otherStrategies?: number;
+  /**
+   * Constraints and segment names on rampart's strategy as read back, canonical (see
+   * rollout-spec/flag-scope.ts). Absent when the backend cannot tell (the flag is missing).
+   */
+  scope?: FlagScope;
 }
 
 /** What a backend's readiness check found: ready, or why not (a message people act on, no secret). */
@@ -27,12 +33,15 @@ export interface FlagBackend {
   /** Reads the flag's current state as the backend has it (a missing flag reads `exists: false`). */
   read(flag: FlagRef): Promise<FlagState>;
   /**
-   * Sets rampart's strategy to `percentage` (creating flag/strategy as needed) and enables the
-   * environment. `setPercentage(flag, 0)` is the `zero` rollback: the flag stays on with nobody in it.
+   * Sets rampart's strategy to `percentage` with the flag's scope (`flag.constraints`,
+   * `flag.segments`; creating flag/strategy as needed) and enables the environment. `setPercentage(flag, 0)` is the `zero` rollback: the flag stays on with nobody in it.
    * Throws RangeError unless `percentage` is an integer 0..100.
    */
   setPercentage(flag: FlagRef, percentage: number): Promise<FlagState>;
-  /** Kill switch: turns the flag's environment off; the percentage stays for a later re-enable. */
+  /**
+   * Kill switch: sets rampart's strategy to 0 % and turns the flag's environment off, so a person who
+   * turns the environment back on exposes nobody. The strategy's scope is left as it is.
+   */
   disable(flag: FlagRef): Promise<FlagState>;
   /**
    * The check behind /readyz: can rampart do its work on these flags (the ones the loaded rollouts

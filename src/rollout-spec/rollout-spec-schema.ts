@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DURATION_HELP, parseDuration } from './duration.js';
+import { constraintSchema } from './flag-scope.js';
 
 /** A duration string in the spec; parsed to milliseconds. */
 export const durationSchema = z.string({ error: DURATION_HELP }).transform((text, ctx) => {
@@ -128,6 +129,13 @@ export const flagRefSchema = z.strictObject({
   stickiness: z.string().min(1).default('userId'),
   /** Hash group; defaults to the flag name, as in Unleash. */
   groupId: z.string().min(1).optional(),
+  /**
+   * Who the flag may reach at all (AND): Unleash constraints on rampart's strategy. Optional (not
+   * defaulted) so FlagRefs built in code need not spell out an empty scope.
+   */
+  constraints: z.array(constraintSchema).optional(),
+  /** Unleash segment names added to rampart's strategy (unleash backend only). */
+  segments: z.array(z.string().min(1)).optional(),
 });
 
 export const rolloutSpecSchema = z.strictObject({

@@ -1,7 +1,10 @@
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import type { Phase } from './phase.js';
 
-/** One write to the flag backend. `zero` keeps the environment on with rollout 0. */
+/**
+ * One write to the flag backend. `zero` keeps the environment on with rollout 0; `disable` sets
+ * rollout 0 and turns the environment off (nobody exposed if a person turns it back on).
+ */
 export type FlagWrite = { action: 'set'; percentage: number } | { action: 'disable' } | { action: 'zero' };
 
 /** The flag as rampart expects to read it back. */
@@ -110,7 +113,7 @@ export function expectedAfter(write: FlagWrite): ExpectedFlag {
     case 'set':
       return { enabled: true, percentage: write.percentage };
     case 'disable':
-      return { enabled: false, percentage: null };
+      return { enabled: false, percentage: 0 };
     case 'zero':
       return { enabled: true, percentage: 0 };
   }
@@ -121,7 +124,11 @@ export function matchesExpected(
   read: { exists: boolean; enabled: boolean; percentage: number; otherStrategies?: number },
   expected: ExpectedFlag,
 ): boolean {
-  if (!expected.enabled) return !read.exists || !read.enabled;
+  if (!expected.enabled) {
+    // null: a rollback decided before rollbacks also zeroed the strategy (any percentage was fine).
+    const zeroed = expected.percentage === null || read.percentage === expected.percentage;
+    return !read.exists || (!read.enabled && zeroed);
+  }
   // Another active strategy (added by a person) exposes users rampart does not count as treatment.
   if ((read.otherStrategies ?? 0) > 0) return false;
   return (

@@ -61,6 +61,11 @@ export const scenarioSchema = z.strictObject({
   traffic: z.strictObject({
     users: z.number().int().min(1).max(10_000_000),
     loginsPerMinute: z.number().gt(0),
+    /**
+     * Unleash context fields every simulated user carries besides userId; the rollout's scope
+     * constraints are evaluated on it. Default: a context that satisfies the scope.
+     */
+    context: z.record(z.string().min(1), z.string()).optional(),
     diurnal: z.strictObject({ amplitude: z.number().min(0).max(1), peakAt: timeOfDay }).optional(),
     bursts: z
       .array(z.strictObject({ at: durationSchema, for: durationSchema, factor: z.number().gt(0) }))

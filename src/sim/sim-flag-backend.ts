@@ -1,5 +1,6 @@
 import { UnleashError } from '../errors/unleash-error.js';
 import type { FlagBackend, FlagState, Readiness } from '../flag-backends/flag-backend.js';
+import { canonicalScope, type FlagScope } from '../rollout-spec/flag-scope.js';
 import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
 import type { Clock } from '../time/clock.js';
 
@@ -32,12 +33,13 @@ export class SimFlagBackend implements FlagBackend {
     return { ...this.state };
   }
 
-  async setPercentage(_flag: FlagRef, percentage: number): Promise<FlagState> {
-    return this.write(true, percentage);
+  async setPercentage(flag: FlagRef, percentage: number): Promise<FlagState> {
+    return this.write(true, percentage, canonicalScope(flag));
   }
 
-  async disable(_flag: FlagRef): Promise<FlagState> {
-    return this.write(false, this.state.percentage);
+  /** Off at 0 %, like the real backends; the scope stays. */
+  async disable(flag: FlagRef): Promise<FlagState> {
+    return this.write(false, 0, this.state.scope ?? canonicalScope(flag));
   }
 
   async readiness(): Promise<Readiness> {
@@ -53,7 +55,7 @@ export class SimFlagBackend implements FlagBackend {
     return 0;
   }
 
-  private write(enabled: boolean, percentage: number): FlagState {
+  private write(enabled: boolean, percentage: number, scope: FlagScope): FlagState {
     const t = this.now();
     if (this.outage(t)) {
       this.rejectedWrites += 1;
@@ -63,7 +65,7 @@ export class SimFlagBackend implements FlagBackend {
         'sim://flag-backend',
       );
     }
-    this.state = { exists: true, enabled, percentage };
+    this.state = { exists: true, enabled, percentage, scope };
     this.writes.push({ at: t, visibleAt: t + this.propagationMs, enabled, percentage });
     return { ...this.state };
   }

@@ -8,6 +8,7 @@ import { exponential, poissonFromUniform, type Random, seededRandom } from './pr
 import { RetryQueue } from './retry-queue.js';
 import type { Fault } from './scenario-schema.js';
 import type { SimMetricSource } from './sim-metric-source.js';
+import { satisfyingContext, UserScope } from './user-scope.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -24,6 +25,7 @@ export class TrafficModel {
   readonly harm: HarmStats = { exposed: new Set(), atRisk: new Set(), failedByFault: 0, affectedLogins: 0 };
   private readonly arrivals: Random;
   private readonly buckets: Uint8Array;
+  private readonly scope: UserScope;
   private readonly groupId: string;
   private readonly maxFactor: number;
   private readonly retries = new RetryQueue();
@@ -41,6 +43,9 @@ export class TrafficModel {
     const spec: RolloutSpec = scenario.spec;
     this.groupId = spec.flag.groupId ?? spec.flag.name;
     this.buckets = new Uint8Array(scenario.traffic.users + 1);
+    const constraints = spec.flag.constraints ?? [];
+    const context = scenario.traffic.context ?? satisfyingContext(constraints);
+    this.scope = new UserScope(constraints, context, scenario.traffic.users, Date.parse(scenario.startAt));
     this.arrivals = seededRandom(seed, 1);
     const { diurnal, bursts } = scenario.traffic;
     this.maxFactor = (1 + (diurnal?.amplitude ?? 0)) * Math.max(1, ...bursts.map((b) => b.factor));
@@ -118,7 +123,9 @@ export class TrafficModel {
       r.next(),
       r.next(),
     ] as [number, number, number, number, number, number, number, number, number];
-    const variant: Variant = this.bucket(user) <= this.sdkPercentage(t) ? 'treatment' : 'control';
+    // As unleash-client: the strategy's constraints first, then the rollout hash.
+    const on = this.scope.has(user, t) && this.bucket(user) <= this.sdkPercentage(t);
+    const variant: Variant = on ? 'treatment' : 'control';
     const c = this.c[variant];
     const base = this.scenario.baseline;
     const faults = this.scenario.faults.filter(

@@ -71,6 +71,8 @@ export interface FlagsTable {
   percentage: number;
   stickiness: string;
   group_id: string;
+  /** JSON array of Unleash constraints. */
+  constraints: string;
   revision: number;
   updated_at: string;
 }

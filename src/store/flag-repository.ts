@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { FlagConstraint } from '../rollout-spec/flag-scope.js';
 import type { Database, FlagsTable } from './database.js';
 import type { FlagKey, FlagRecord, FlagRepository } from './store.js';
 
@@ -11,9 +12,15 @@ function fromRow(row: Selectable<FlagsTable>): FlagRecord {
     percentage: Number(row.percentage),
     stickiness: row.stickiness,
     groupId: row.group_id,
+    constraints: parseConstraints(row.constraints),
     revision: Number(row.revision),
     updatedAt: new Date(row.updated_at),
   };
+}
+
+/** The column is written only by `put` below, from constraints the spec schema validated. */
+function parseConstraints(text: string): FlagConstraint[] {
+  return JSON.parse(text) as FlagConstraint[];
 }
 
 async function get(db: Kysely<Database>, key: FlagKey): Promise<FlagRecord | undefined> {
@@ -64,6 +71,7 @@ export function createFlagRepository(
           percentage: flag.percentage,
           stickiness: flag.stickiness,
           group_id: flag.groupId,
+          constraints: JSON.stringify(flag.constraints),
           revision: (await maxRevision(trx)) + 1,
           updated_at: at.toISOString(),
         };

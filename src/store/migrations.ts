@@ -98,6 +98,18 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('leadership').execute();
     },
   },
+  // Scope: the embedded backend serves each flag's Unleash constraints to the SDKs.
+  '0003_flag_constraints': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('flags')
+        .addColumn('constraints', 'text', (c) => c.notNull().defaultTo('[]'))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('flags').dropColumn('constraints').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

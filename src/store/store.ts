@@ -1,6 +1,7 @@
 import type { AuditDraft, AuditEntry } from '../rollout/audit.js';
 import type { CommandInput, CommandOutcome, QueuedCommand } from '../rollout/command.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
+import type { FlagConstraint } from '../rollout-spec/flag-scope.js';
 
 export interface AuditQuery {
   rollout?: string;
@@ -22,6 +23,8 @@ export interface FlagRecord {
   percentage: number;
   stickiness: string;
   groupId: string;
+  /** Unleash constraints on the flag's strategy (all must match), served to SDKs as written. */
+  constraints: FlagConstraint[];
   /** Store-wide counter: the largest revision changes whenever any flag changes (ETag). */
   revision: number;
   updatedAt: Date;

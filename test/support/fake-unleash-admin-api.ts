@@ -1,6 +1,7 @@
 import { UnleashError } from '../../src/errors/unleash-error.js';
 import type {
   AdminFeature,
+  AdminSegment,
   AdminStrategy,
   FeatureEnvironmentRef,
   StrategyInput,
@@ -23,6 +24,8 @@ export class FakeUnleashAdminApi implements UnleashAdminApi {
   readonly calls: string[] = [];
   /** Errors to throw from the next calls of a method (consumed one per call). */
   readonly failures = new Map<Method, UnleashError[]>();
+  /** Segments by id, as a person created them in the UI. */
+  readonly segments: AdminSegment[] = [];
   private nextId = 1;
 
   async getFeature(project: string, feature: string): Promise<AdminFeature | undefined> {
@@ -75,6 +78,7 @@ export class FakeUnleashAdminApi implements UnleashAdminApi {
         disabled: false,
         parameters: { rollout: '100', stickiness: 'default', groupId: ref.feature },
         constraints: [],
+        segments: [],
       });
     }
     env.enabled = enabled;
@@ -82,6 +86,11 @@ export class FakeUnleashAdminApi implements UnleashAdminApi {
 
   async checkAccess(project: string, feature: string): Promise<void> {
     this.record('checkAccess', `${project}/${feature}`);
+  }
+
+  async listSegments(): Promise<AdminSegment[]> {
+    this.record('listSegments', '');
+    return structuredClone(this.segments);
   }
 
   /** Makes the next `count` calls of `method` throw `error`. */

@@ -50,13 +50,47 @@ export function describeFlagBackendContract(
       }
     });
 
-    it('disable turns the flag off and stays off when read again', async () => {
+    it('disable turns the flag off at rollout 0 and stays so when read again (no trap)', async () => {
       const backend = await makeBackend();
       const flag = freshFlag();
       await backend.setPercentage(flag, 25);
-      expect(await backend.disable(flag)).toMatchObject({ exists: true, enabled: false });
-      expect(await backend.read(flag)).toMatchObject({ exists: true, enabled: false });
-      expect(await backend.disable(flag)).toMatchObject({ exists: true, enabled: false });
+      const off = { exists: true, enabled: false, percentage: 0 };
+      expect(await backend.disable(flag)).toMatchObject(off);
+      expect(await backend.read(flag)).toMatchObject(off);
+      expect(await backend.disable(flag)).toMatchObject(off);
+    });
+
+    it('writes the scope (constraints) and reads it back canonically on every read', async () => {
+      const backend = await makeBackend();
+      const flag = flagRefSchema.parse({
+        ...freshFlag(),
+        constraints: [
+          { contextName: 'accountType', operator: 'IN', values: ['staff', 'admin'] },
+          { contextName: 'appVersion', operator: 'SEMVER_GT', value: '2.0.0', inverted: true },
+        ],
+      });
+      const scope = {
+        constraints: [
+          {
+            contextName: 'accountType',
+            operator: 'IN',
+            values: ['admin', 'staff'],
+            inverted: false,
+            caseInsensitive: false,
+          },
+          {
+            contextName: 'appVersion',
+            operator: 'SEMVER_GT',
+            value: '2.0.0',
+            inverted: true,
+            caseInsensitive: false,
+          },
+        ],
+        segments: [],
+      };
+      expect((await backend.setPercentage(flag, 5)).scope).toEqual(scope);
+      expect((await backend.read(flag)).scope).toEqual(scope);
+      expect((await backend.disable(flag)).scope).toEqual(scope);
     });
 
     it('setPercentage after disable turns the flag back on at the new percentage', async () => {

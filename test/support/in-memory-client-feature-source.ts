@@ -18,6 +18,7 @@ export class InMemoryClientFeatureSource implements ClientFeatureSource {
       percentage: 0,
       stickiness: 'userId',
       groupId: flag.name,
+      constraints: [],
       ...flag,
     };
     this.flags.set(`${full.project}/${full.environment}/${full.name}`, full);

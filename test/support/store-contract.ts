@@ -141,6 +141,7 @@ export function storeContract(open: OpenStore): void {
       environment: 'production',
       stickiness: 'userId',
       groupId: 'f',
+      constraints: [],
     };
     expect(await store.flags.revision()).toBe(0);
     await store.flags.put({ ...flag, enabled: true, percentage: 5 }, at);
@@ -149,6 +150,37 @@ export function storeContract(open: OpenStore): void {
     expect(r).toMatchObject({ enabled: false, percentage: 5, revision: 3 });
     expect(await store.flags.revision()).toBe(3);
     expect((await store.flags.list()).map((f) => f.name)).toEqual(['f', 'g']);
+  });
+
+  it("keeps an embedded flag's constraints as written", async () => {
+    const store = await open();
+    const constraints = [
+      {
+        contextName: 'accountType',
+        operator: 'IN' as const,
+        values: ['staff'],
+        inverted: false,
+        caseInsensitive: false,
+      },
+      {
+        contextName: 'tenant',
+        operator: 'NUM_GT' as const,
+        value: '3',
+        inverted: true,
+        caseInsensitive: false,
+      },
+    ];
+    const flag = {
+      name: 'f',
+      project: 'default',
+      environment: 'production',
+      stickiness: 'userId',
+      groupId: 'f',
+    };
+    await store.flags.put({ ...flag, enabled: true, percentage: 5, constraints }, at);
+    expect((await store.flags.get(flag))?.constraints).toEqual(constraints);
+    await store.flags.put({ ...flag, enabled: true, percentage: 5, constraints: [] }, at);
+    expect((await store.flags.list())[0]?.constraints).toEqual([]);
   });
 
   it('fences state writes: none without an epoch, none with a superseded one, audit carries the epoch', async () => {
@@ -162,7 +194,14 @@ export function storeContract(open: OpenStore): void {
     fence.grant(3);
     const created = await store.createRollout(state(), [draft('created')]);
     expect(created.epoch).toBe(3);
-    const flag = { name: 'f', project: 'p', environment: 'e', stickiness: 'userId', groupId: 'f' };
+    const flag = {
+      name: 'f',
+      project: 'p',
+      environment: 'e',
+      stickiness: 'userId',
+      groupId: 'f',
+      constraints: [],
+    };
     await store.flags.put({ ...flag, enabled: true, percentage: 1 }, at);
     // A newer leader took epoch 4: the old epoch's state and flag writes are refused.
     await store.db.updateTable('leadership').set({ epoch: 4, holder: 'b' }).where('id', '=', 1).execute();

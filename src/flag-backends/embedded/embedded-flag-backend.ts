@@ -1,3 +1,5 @@
+import { ValidationError } from '../../errors/validation-error.js';
+import { canonicalScope, type FlagConstraint } from '../../rollout-spec/flag-scope.js';
 import type { FlagRef } from '../../rollout-spec/rollout-spec-schema.js';
 import type { FlagRecord, FlagRepository } from '../../store/store.js';
 import type { Clock } from '../../time/clock.js';
@@ -5,7 +7,12 @@ import type { FlagBackend, FlagState, Readiness } from '../flag-backend.js';
 
 function toState(record: FlagRecord | undefined): FlagState {
   return record
-    ? { exists: true, enabled: record.enabled, percentage: record.percentage }
+    ? {
+        exists: true,
+        enabled: record.enabled,
+        percentage: record.percentage,
+        scope: canonicalScope({ constraints: record.constraints }),
+      }
     : { exists: false, enabled: false, percentage: 0 };
 }
 
@@ -27,13 +34,24 @@ export class EmbeddedFlagBackend implements FlagBackend {
     if (!Number.isInteger(percentage) || percentage < 0 || percentage > 100) {
       throw new RangeError(`rollout percentage must be an integer 0..100, got ${percentage}`);
     }
-    await this.put(flag, true, percentage);
+    if ((flag.segments?.length ?? 0) > 0) {
+      // The config check refuses such specs at start; this guards callers that skip it.
+      throw new ValidationError([
+        {
+          source: `flag ${flag.name}`,
+          path: 'flag.segments',
+          message: 'segments are Unleash segments: the embedded backend has none; use flag.constraints',
+        },
+      ]);
+    }
+    await this.put(flag, true, percentage, flag.constraints ?? []);
     return this.read(flag);
   }
 
+  /** Off and 0 %, so turning the flag back on by hand exposes nobody; the scope stays as it was. */
   async disable(flag: FlagRef): Promise<FlagState> {
     const current = await this.flags.get(flag);
-    await this.put(flag, false, current?.percentage ?? 0);
+    await this.put(flag, false, 0, current?.constraints ?? flag.constraints ?? []);
     return this.read(flag);
   }
 
@@ -46,7 +64,12 @@ export class EmbeddedFlagBackend implements FlagBackend {
     }
   }
 
-  private put(flag: FlagRef, enabled: boolean, percentage: number): Promise<FlagRecord> {
+  private put(
+    flag: FlagRef,
+    enabled: boolean,
+    percentage: number,
+    constraints: FlagConstraint[],
+  ): Promise<FlagRecord> {
     return this.flags.put(
       {
         name: flag.name,
@@ -56,6 +79,7 @@ export class EmbeddedFlagBackend implements FlagBackend {
         percentage,
         stickiness: flag.stickiness,
         groupId: flag.groupId ?? flag.name,
+        constraints,
       },
       this.clock.now(),
     );

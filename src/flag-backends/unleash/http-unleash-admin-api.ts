@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { UnleashError } from '../../errors/unleash-error.js';
 import type {
   AdminFeature,
+  AdminSegment,
   AdminStrategy,
   FeatureEnvironmentRef,
   StrategyInput,
@@ -32,13 +33,30 @@ const stringParams = z
   .default({})
   .transform((params) => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])));
 
+const constraintSchema = z.object({
+  contextName: z.string(),
+  operator: z.string(),
+  values: z.array(z.string()).nullish(),
+  value: z.string().nullish(),
+  inverted: z.boolean().nullish(),
+  caseInsensitive: z.boolean().nullish(),
+});
+
 const strategySchema = z.object({
   id: z.string(),
   name: z.string(),
   title: z.string().nullish(),
   disabled: z.boolean().nullish(),
   parameters: stringParams,
-  constraints: z.array(z.unknown()).default([]),
+  constraints: z.array(constraintSchema).default([]),
+  segments: z
+    .array(z.number())
+    .nullish()
+    .transform((ids) => ids ?? []),
+});
+
+const segmentsSchema = z.object({
+  segments: z.array(z.object({ id: z.number(), name: z.string() })),
 });
 
 const featureSchema = z.object({
@@ -127,6 +145,12 @@ export class HttpUnleashAdminApi implements UnleashAdminApi {
       this.http.put<unknown>(`${strategiesPath(ref)}/${seg(strategyId)}`, strategy),
     );
     return this.parse(strategySchema, data, what);
+  }
+
+  async listSegments(): Promise<AdminSegment[]> {
+    const what = 'list segments';
+    const data = await this.idempotent(what, () => this.http.get<unknown>('/api/admin/segments'));
+    return this.parse(segmentsSchema, data, what).segments.map(({ id, name }) => ({ id, name }));
   }
 
   async setEnvironmentEnabled(ref: FeatureEnvironmentRef, enabled: boolean): Promise<void> {

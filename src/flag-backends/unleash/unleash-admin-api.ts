@@ -5,7 +5,25 @@ export interface AdminStrategy {
   title?: string | null;
   disabled?: boolean | null;
   parameters: Record<string, string>;
-  constraints: unknown[];
+  constraints: AdminConstraint[];
+  /** Ids of the segments on the strategy. */
+  segments: number[];
+}
+
+/** A constraint as the Admin API takes and returns it (`values` for list operators, else `value`). */
+interface AdminConstraint {
+  contextName: string;
+  operator: string;
+  values?: string[] | null;
+  value?: string | null;
+  inverted?: boolean | null;
+  caseInsensitive?: boolean | null;
+}
+
+/** A segment: a named, reusable list of constraints. */
+export interface AdminSegment {
+  id: number;
+  name: string;
 }
 
 /** One environment of a feature: whether it is on and its strategies. */
@@ -27,7 +45,8 @@ export interface StrategyInput {
   name: string;
   title: string;
   parameters: Record<string, string>;
-  constraints: unknown[];
+  constraints: AdminConstraint[];
+  segments: number[];
   disabled: boolean;
 }
 
@@ -57,6 +76,8 @@ export interface UnleashAdminApi {
     strategyId: string,
     strategy: StrategyInput,
   ): Promise<AdminStrategy>;
+  /** Every segment (id and name), to write and read segments by name. */
+  listSegments(): Promise<AdminSegment[]>;
   /** Turns a feature environment on or off (idempotent). */
   setEnvironmentEnabled(ref: FeatureEnvironmentRef, enabled: boolean): Promise<void>;
   /**

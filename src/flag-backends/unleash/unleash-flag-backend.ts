@@ -1,34 +1,31 @@
 import { UnleashError } from '../../errors/unleash-error.js';
+import { canonicalScope, describeScope, sameScope } from '../../rollout-spec/flag-scope.js';
 import type { FlagRef } from '../../rollout-spec/rollout-spec-schema.js';
 import type { FlagBackend, FlagState, Readiness } from '../flag-backend.js';
+import { atZero, rampartStrategy, sameStrategy, stateOf, strategyFor } from './rampart-strategy.js';
 import type {
-  AdminFeature,
   AdminFeatureEnvironment,
-  AdminStrategy,
+  AdminSegment,
   FeatureEnvironmentRef,
-  StrategyInput,
   UnleashAdminApi,
 } from './unleash-admin-api.js';
 
-/** Title that marks the one strategy rampart owns on a flag environment, so it is found again after a restart. */
-export function rampartStrategyTitle(flag: Pick<FlagRef, 'name'>): string {
-  return `rampart:${flag.name}`;
-}
-
-const MISSING: FlagState = { exists: false, enabled: false, percentage: 0, otherStrategies: 0 };
-
 /**
  * Unleash as a flag backend. rampart owns one `flexibleRollout` strategy per flag environment (found
- * by its title), sets its `rollout` on each step and turns the environment off to roll back. Strategies
- * other people added are left alone and reported in `otherStrategies`, so the controller can notice a
- * hand change. Every write is read back; a read-back that differs throws `flag_write_unconfirmed`.
+ * by its title) with the spec's scope (constraints, segments) on it, sets its `rollout` on each step,
+ * and to roll back sets it to 0 and turns the environment off. Strategies other people added are left
+ * alone and reported in `otherStrategies`, and the strategy's scope is read back on every read, so
+ * the controller can notice a hand change. Every write is read back; a read-back that differs throws
+ * `flag_write_unconfirmed`.
  */
 export class UnleashFlagBackend implements FlagBackend {
   constructor(private readonly api: UnleashAdminApi) {}
 
   async read(flag: FlagRef): Promise<FlagState> {
     const feature = await this.api.getFeature(flag.project, flag.name);
-    return stateOf(flag, feature);
+    // Segment ids are named only when there are some: most reads cost one request.
+    const ids = rampartStrategy(flag, feature)?.segments ?? [];
+    return stateOf(flag, feature, ids.length > 0 ? await this.api.listSegments() : []);
   }
 
   async setPercentage(flag: FlagRef, percentage: number): Promise<FlagState> {
@@ -37,24 +34,32 @@ export class UnleashFlagBackend implements FlagBackend {
     }
     const ref = refOf(flag);
     const environment = await this.environmentOrCreate(flag);
-    const wanted = strategyFor(flag, percentage);
+    const wanted = strategyFor(flag, percentage, await this.segmentIds(flag));
     const mine = environment.strategies.find((s) => s.title === wanted.title);
     // The strategy must exist before the environment is turned on: an environment turned on with no
     // strategy gets Unleash's default 100 % strategy, which would expose everyone for a moment.
+    // The spec's scope is written as well: the controller writes only when the flag read back as it
+    // left it (or a person resumed), so this never overwrites a hand change it has not seen.
     if (mine === undefined) await this.api.addStrategy(ref, wanted);
-    else if (!sameStrategy(mine, wanted)) {
-      await this.api.updateStrategy(ref, mine.id, { ...wanted, constraints: mine.constraints });
-    }
+    else if (!sameStrategy(mine, wanted)) await this.api.updateStrategy(ref, mine.id, wanted);
     if (!environment.enabled) await this.api.setEnvironmentEnabled(ref, true);
     return this.confirm(flag, { enabled: true, percentage });
   }
 
+  /**
+   * Rollout 0 first (nobody exposed even if turning the environment off then fails), then off: a
+   * person who turns the environment back on exposes nobody. The strategy's scope is kept as it is.
+   */
   async disable(flag: FlagRef): Promise<FlagState> {
     const feature = await this.api.getFeature(flag.project, flag.name);
     const before = stateOf(flag, feature);
     if (!before.exists) return before;
+    const mine = rampartStrategy(flag, feature);
+    if (mine !== undefined && mine.parameters.rollout !== '0') {
+      await this.api.updateStrategy(refOf(flag), mine.id, atZero(mine));
+    }
     if (before.enabled) await this.api.setEnvironmentEnabled(refOf(flag), false);
-    return this.confirm(flag, { enabled: false, percentage: before.percentage });
+    return this.confirm(flag, { enabled: false, percentage: 0 });
   }
 
   /**
@@ -115,50 +120,42 @@ export class UnleashFlagBackend implements FlagBackend {
   ): Promise<FlagState> {
     const actual = await this.read(flag);
     if (!actual.exists || actual.enabled !== expected.enabled || actual.percentage !== expected.percentage) {
-      throw UnleashError.writeUnconfirmed(this.api.url, flag.name, expected, actual);
+      throw UnleashError.writeUnconfirmed(this.api.url, flag.name, expected, {
+        enabled: actual.enabled,
+        percentage: actual.percentage,
+      });
+    }
+    // A flag that is on must carry the spec's scope; an off flag exposes nobody whatever its scope.
+    if (expected.enabled && !sameScope(actual.scope ?? {}, canonicalScope(flag))) {
+      throw UnleashError.writeUnconfirmed(
+        this.api.url,
+        flag.name,
+        { ...expected, scope: describeScope(canonicalScope(flag)) },
+        { enabled: actual.enabled, percentage: actual.percentage, scope: describeScope(actual.scope ?? {}) },
+      );
     }
     return actual;
+  }
+
+  /** The ids of the spec's segments; a name Unleash does not know is an error naming the known ones. */
+  private async segmentIds(flag: FlagRef): Promise<number[]> {
+    const names = flag.segments ?? [];
+    if (names.length === 0) return [];
+    const known: AdminSegment[] = await this.api.listSegments();
+    return names.map((name) => {
+      const found = known.find((s) => s.name === name);
+      if (found === undefined) {
+        throw new UnleashError(
+          'unleash_not_found',
+          `flag ${flag.name}: flag.segments names "${name}", which is not a segment in Unleash at ${this.api.url} (segments: ${known.map((s) => s.name).join(', ') || 'none'})`,
+          this.api.url,
+        );
+      }
+      return found.id;
+    });
   }
 }
 
 function refOf(flag: FlagRef): FeatureEnvironmentRef {
   return { project: flag.project, feature: flag.name, environment: flag.environment };
-}
-
-function strategyFor(flag: FlagRef, percentage: number): StrategyInput {
-  return {
-    name: 'flexibleRollout',
-    title: rampartStrategyTitle(flag),
-    parameters: {
-      rollout: String(percentage),
-      stickiness: flag.stickiness,
-      groupId: flag.groupId ?? flag.name,
-    },
-    constraints: [],
-    disabled: false,
-  };
-}
-
-function sameStrategy(have: AdminStrategy, want: StrategyInput): boolean {
-  return (
-    have.name === want.name &&
-    have.disabled !== true &&
-    Object.entries(want.parameters).every(([key, value]) => have.parameters[key] === value)
-  );
-}
-
-/** Reads rampart's percentage and the count of everyone else's active strategies off a feature. */
-export function stateOf(flag: FlagRef, feature: AdminFeature | undefined): FlagState {
-  const environment = feature?.environments.find((e) => e.name === flag.environment);
-  if (environment === undefined) return { ...MISSING };
-  const title = rampartStrategyTitle(flag);
-  const mine = environment.strategies.find((s) => s.title === title);
-  const active = environment.strategies.filter((s) => s.disabled !== true);
-  const rollout = mine !== undefined && mine.disabled !== true ? Number(mine.parameters.rollout) : 0;
-  return {
-    exists: true,
-    enabled: environment.enabled,
-    percentage: Number.isFinite(rollout) ? rollout : 0,
-    otherStrategies: active.filter((s) => s.title !== title).length,
-  };
 }

@@ -4,6 +4,7 @@ import { Counter, type Registry } from 'prom-client';
 import { z } from 'zod';
 import { RequestError } from '../../errors/request-error.js';
 import type { ClientFeatureSource, ClientFlag } from '../../flag-backends/client-feature-source.js';
+import type { FlagConstraint } from '../../rollout-spec/flag-scope.js';
 import { parseBody } from '../parse-body.js';
 
 export interface ClientApiDeps {
@@ -54,6 +55,18 @@ const metricsBody = z.object({
   }),
 });
 
+/** A constraint as Unleash serves it: list operators carry `values`, the others `value` and `values: []`. */
+function toClientConstraint(c: FlagConstraint) {
+  return {
+    contextName: c.contextName,
+    operator: c.operator,
+    values: c.values ?? [],
+    ...(c.value === undefined ? {} : { value: c.value }),
+    inverted: c.inverted,
+    caseInsensitive: c.caseInsensitive,
+  };
+}
+
 /** The feature list in the shape Unleash's client API (v2) answers and unleash-client 6 parses. */
 function toFeature(flag: ClientFlag) {
   return {
@@ -66,7 +79,7 @@ function toFeature(flag: ClientFlag) {
     strategies: [
       {
         name: 'flexibleRollout',
-        constraints: [],
+        constraints: flag.constraints.map(toClientConstraint),
         parameters: { rollout: String(flag.percentage), stickiness: flag.stickiness, groupId: flag.groupId },
         variants: [],
       },

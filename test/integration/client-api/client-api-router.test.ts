@@ -205,6 +205,7 @@ describe('clientFeatureSourceFromFlags', () => {
       percentage: 5,
       stickiness: 'userId',
       groupId: name,
+      constraints: [],
       revision,
       updatedAt: new Date(0),
     });
@@ -219,6 +220,7 @@ describe('clientFeatureSourceFromFlags', () => {
       percentage: 5,
       stickiness: 'userId',
       groupId: 'b',
+      constraints: [],
     });
   });
 });

@@ -7,6 +7,8 @@ import { InMemStorageProvider, Unleash, UnleashEvents } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFeatureSourceFromFlags } from '../../../src/flag-backends/client-feature-source.js';
 import { EmbeddedFlagBackend } from '../../../src/flag-backends/embedded/embedded-flag-backend.js';
+import { constraintsMatch } from '../../../src/flag-backends/evaluate-constraints.js';
+import { flexibleRolloutEnabled } from '../../../src/flag-backends/stickiness-hash.js';
 import { errorHandler } from '../../../src/http/error-handler.js';
 import { createClientApiRouter } from '../../../src/http/routes/client-api.js';
 import { flagRefSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
@@ -74,5 +76,70 @@ describe('embedded backend -> store -> client API -> unleash-client', () => {
     await backend.disable(flag);
     await off;
     expect(share()).toBe(0);
+  });
+
+  it('serves the scope: the SDK evaluates the constraints exactly as rampart’s evaluator does', async () => {
+    const scoped = flagRefSchema.parse({
+      backend: 'embedded',
+      name: 'scoped-login',
+      constraints: [
+        { contextName: 'accountType', operator: 'IN', values: ['staff'] },
+        { contextName: 'email', operator: 'STR_ENDS_WITH', values: ['@EXAMPLE.org'], caseInsensitive: true },
+        { contextName: 'appVersion', operator: 'SEMVER_LT', value: '3.0.0' },
+        { contextName: 'tenant', operator: 'NUM_GTE', value: '10', inverted: true },
+        { contextName: 'currentTime', operator: 'DATE_AFTER', value: '2020-01-01T00:00:00Z' },
+      ],
+    });
+    const next = changed();
+    await backend.setPercentage(scoped, 100);
+    await next;
+    const contexts = [
+      {
+        userId: 'a',
+        properties: { accountType: 'staff', email: 'a@example.org', appVersion: '2.9.0', tenant: '3' },
+      },
+      { userId: 'b', properties: { accountType: 'customer', email: 'b@example.org', appVersion: '2.9.0' } },
+      { userId: 'c', properties: { accountType: 'staff', email: 'c@other.org', appVersion: '2.9.0' } },
+      { userId: 'd', properties: { accountType: 'staff', email: 'd@example.org', appVersion: '3.0.0' } },
+      {
+        userId: 'e',
+        properties: { accountType: 'staff', email: 'e@example.org', appVersion: '1.0.0', tenant: '10' },
+      },
+      { userId: 'f', properties: { accountType: 'staff', email: 'F@Example.Org', appVersion: '1.0.0-rc.1' } },
+    ];
+    const sdk = contexts.map((ctx) => client.isEnabled(scoped.name, ctx));
+    expect(sdk).toEqual([true, false, false, false, false, true]);
+    const ours = contexts.map((ctx) => constraintsMatch(scoped.constraints ?? [], ctx, new Date()));
+    expect(ours).toEqual(sdk);
+
+    // Scope and percentage together: only staff, and of them the hashed 25 %.
+    const staffAt25 = changed();
+    await backend.setPercentage(
+      {
+        ...scoped,
+        constraints: [
+          {
+            contextName: 'accountType',
+            operator: 'IN',
+            values: ['staff'],
+            inverted: false,
+            caseInsensitive: false,
+          },
+        ],
+      },
+      25,
+    );
+    await staffAt25;
+    const ids = users.slice(0, 2000);
+    const staff = ids.filter((userId) =>
+      client.isEnabled(scoped.name, { userId, properties: { accountType: 'staff' } }),
+    );
+    const params = { rollout: '25', stickiness: 'userId', groupId: scoped.name };
+    expect(staff).toEqual(ids.filter((userId) => flexibleRolloutEnabled(params, { userId }, scoped.name)));
+    expect(
+      ids.filter((userId) =>
+        client.isEnabled(scoped.name, { userId, properties: { accountType: 'customer' } }),
+      ),
+    ).toEqual([]);
   });
 });

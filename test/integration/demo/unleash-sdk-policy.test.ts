@@ -34,7 +34,15 @@ afterAll(async () => {
 
 describe('MFA decided by the unmodified unleash-client SDK', () => {
   it('requires MFA at 100 %, and stops requiring it once the flag is turned off', async () => {
-    source.set({ name: FLAG, percentage: 100 });
+    // The flagship's scope: the demo's users are staff and say so in their SDK context.
+    const staffOnly = {
+      contextName: 'accountType',
+      operator: 'IN' as const,
+      values: ['staff'],
+      inverted: false,
+      caseInsensitive: false,
+    };
+    source.set({ name: FLAG, percentage: 100, constraints: [staffOnly] });
     const policy = await startUnleashMfaPolicy({
       url: clientApiUrl,
       clientToken: TOKEN,
@@ -51,7 +59,7 @@ describe('MFA decided by the unmodified unleash-client SDK', () => {
       await fullLogin(svc.url, 'user-4', secrets);
       expect(secrets.has('user-4')).toBe(true);
 
-      source.set({ name: FLAG, enabled: false, percentage: 100 });
+      source.set({ name: FLAG, enabled: false, percentage: 100, constraints: [staffOnly] });
       const deadline = Date.now() + 10_000;
       while (policy.isEnforced('user-4') && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));

@@ -78,6 +78,7 @@ describe('HttpUnleashAdminApi', () => {
       title: 't',
       parameters: {},
       constraints: [],
+      segments: [],
       disabled: false,
     };
     await expect(api(s.url).addStrategy(ref, strategy)).rejects.toMatchObject({

@@ -88,13 +88,16 @@ describe('UnleashFlagBackend against unleash-server 7.4.1', () => {
         enabled: true,
         percentage: p,
         otherStrategies: 0,
+        scope: { constraints: [], segments: [] },
       });
     }
+    // Rollback leaves no trap: rampart's strategy at 0 % as well as the environment off.
     expect(await b.disable(flag)).toEqual({
       exists: true,
       enabled: false,
-      percentage: 100,
+      percentage: 0,
       otherStrategies: 0,
+      scope: { constraints: [], segments: [] },
     });
     const feature = (await admin('GET', flag.name)) as { environments: { name: string; enabled: boolean }[] };
     expect(feature.environments.find((e) => e.name === 'production')?.enabled).toBe(false);

@@ -19,8 +19,9 @@ describe('controller: rollback', () => {
     h.verdicts.script = { status: 'fail', guardrail: 'login-success' };
     const r = await h.step('mfa-staff');
     expect(r.state).toMatchObject({ phase: 'rolled_back', percentage: 0, pendingWrite: null });
-    expect(r.state.lastWritten).toEqual({ enabled: false, percentage: null });
-    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: false });
+    expect(r.state.lastWritten).toEqual({ enabled: false, percentage: 0 });
+    // Off and at 0 %: a person who turns the flag back on exposes nobody.
+    expect(await h.embedded.read(FLAG)).toMatchObject({ enabled: false, percentage: 0 });
     const audit = await h.store.readAudit({ rollout: 'mfa-staff' });
     const rolled = audit.find((e) => e.action === 'rolled_back');
     expect(rolled).toMatchObject({

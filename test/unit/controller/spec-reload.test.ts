@@ -54,6 +54,17 @@ describe('spec reload', () => {
   it.each([
     ['another flag', testSpec({ flag: { backend: 'embedded', name: 'other-flag' } }), /flag changed/],
     [
+      'another scope',
+      testSpec({
+        flag: {
+          backend: 'embedded',
+          name: 'mfa-staff-login',
+          constraints: [{ contextName: 'accountType', operator: 'IN', values: ['staff'] }],
+        },
+      }),
+      /flag changed from .*scope everyone\) to .*scope accountType IN \[staff\]\) while the rollout is ramping/,
+    ],
+    [
       'steps that drop below the live percentage',
       testSpec({ steps: [1, 2, 100] }),
       /do not contain the live 5 %/,

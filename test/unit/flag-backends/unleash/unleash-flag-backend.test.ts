@@ -1,9 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { UnleashError } from '../../../../src/errors/unleash-error.js';
-import {
-  rampartStrategyTitle,
-  UnleashFlagBackend,
-} from '../../../../src/flag-backends/unleash/unleash-flag-backend.js';
+import { rampartStrategyTitle } from '../../../../src/flag-backends/unleash/rampart-strategy.js';
+import { UnleashFlagBackend } from '../../../../src/flag-backends/unleash/unleash-flag-backend.js';
 import { type FlagRef, flagRefSchema } from '../../../../src/rollout-spec/rollout-spec-schema.js';
 import { FakeUnleashAdminApi } from '../../../support/fake-unleash-admin-api.js';
 
@@ -29,7 +27,13 @@ describe('UnleashFlagBackend', () => {
 
   it('creates the flag and its strategy before turning the environment on', async () => {
     const state = await backend.setPercentage(flag, 1);
-    expect(state).toEqual({ exists: true, enabled: true, percentage: 1, otherStrategies: 0 });
+    expect(state).toEqual({
+      exists: true,
+      enabled: true,
+      percentage: 1,
+      otherStrategies: 0,
+      scope: { constraints: [], segments: [] },
+    });
     const writes = api.calls.filter((c) => !c.startsWith('getFeature'));
     expect(writes).toEqual([
       'createFeature mfa-staff-login',
@@ -78,13 +82,6 @@ describe('UnleashFlagBackend', () => {
     expect(strategy?.parameters).toEqual({ rollout: '10', stickiness: 'sessionId', groupId: 'g1' });
   });
 
-  it('rolls back by turning the environment off and keeps the strategy for the record', async () => {
-    await backend.setPercentage(flag, 25);
-    const state = await backend.disable(flag);
-    expect(state).toEqual({ exists: true, enabled: false, percentage: 25, otherStrategies: 0 });
-    expect(api.calls.at(-2)).toBe('setEnvironmentEnabled production off');
-  });
-
   it('disable of a flag that does not exist writes nothing', async () => {
     expect((await backend.disable(flag)).exists).toBe(false);
     expect(api.calls).toEqual(['getFeature mfa-staff-login']);
@@ -116,7 +113,14 @@ describe('UnleashFlagBackend', () => {
       otherStrategies: 0,
     });
     api.edit('mfa-staff-login', 'production', (env) => {
-      env.strategies.push({ id: 'x', name: 'default', title: null, parameters: {}, constraints: [] });
+      env.strategies.push({
+        id: 'x',
+        name: 'default',
+        title: null,
+        parameters: {},
+        constraints: [],
+        segments: [],
+      });
     });
     expect((await backend.read(flag)).otherStrategies).toBe(1);
     api.edit('mfa-staff-login', 'production', (env) => {
@@ -146,6 +150,7 @@ describe('UnleashFlagBackend', () => {
         title: 'qa',
         parameters: { userIds: 'a' },
         constraints: [],
+        segments: [],
       });
     });
     expect(await backend.setPercentage(flag, 25)).toMatchObject({ percentage: 25, otherStrategies: 1 });
