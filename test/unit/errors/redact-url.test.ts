@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactUrl, redactValue } from '../../../src/errors/redact-url.js';
+import { toUnleashError } from '../../../src/flag-backends/unleash/unleash-error-mapping.js';
 
 describe('redactUrl', () => {
   it('hides the userinfo password and keeps the rest as written', () => {
@@ -38,5 +39,19 @@ describe('redactUrl', () => {
       list: ['http://a:***@c'],
       n: 1,
     });
+  });
+});
+
+describe('messages that name a URL', () => {
+  it('an Unleash error shows the base URL without its credentials', () => {
+    const error = toUnleashError(
+      new Error('boom'),
+      'https://admin:hunter2@unleash.example/?token=t0k',
+      'read flag',
+    );
+    expect(error.message).toBe(
+      'read flag at Unleash https://admin:***@unleash.example/?token=*** failed: boom',
+    );
+    expect(JSON.stringify(error)).not.toMatch(/hunter2|t0k/);
   });
 });
