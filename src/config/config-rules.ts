@@ -1,3 +1,4 @@
+import { redactUrl } from '../errors/redact-url.js';
 import type { FieldPath } from '../rollout-spec/field-path.js';
 import { quote } from '../rollout-spec/field-path.js';
 import { duplicateNameIssues } from '../rollout-spec/unique-names.js';
@@ -25,12 +26,12 @@ function entries(value: unknown): [string, Raw][] {
 function storeRules(store: unknown): PathIssue[] {
   if (!isRecord(store) || typeof store.url !== 'string') return [];
   const { url } = store;
+  // Messages quote the URL only redacted: it may carry a password however it is written.
+  const shown = quote(redactUrl(url));
   const path = ['store', 'url'];
   if (url.startsWith('sqlite:')) {
     if (url.length === 'sqlite:'.length)
-      return [
-        { path, at: 'value', message: `${quote(url)} needs a file path, e.g. sqlite:./data/rampart.db` },
-      ];
+      return [{ path, at: 'value', message: `${shown} needs a file path, e.g. sqlite:./data/rampart.db` }];
     const extra = ['passwordEnv', 'passwordFile'].filter((k) => store[k] !== undefined);
     return extra.map((k) => ({
       path: ['store', k],
@@ -43,7 +44,7 @@ function storeRules(store: unknown): PathIssue[] {
       {
         path,
         at: 'value',
-        message: `${quote(url)} is not allowed; expected sqlite:PATH or postgres://user@host:port/database`,
+        message: `${shown} is not allowed; expected sqlite:PATH or postgres://user@host:port/database`,
       },
     ];
   }
@@ -51,15 +52,19 @@ function storeRules(store: unknown): PathIssue[] {
   try {
     parsed = new URL(url);
   } catch {
-    return [{ path, at: 'value', message: `${quote(url)} is not a valid postgres:// URL` }];
+    return [{ path, at: 'value', message: `${shown} is not a valid postgres:// URL` }];
   }
-  if (parsed.password !== '') {
+  const inQuery = [...parsed.searchParams.keys()].find((k) =>
+    ['password', 'sslpassword'].includes(k.toLowerCase()),
+  );
+  if (parsed.password !== '' || inQuery !== undefined) {
     // Never echo the password back: it would end up in logs and CI output.
+    const form = inQuery === undefined ? 'a password' : `a ${inQuery}= parameter`;
     return [
       {
         path,
         at: 'value',
-        message: 'must not contain a password; use store.passwordEnv or store.passwordFile',
+        message: `must not contain ${form}; use store.passwordEnv or store.passwordFile`,
       },
     ];
   }

@@ -7,6 +7,7 @@ import {
   prometheusSourceConfigSchema as prometheusRuntimeSchema,
   scrapeSourceConfigSchema as scrapeRuntimeSchema,
 } from '../metric-sources/metric-source-config.js';
+import { CONFIG_LIMITS } from './config-limits.js';
 
 /*
  * The controller configuration, rampart.yaml. Secrets are never written inline: each one is
@@ -15,10 +16,22 @@ import {
 
 const envName = z
   .string()
+  .max(CONFIG_LIMITS.text)
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)');
-const filePath = z.string().min(1);
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const entryName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must match [a-z0-9][a-z0-9-]*');
+const filePath = z.string().min(1).max(CONFIG_LIMITS.path);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(CONFIG_LIMITS.text);
+const entryName = z
+  .string()
+  .max(100)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'must match [a-z0-9][a-z0-9-]*');
+const text = z.string().min(1).max(CONFIG_LIMITS.text);
+
+/** A record of at most `max` entries (zod records have no size bound of their own). */
+function boundedRecord<V extends z.ZodType>(value: V, max: number, what: string) {
+  return z
+    .record(entryName, value)
+    .refine((r) => Object.keys(r).length <= max, `has too many ${what}; at most ${max} allowed`);
+}
 
 /*
  * Each plug point owns its runtime configuration schema (src/flag-backends/flag-backend-config.ts,
@@ -27,6 +40,7 @@ const entryName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must match [a-z0-9][
  */
 
 const unleashBackendSchema = unleashRuntimeSchema.omit({ adminToken: true, adminTokenSource: true }).extend({
+  url: httpUrl,
   adminTokenEnv: envName.optional(),
   adminTokenFile: filePath.optional(),
 });
@@ -46,12 +60,13 @@ const bearerAuth = z.strictObject({
 });
 const basicAuth = z.strictObject({
   type: z.literal('basic'),
-  username: z.string().min(1),
+  username: text,
   passwordEnv: envName.optional(),
   passwordFile: filePath.optional(),
 });
 
 const prometheusSourceSchema = prometheusRuntimeSchema.omit({ auth: true }).extend({
+  url: httpUrl,
   auth: z.discriminatedUnion('type', [bearerAuth, basicAuth]).optional(),
 });
 
@@ -61,7 +76,7 @@ const metricSourceConfigSchema = z.discriminatedUnion('type', [prometheusSourceS
 
 const storeConfigSchema = z.strictObject({
   /** `sqlite:PATH` or `postgres://user@host:port/db` (password from passwordEnv/passwordFile). */
-  url: z.string().min(1).default('sqlite:./data/rampart.db'),
+  url: z.string().min(1).max(CONFIG_LIMITS.path).default('sqlite:./data/rampart.db'),
   passwordEnv: envName.optional(),
   passwordFile: filePath.optional(),
 });
@@ -96,19 +111,21 @@ export const configSchema = z.strictObject({
   kind: z.literal('Config'),
   listen: z
     .strictObject({
-      host: z.string().min(1).default(DEFAULT_LISTEN.host),
+      host: text.default(DEFAULT_LISTEN.host),
       port: z.number().int().min(0).max(65_535).default(DEFAULT_LISTEN.port),
     })
     .prefault({}),
   /** Where people reach rampart (links in notifications); defaults to http://host:port. */
   publicUrl: httpUrl.optional(),
   /** Folder of rollout specs, read recursively. */
-  specsDir: z.string().min(1).default('flags/'),
-  flagBackends: z.record(entryName, flagBackendConfigSchema).default({ embedded: { type: 'embedded' } }),
+  specsDir: filePath.default('flags/'),
+  flagBackends: boundedRecord(flagBackendConfigSchema, CONFIG_LIMITS.flagBackends, 'flag backends').default({
+    embedded: { type: 'embedded' },
+  }),
   metricSource: metricSourceConfigSchema.prefault({ type: 'scrape' }),
   store: storeConfigSchema.prefault({}),
-  apiTokens: z.array(apiTokenConfigSchema).default([]),
-  notifiers: z.record(entryName, notifierConfigSchema).default({}),
+  apiTokens: z.array(apiTokenConfigSchema).max(CONFIG_LIMITS.apiTokens).default([]),
+  notifiers: boundedRecord(notifierConfigSchema, CONFIG_LIMITS.notifiers, 'notifiers').default({}),
 });
 
 export type RampartConfig = z.output<typeof configSchema>;

@@ -1,6 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { ValidationError } from '../errors/validation-error.js';
 import type { ParseResult } from '../rollout-spec/parse-result.js';
+import { tooLargeIssue } from '../rollout-spec/parse-yaml-with-schema.js';
+import { CONFIG_LIMITS } from './config-limits.js';
 import type { RampartConfig } from './config-schema.js';
 import type { Env } from './env-overrides.js';
 import { DEFAULT_CONFIG_TEXT, parseConfig } from './parse-config.js';
@@ -22,6 +24,11 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Parse
   if (path === undefined) return parseConfig(DEFAULT_CONFIG_TEXT, '(built-in defaults)', env);
   let text: string;
   try {
+    // Refused before it is read: a 30 MB file must not be held in memory to be rejected.
+    const { size } = await stat(path);
+    if (size > CONFIG_LIMITS.fileBytes) {
+      return { ok: false, error: new ValidationError([tooLargeIssue(path, size, CONFIG_LIMITS.fileBytes)]) };
+    }
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';

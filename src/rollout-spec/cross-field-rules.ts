@@ -6,6 +6,7 @@ import { quote } from './field-path.js';
 import { guardrailRules } from './guardrail-rules.js';
 import { isRecord, type Raw } from './raw-record.js';
 import { rolloutSpecSchema } from './rollout-spec-schema.js';
+import { SPEC_LIMITS } from './spec-limits.js';
 import type { PathIssue } from './zod-issues.js';
 
 /*
@@ -18,7 +19,8 @@ const CRON_HELP =
   'expected node-cron syntax "[second] minute hour day-of-month month day-of-week", e.g. "* 9-15 * * 1-4"';
 
 function stepsRule(steps: unknown): PathIssue[] {
-  if (!Array.isArray(steps)) return [];
+  // Too many steps is the schema's to report, once, not once per step.
+  if (!Array.isArray(steps) || steps.length > SPEC_LIMITS.steps) return [];
   const issues: PathIssue[] = [];
   let previous: number | undefined;
   steps.forEach((step, i) => {
@@ -106,7 +108,8 @@ function rangeRules(spec: Raw): PathIssue[] {
 }
 
 function cronRule(expression: unknown, path: FieldPath): PathIssue[] {
-  if (typeof expression !== 'string') return [];
+  // An over-long expression is the schema's to report; the cron parser never sees it.
+  if (typeof expression !== 'string' || expression.length > SPEC_LIMITS.cron) return [];
   const result = validateDetailed(expression);
   if (result.valid) return [];
   const reasons = result.errors.map((e) =>
@@ -136,12 +139,12 @@ function windowsRules(windows: unknown): PathIssue[] {
   if (!isRecord(windows)) return [];
   const issues = cronRule(windows.allow, ['windows', 'allow']);
   if (Array.isArray(windows.deny)) {
-    windows.deny.forEach((d, i) => {
+    windows.deny.slice(0, SPEC_LIMITS.denyWindows).forEach((d, i) => {
       issues.push(...cronRule(d, ['windows', 'deny', i]));
     });
   }
   const zone = windows.timezone;
-  if (typeof zone === 'string' && !isTimeZone(zone)) {
+  if (typeof zone === 'string' && zone.length <= SPEC_LIMITS.name && !isTimeZone(zone)) {
     const suggestion = didYouMean(zone, Intl.supportedValuesOf('timeZone'));
     const hint = suggestion ? ` did you mean ${quote(suggestion)}?` : '';
     issues.push({

@@ -4,6 +4,7 @@ import { describeType, quote } from './field-path.js';
 import { checkPromqlSyntax } from './promql-syntax.js';
 import { isRecord, type Raw } from './raw-record.js';
 import { GUARDRAIL_KINDS } from './rollout-spec-schema.js';
+import { SPEC_LIMITS } from './spec-limits.js';
 import { duplicateNameIssues } from './unique-names.js';
 import type { PathIssue } from './zod-issues.js';
 
@@ -72,10 +73,14 @@ function kindRule(guardrail: unknown, index: number): PathIssue[] {
 export function guardrailRules(guardrails: unknown): PathIssue[] {
   if (!Array.isArray(guardrails)) return [];
   const issues: PathIssue[] = [];
-  const duplicates = duplicateNameIssues(guardrails, 'guardrails', 'guardrail');
+  // By index, not a scan of all duplicates per guardrail: 20,000 same-named ones were quadratic.
+  const duplicates = new Map(
+    duplicateNameIssues(guardrails, 'guardrails', 'guardrail').map((d) => [d.path[1], d]),
+  );
   guardrails.forEach((guardrail, i) => {
     issues.push(...kindRule(guardrail, i));
-    issues.push(...duplicates.filter((d) => d.path[1] === i));
+    const duplicate = duplicates.get(i);
+    if (duplicate) issues.push(duplicate);
     if (!isRecord(guardrail)) return;
     const { threshold, promql } = guardrail;
     if (isRecord(threshold)) {
@@ -90,14 +95,16 @@ export function guardrailRules(guardrails: unknown): PathIssue[] {
     if (isRecord(promql)) {
       const path = ['guardrails', i, 'promql'];
       issues.push(...boundsRule(promql, path));
-      if (typeof promql.query === 'string' && promql.query !== '') {
-        const error = checkPromqlSyntax(promql.query);
+      // An over-long query is the schema's to report; it is not parsed.
+      const query = promql.query;
+      if (typeof query === 'string' && query !== '' && query.length <= SPEC_LIMITS.promql) {
+        const error = checkPromqlSyntax(query);
         if (error) {
           issues.push({
             path: [...path, 'query'],
             at: 'value',
             inner: { line: error.line, column: error.column },
-            message: `${quote(promql.query)} is not valid PromQL: ${error.message} at line ${error.line}, column ${error.column} of the query`,
+            message: `${quote(query)} is not valid PromQL: ${error.message} at line ${error.line}, column ${error.column} of the query`,
           });
         }
       }

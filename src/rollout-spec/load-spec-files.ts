@@ -4,7 +4,9 @@ import { parse } from 'yaml';
 import type { Issue } from '../errors/validation-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { parseRolloutSpec } from './parse-rollout-spec.js';
+import { tooLargeIssue } from './parse-yaml-with-schema.js';
 import type { RolloutSpec } from './rollout-spec-schema.js';
+import { SPEC_LIMITS } from './spec-limits.js';
 
 const YAML_FILE = /\.ya?ml$/;
 
@@ -39,7 +41,9 @@ export async function listYamlFiles(
  */
 export function peekKind(text: string): string | undefined {
   try {
-    const value: unknown = parse(text);
+    // uniqueKeys off: yaml's own duplicate check is quadratic in a mapping's keys; the real
+    // parser reports duplicates.
+    const value: unknown = parse(text, { uniqueKeys: false });
     if (value !== null && typeof value === 'object' && 'kind' in value) {
       const kind = (value as { kind: unknown }).kind;
       return typeof kind === 'string' ? kind : undefined;
@@ -59,6 +63,7 @@ export interface LoadedSpec {
 /**
  * Loads every rollout spec under `paths`, skipping files that declare another kind (the
  * controller's `kind: Config`). Collects every issue of every file; rollout names must be unique.
+ * A file over SPEC_LIMITS.fileBytes is refused before it is read, so a watched reload stays short.
  */
 export async function loadRolloutSpecs(
   paths: readonly string[],
@@ -71,6 +76,11 @@ export async function loadRolloutSpecs(
   }));
   const specs: LoadedSpec[] = [];
   for (const source of files) {
+    const { size } = await stat(source);
+    if (size > SPEC_LIMITS.fileBytes) {
+      issues.push(tooLargeIssue(source, size, SPEC_LIMITS.fileBytes));
+      continue;
+    }
     const text = await readFile(source, 'utf8');
     const kind = peekKind(text);
     if (kind !== undefined && kind !== 'Rollout') continue;

@@ -4,6 +4,8 @@ import { ValidationError } from '../errors/validation-error.js';
 import type { FieldPath } from './field-path.js';
 import { formatPath } from './field-path.js';
 import type { ParseResult } from './parse-result.js';
+import type { ParseWork } from './parse-work.js';
+import { formatBytes } from './spec-limits.js';
 import type { YamlSource } from './yaml-source.js';
 import { readYaml } from './yaml-source.js';
 import type { PathIssue, UnionResolver } from './zod-issues.js';
@@ -24,6 +26,32 @@ export interface YamlSchemaOptions {
   overrides?: (raw: unknown) => RawOverride[];
   /** What the file should contain, for the message about an empty file. */
   expected: string;
+  /** A larger text is refused before it is parsed. */
+  maxBytes: number;
+  /** Replaces a value before a message quotes it (e.g. a URL with its credentials hidden). */
+  redact?: ((value: unknown) => unknown) | undefined;
+  /** Counts the parser's work (tests). */
+  work?: ParseWork | undefined;
+}
+
+/** Issues reported per file: a file of 40,000 unknown keys must not become a 10 MB message. */
+export const MAX_ISSUES = 100;
+
+/** The issue of a file over `maxBytes`: names the file, its size and the limit. */
+export function tooLargeIssue(source: string, bytes: number, maxBytes: number): Issue {
+  return {
+    source,
+    path: '',
+    message: `the file is ${formatBytes(bytes)} (${bytes} bytes); the limit is ${formatBytes(maxBytes)} (${maxBytes} bytes)`,
+  };
+}
+
+/** The first MAX_ISSUES issues and a line saying how many more there are. */
+function capIssues(issues: Issue[], source: string): Issue[] {
+  if (issues.length <= MAX_ISSUES) return issues;
+  const shown = issues.slice(0, MAX_ISSUES);
+  shown.push({ source, path: '', message: `${issues.length - MAX_ISSUES} more issues not shown` });
+  return shown;
 }
 
 /** Places path issues in the file (or at the override that set them) and orders them as in the file. */
@@ -51,7 +79,8 @@ export function placeIssues(
     }
   }
   // Overrides (no line) first, then file order; the sort is stable.
-  return issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return capIssues(issues, yaml.source);
 }
 
 function applyOverrides(value: unknown, overrides: readonly RawOverride[]): unknown {
@@ -82,8 +111,15 @@ export function parseYamlWithSchema<S extends z.ZodType>(
   schema: S,
   options: YamlSchemaOptions,
 ): ParseResult<z.output<S>> {
-  const yaml = readYaml(text, source);
-  if (yaml.syntaxIssues.length > 0) return { ok: false, error: new ValidationError(yaml.syntaxIssues) };
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > options.maxBytes) {
+    const issue = tooLargeIssue(source, bytes, options.maxBytes);
+    return { ok: false, error: new ValidationError([issue]) };
+  }
+  const yaml = readYaml(text, source, options.work);
+  if (yaml.syntaxIssues.length > 0) {
+    return { ok: false, error: new ValidationError(capIssues([...yaml.syntaxIssues], source)) };
+  }
   if (yaml.value === undefined || yaml.value === null) {
     const issue: Issue = {
       source,
@@ -97,9 +133,7 @@ export function parseYamlWithSchema<S extends z.ZodType>(
   const overrides = options.overrides?.(yaml.value) ?? [];
   const raw = applyOverrides(yaml.value, overrides);
   const result = schema.safeParse(raw);
-  const pathIssues = result.success
-    ? []
-    : describeZodIssues(result.error.issues, schema, raw, options.resolveUnion);
+  const pathIssues = result.success ? [] : describeZodIssues(result.error.issues, schema, raw, options);
   pathIssues.push(...(options.rules?.(raw) ?? []));
   if (pathIssues.length > 0 || !result.success) {
     return { ok: false, error: new ValidationError(placeIssues(yaml, pathIssues, overrides)) };

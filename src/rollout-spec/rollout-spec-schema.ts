@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DURATION_HELP, parseDuration } from './duration.js';
 import { constraintSchema } from './flag-scope.js';
+import { SPEC_LIMITS as L } from './spec-limits.js';
 
 /** A duration string in the spec; parsed to milliseconds. */
 export const durationSchema = z.string({ error: DURATION_HELP }).transform((text, ctx) => {
@@ -32,12 +33,21 @@ const startSchema = z.string({ error: START_HELP }).transform((text, ctx): Start
 
 const labelName = z
   .string()
+  .max(L.metricName)
   .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)');
 const metricName = z
   .string()
+  .max(L.metricName)
   .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)');
 /** Label equality matchers added to a metric selector, e.g. `{ result: success }`. */
-export const labelMatchersSchema = z.record(labelName, z.string());
+export const labelMatchersSchema = z
+  .record(labelName, z.string().max(L.labelValue))
+  .refine(
+    (r) => Object.keys(r).length <= L.matchers,
+    `has too many label matchers; at most ${L.matchers} allowed`,
+  );
+/** A name or identifier written in the spec (backend, project, environment, notifier...). */
+const shortName = z.string().min(1).max(L.name);
 
 const compare = z.strictObject({
   metric: metricName,
@@ -96,13 +106,18 @@ const srm = z.strictObject({
 
 /** Raw PromQL (prometheus source only): `$window` and `$rollout` are substituted; must yield one scalar. */
 const promql = z.strictObject({
-  query: z.string().min(1),
+  query: z.string().min(1).max(L.promql),
   min: z.number().optional(),
   max: z.number().optional(),
   window: durationSchema.prefault('5m'),
 });
 
-const base = { name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must match [a-z0-9][a-z0-9-]*') };
+const base = {
+  name: z
+    .string()
+    .max(63)
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'must match [a-z0-9][a-z0-9-]*'),
+};
 
 export const GUARDRAIL_KINDS = ['compare', 'rate', 'threshold', 'zero', 'srm', 'promql'] as const;
 export type GuardrailKind = (typeof GUARDRAIL_KINDS)[number];
@@ -119,32 +134,33 @@ export const guardrailSchema = z.union([
 
 export const flagRefSchema = z.strictObject({
   /** Name of a flag backend configured in rampart.yaml (e.g. `unleash`, `embedded`). */
-  backend: z.string().min(1),
+  backend: shortName,
   name: z
     .string()
+    .max(L.name)
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, 'must be an Unleash feature name ([a-zA-Z0-9][a-zA-Z0-9._-]*)'),
-  project: z.string().min(1).default('default'),
-  environment: z.string().min(1).default('production'),
+  project: shortName.default('default'),
+  environment: shortName.default('production'),
   /** Context field the hash uses; a user without it gets the flag off (fail closed). */
-  stickiness: z.string().min(1).default('userId'),
+  stickiness: shortName.default('userId'),
   /** Hash group; defaults to the flag name, as in Unleash. */
-  groupId: z.string().min(1).optional(),
+  groupId: shortName.optional(),
   /**
    * Who the flag may reach at all (AND): Unleash constraints on rampart's strategy. Optional (not
    * defaulted) so FlagRefs built in code need not spell out an empty scope.
    */
-  constraints: z.array(constraintSchema).optional(),
+  constraints: z.array(constraintSchema).max(L.matchers).optional(),
   /** Unleash segment names added to rampart's strategy (unleash backend only). */
-  segments: z.array(z.string().min(1)).optional(),
+  segments: z.array(shortName).max(L.matchers).optional(),
 });
 
 export const rolloutSpecSchema = z.strictObject({
   apiVersion: z.literal('rampart/v1'),
   kind: z.literal('Rollout'),
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must match [a-z0-9][a-z0-9-]{0,62}'),
-  description: z.string().optional(),
+  description: z.string().max(L.description).optional(),
   flag: flagRefSchema,
-  steps: z.array(z.number()).min(1),
+  steps: z.array(z.number()).min(1).max(L.steps),
   bake: durationSchema.prefault('15m'),
   minSamples: z.number().int().min(0).default(200),
   tick: durationSchema.prefault('10s'),
@@ -153,17 +169,17 @@ export const rolloutSpecSchema = z.strictObject({
   variant: z
     .strictObject({
       label: labelName.default('variant'),
-      treatment: z.string().min(1).default('treatment'),
-      control: z.string().min(1).default('control'),
+      treatment: shortName.default('treatment'),
+      control: shortName.default('control'),
     })
     .default({ label: 'variant', treatment: 'treatment', control: 'control' }),
   /** Extra label matchers added to every structured guardrail query (e.g. `{ app: login }`). */
   matchers: labelMatchersSchema.default({}),
   windows: z
     .strictObject({
-      allow: z.string().optional(),
-      deny: z.array(z.string()).default([]),
-      timezone: z.string().default('UTC'),
+      allow: z.string().max(L.cron).optional(),
+      deny: z.array(z.string().max(L.cron)).max(L.denyWindows).default([]),
+      timezone: z.string().max(L.name).default('UTC'),
     })
     .optional(),
   approvals: z.strictObject({ above: z.number().int() }).optional(),
@@ -177,9 +193,9 @@ export const rolloutSpecSchema = z.strictObject({
   afterCompletion: z
     .strictObject({ alerts: z.enum(['notify', 'rollback']).default('notify') })
     .default({ alerts: 'notify' }),
-  guardrails: z.array(guardrailSchema).min(1),
+  guardrails: z.array(guardrailSchema).min(1).max(L.guardrails),
   alerts: z.strictObject({ match: labelMatchersSchema }).optional(),
-  notify: z.array(z.string().min(1)).default([]),
+  notify: z.array(shortName).max(L.notify).default([]),
 });
 
 export type RolloutSpec = z.output<typeof rolloutSpecSchema>;

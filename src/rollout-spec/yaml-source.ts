@@ -1,6 +1,8 @@
+import type { Pair, YAMLMap } from 'yaml';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Issue } from '../errors/validation-error.js';
 import type { FieldPath } from './field-path.js';
+import type { ParseWork } from './parse-work.js';
 
 export interface Position {
   line: number;
@@ -52,11 +54,16 @@ function firstLine(message: string): string {
   return (message.split(/ at line \d+, column \d+:/)[0] ?? message).trim();
 }
 
-/** Parses one YAML document. Duplicate keys, several documents and bad aliases are syntax errors. */
-export function readYaml(text: string, source: string): YamlSource {
+/**
+ * Parses one YAML document. Duplicate keys, several documents and bad aliases are syntax errors.
+ * `work` (tests) counts the mapping entries read.
+ */
+export function readYaml(text: string, source: string, work?: ParseWork): YamlSource {
   const lines = text.split(/\r?\n/);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  // The yaml package's own duplicate-key check compares each key with every earlier key of its
+  // mapping (quadratic: 20,000 keys took seconds); the Map visitor below does it with a set.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true });
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -65,7 +72,26 @@ export function readYaml(text: string, source: string): YamlSource {
     const at = error.linePos?.[0] ?? { line: 1, col: 1 };
     return { source, line: at.line, column: at.col, path: '', message: `YAML: ${firstLine(error.message)}` };
   });
+  const keyIndex = new Map<YAMLMap, Map<string, Pair>>();
   visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const item of map.items) {
+        if (!isScalar(item.key)) continue;
+        if (seen.has(item.key.value)) {
+          const at = lineCounter.linePos(item.key.range?.[0] ?? 0);
+          syntaxIssues.push({
+            source,
+            line: at.line,
+            column: at.col,
+            path: '',
+            message: 'YAML: Map keys must be unique',
+          });
+        }
+        seen.add(item.key.value);
+      }
+      if (work) work.mapItems += map.items.length;
+    },
     Alias(_, alias) {
       if (alias.resolve(doc) === undefined) {
         const at = lineCounter.linePos(alias.range?.[0] ?? 0);
@@ -74,6 +100,7 @@ export function readYaml(text: string, source: string): YamlSource {
       }
     },
   });
+  syntaxIssues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   let value: unknown;
   if (syntaxIssues.length === 0) {
     try {
@@ -91,6 +118,22 @@ export function readYaml(text: string, source: string): YamlSource {
 
   const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);
 
+  /** The pair of `map` whose key is written `key`; each mapping is indexed once, on first use. */
+  const pairOf = (map: YAMLMap, key: string): Pair | undefined => {
+    let index = keyIndex.get(map);
+    if (!index) {
+      index = new Map();
+      for (const item of map.items) {
+        if (isPair(item) && isScalar(item.key) && !index.has(String(item.key.value))) {
+          index.set(String(item.key.value), item);
+        }
+      }
+      if (work) work.mapItems += map.items.length;
+      keyIndex.set(map, index);
+    }
+    return index.get(key);
+  };
+
   /** Walks as far as the file goes; returns the node reached and the key node that introduced it. */
   const walk = (path: FieldPath): { node: unknown; key: unknown; complete: boolean } => {
     let node: unknown = resolve(doc.contents);
@@ -99,9 +142,7 @@ export function readYaml(text: string, source: string): YamlSource {
       let next: unknown;
       let nextKey: unknown;
       if (isMap(node)) {
-        const pair = node.items.find(
-          (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
-        );
+        const pair = pairOf(node, String(segment));
         if (pair) {
           next = resolve(pair.value);
           nextKey = pair.key;

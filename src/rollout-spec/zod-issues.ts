@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { didYouMean } from './did-you-mean.js';
 import type { FieldPath, PathSegment } from './field-path.js';
 import { describeType, quote, valueAt } from './field-path.js';
+import type { ParseWork } from './parse-work.js';
 
 /** A problem at a field path, before it is placed in a file. */
 export interface PathIssue {
@@ -25,6 +26,16 @@ export type UnionResolver = (
   path: FieldPath,
   input: unknown,
 ) => readonly ZodIssue[] | undefined;
+
+export interface DescribeOptions {
+  resolveUnion?: UnionResolver | undefined;
+  /** Replaces a value before a message quotes it (e.g. a URL with its credentials hidden). */
+  redact?: ((value: unknown) => unknown) | undefined;
+  work?: ParseWork | undefined;
+}
+
+/** Unknown keys of one mapping described one by one (a file shows at most 100 issues anyway). */
+const UNKNOWN_KEYS_DESCRIBED = 100;
 
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
 
@@ -129,6 +140,9 @@ function describe(issue: ZodIssue, value: unknown): string {
       if (issue.origin === 'array') {
         return `${quote(value)} has ${Array.isArray(value) ? value.length : 0} items; needs ${side} ${limit}`;
       }
+      if (issue.origin === 'string' && !small && typeof value === 'string') {
+        return `${quote(value)} is too long (${value.length} characters); at most ${limit} characters allowed`;
+      }
       if (issue.origin === 'string')
         return `${quote(value)} is not allowed; needs ${side} ${limit} characters`;
       return `${quote(value)} is not allowed; must be ${small ? '>' : '<'}${issue.inclusive ? '=' : ''} ${limit}`;
@@ -159,17 +173,23 @@ export function describeZodIssues(
   issues: readonly ZodIssue[],
   schema: AnySchema,
   input: unknown,
-  resolveUnion?: UnionResolver,
+  options: DescribeOptions = {},
   prefix: FieldPath = [],
 ): PathIssue[] {
+  const { resolveUnion, redact = (v: unknown) => v, work } = options;
   const out: PathIssue[] = [];
   for (const issue of issues) {
     const path: FieldPath = [...prefix, ...(issue.path as PathSegment[])];
-    const value = valueAt(input, path);
+    const value = redact(valueAt(input, path));
     if (issue.code === 'unrecognized_keys') {
       const allowed = allowedKeysAt(schema, path, input) ?? [];
-      for (const key of issue.keys) {
-        const suggestion = didYouMean(key, allowed);
+      // At most 100 issues of a file are shown: keys past that are counted, not described.
+      const extra = issue.keys.length - UNKNOWN_KEYS_DESCRIBED;
+      if (extra > 0) {
+        out.push({ path, at: 'key', message: `and ${extra} more unknown fields (not shown)` });
+      }
+      for (const key of issue.keys.slice(0, UNKNOWN_KEYS_DESCRIBED)) {
+        const suggestion = didYouMean(key, allowed, work);
         const hint = suggestion ? `; did you mean ${quote(suggestion)}?` : '';
         out.push({
           path: [...path, key],
@@ -196,7 +216,7 @@ export function describeZodIssues(
         continue;
       }
       const branch = resolveUnion?.(issue, path, input);
-      if (branch) out.push(...describeZodIssues(branch, schema, input, resolveUnion, path));
+      if (branch) out.push(...describeZodIssues(branch, schema, input, options, path));
       else out.push({ path, at: 'value', message: `${quote(value)} does not match any allowed form` });
     } else {
       out.push({ path, at: 'value', message: describe(issue, value) });

@@ -112,7 +112,9 @@ export async function parseScenario(text: string, source: string): Promise<Parse
   const parsed = scenarioSchema.safeParse(yaml.value);
   const pathIssues = parsed.success
     ? []
-    : describeZodIssues(parsed.error.issues, scenarioSchema, yaml.value, resolveFaultUnion);
+    : describeZodIssues(parsed.error.issues, scenarioSchema, yaml.value, {
+        resolveUnion: resolveFaultUnion,
+      });
   pathIssues.push(...scenarioRules(yaml.value));
   if (pathIssues.length > 0 || !parsed.success) {
     return { ok: false, error: new ValidationError(placeIssues(yaml, pathIssues)) };

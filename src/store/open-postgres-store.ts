@@ -1,10 +1,11 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { redactUrl } from '../errors/redact-url.js';
 import { StoreError } from '../errors/store-error.js';
 import type { Database } from './database.js';
 import type { WriterFence } from './fence.js';
 import { migrateToLatest } from './migrations.js';
-import { type PostgresLocation, postgresClientConfig, redactedUrl } from './postgres-connection.js';
+import { type PostgresLocation, postgresClientConfig } from './postgres-connection.js';
 import { SqlStore } from './sql-store.js';
 import { ADVISORY_KEYS, ADVISORY_NAMESPACE, postgresWriteLocks } from './write-locks.js';
 
@@ -21,14 +22,15 @@ export interface PostgresStoreOptions extends PostgresLocation {
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<SqlStore> {
   const config = postgresClientConfig(options);
-  const where = redactedUrl(options.url);
+  // The URL may carry a password in its userinfo or its query (?password=): never show either.
+  const where = redactUrl(options.url);
   const migrator = new pg.Client(config);
   try {
     await migrator.connect();
   } catch (error) {
     throw new StoreError(
       'store_error',
-      `cannot connect to the PostgreSQL store at ${where}: ${String(error)}`,
+      `cannot connect to the PostgreSQL store at ${where}: ${redactUrl(String(error))}`,
       {
         cause: error,
       },

@@ -17,14 +17,3 @@ export function postgresClientConfig(location: PostgresLocation): pg.ClientConfi
   }
   return { connectionString, connectionTimeoutMillis: 5_000, application_name: 'rampart' };
 }
-
-/** The URL without its password, for messages and logs. */
-export function redactedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable store.url)';
-  }
-}

@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { ExponentialBackoff, handleWhen, type IPolicy, retry } from 'cockatiel';
 import { z } from 'zod';
+import { redactUrl } from '../../errors/redact-url.js';
 import { UnleashError } from '../../errors/unleash-error.js';
 import type {
   AdminFeature,
@@ -188,8 +189,8 @@ export class HttpUnleashAdminApi implements UnleashAdminApi {
       const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'unreadable body';
       throw new UnleashError(
         'unleash_bad_response',
-        `${what}: unexpected answer from Unleash at ${this.url}: ${where}`,
-        this.url,
+        `${what}: unexpected answer from Unleash at ${redactUrl(this.url)}: ${where}`,
+        redactUrl(this.url),
       );
     }
     return result.data;

@@ -1,4 +1,5 @@
 import { isAxiosError } from 'axios';
+import { redactUrl } from '../../errors/redact-url.js';
 import { UnleashError, type UnleashErrorCode } from '../../errors/unleash-error.js';
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
@@ -16,13 +17,10 @@ function serverMessage(data: unknown): string | undefined {
  * admin token was configured, for the message of a 401/403. The axios error itself is not kept
  * as `cause`: its config carries the Authorization header, and causes end up in logs.
  */
-export function toUnleashError(
-  error: unknown,
-  baseUrl: string,
-  what: string,
-  tokenSource: string,
-): UnleashError {
+export function toUnleashError(error: unknown, url: string, what: string, tokenSource: string): UnleashError {
   if (error instanceof UnleashError) return error;
+  // A base URL may carry credentials (userinfo, ?token=); messages and the error show it redacted.
+  const baseUrl = redactUrl(url);
   if (!isAxiosError(error)) {
     const text = error instanceof Error ? error.message : String(error);
     return new UnleashError('unleash_unreachable', `${what} at Unleash ${baseUrl} failed: ${text}`, baseUrl);

@@ -1,3 +1,4 @@
+import { redactUrl } from '../../errors/redact-url.js';
 import { UnleashError } from '../../errors/unleash-error.js';
 import { canonicalScope, describeScope, sameScope } from '../../rollout-spec/flag-scope.js';
 import type { FlagRef } from '../../rollout-spec/rollout-spec-schema.js';
@@ -97,7 +98,7 @@ export class UnleashFlagBackend implements FlagBackend {
       if (feature === undefined && conflict !== undefined) {
         throw new UnleashError(
           'unleash_conflict',
-          `flag ${flag.name} exists in Unleash at ${this.api.url} but not in project ${flag.project}: it is archived or in another project`,
+          `flag ${flag.name} exists in Unleash at ${redactUrl(this.api.url)} but not in project ${flag.project}: it is archived or in another project`,
           this.api.url,
         );
       }
@@ -107,7 +108,7 @@ export class UnleashFlagBackend implements FlagBackend {
       const known = feature?.environments.map((e) => e.name).join(', ') || 'none';
       throw new UnleashError(
         'unleash_not_found',
-        `flag ${flag.name} in project ${flag.project} has no environment "${flag.environment}" in Unleash at ${this.api.url} (environments: ${known})`,
+        `flag ${flag.name} in project ${flag.project} has no environment "${flag.environment}" in Unleash at ${redactUrl(this.api.url)} (environments: ${known})`,
         this.api.url,
       );
     }

@@ -1,5 +1,6 @@
 import { TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
 import { MetricSourceError } from '../../errors/metric-source-error.js';
+import { redactUrl } from '../../errors/redact-url.js';
 import { ValidationError } from '../../errors/validation-error.js';
 import type { LabelMatchers } from '../../rollout-spec/rollout-spec-schema.js';
 import type { Clock } from '../../time/clock.js';
@@ -196,7 +197,7 @@ export class ScrapeMetricSource implements MetricSource {
       if (s.health === 'unknown') return noData(`target ${s.name} has not been scraped yet`);
       if (s.health === 'down' && (owns || s.lastSuccessAt === undefined)) {
         return noData(
-          `target ${s.name} (${s.config.url}) cannot be scraped: ${s.lastError ?? 'unknown error'}`,
+          `target ${s.name} (${redactUrl(s.config.url)}) cannot be scraped: ${s.lastError ?? 'unknown error'}`,
         );
       }
     }
