@@ -145,6 +145,10 @@ describe('rampart run serves the status page', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'mfa-staff' }).waitFor();
     const phase = page.locator('#phase-mfa-staff');
+    // A loaded spec waits for a person: nothing is written to the flag before the Start button.
+    await expect.poll(() => phase.textContent(), { timeout: 20_000 }).toBe('pending');
+    await page.getByLabel('Reason').fill('e2e: start from the page of rampart run');
+    await page.getByRole('button', { name: 'Start mfa-staff' }).click();
     await expect.poll(() => phase.textContent(), { timeout: 20_000 }).toBe('ramping');
     await expect.poll(() => page.locator('#percentage-mfa-staff').textContent()).toMatch(/^1 %/);
 

@@ -24,6 +24,7 @@ flag: { backend: embedded, name: ${name}-flag }
 steps: [1, 5, 25, 50, 100]
 bake: 1m
 tick: 1s
+start: auto
 noDataTimeout: 10m
 guardrails:
   - name: login-success
