@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type ApiHarness, bearer, makeApiHarness, TOKENS } from '../../support/api-harness.js';
+import { testSpec } from '../../support/controller-harness.js';
 
 let h: ApiHarness;
 
@@ -144,6 +145,41 @@ describe('commands', () => {
       ['paused', 'operator-user'],
       ['resumed', 'admin-user'],
     ]);
+  });
+
+  it('starts a pending rollout on command; nothing is written to the flag before', async () => {
+    const manual = testSpec({
+      name: 'manual',
+      flag: { backend: 'embedded', name: 'manual-flag' },
+      start: 'manual',
+    });
+    await h.controller.register(manual);
+    await h.step('manual');
+    expect(await h.embedded.read(manual.flag)).toMatchObject({ exists: false });
+    const listed = await request(h.app).get('/api/rollouts/manual').set(bearer(TOKENS.viewer));
+    expect(listed.body).toMatchObject({ phase: 'pending', start: 'waits for rampart start' });
+    const started = await request(h.app)
+      .post('/api/rollouts/manual/start')
+      .set(bearer(TOKENS.operator))
+      .send({ reason: 'change window opened' });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({
+      command: 'start',
+      status: 'applied',
+      phase: 'ramping',
+      percentage: 1,
+    });
+    expect(await h.embedded.read(manual.flag)).toMatchObject({ enabled: true, percentage: 1 });
+    const again = await request(h.app)
+      .post('/api/rollouts/manual/start')
+      .set(bearer(TOKENS.operator))
+      .send({ reason: 'twice' });
+    expect(again.status).toBe(409);
+    const viewer = await request(h.app)
+      .post('/api/rollouts/manual/start')
+      .set(bearer(TOKENS.viewer))
+      .send({ reason: 'not mine to start' });
+    expect(viewer.status).toBe(403);
   });
 
   it('rolls back on command and latches', async () => {
