@@ -3,12 +3,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { Counter, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../support/free-port.js';
 import { serveRegistry } from '../support/serve-registry.js';
-import { requireTestServer } from '../support/test-servers.js';
+import { launchChromium } from './support/launch-chromium.js';
 import { type NodeProcess, spawnTsx } from './support/node-process.js';
 
 /**
@@ -92,23 +92,10 @@ apiTokens:
   );
 
   profile = await mkdtemp(join(tmpdir(), 'rampart-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: requireTestServer('chromium'),
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // A name that is not localhost, so Chromium treats the origin as plain, untrusted HTTP.
-      `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
-    ],
-    viewport: { width: 1280, height: 1000 },
-  });
+  browser = await launchChromium(profile, [
+    // A name that is not localhost, so Chromium treats the origin as plain, untrusted HTTP.
+    `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
+  ]);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStatusPage } from '../../src/http/status-page/create-status-page.js';
 import type { RunningRampart } from '../../src/main.js';
 import { OPERATOR_TOKEN, startRampartOnUnleash } from '../support/rampart-on-unleash.js';
-import { requireTestServer } from '../support/test-servers.js';
 import { startUnleashServer, type UnleashServer } from '../support/unleash-server.js';
+import { launchChromium } from './support/launch-chromium.js';
 
 /**
  * The status page in Chromium while every flag write fails: rampart runs against a real
@@ -29,17 +29,7 @@ beforeAll(async () => {
     adminToken: '*:*.not-a-real-token',
     statusPage: createStatusPage(),
   }));
-  browser = await chromium.launchPersistentContext(join(dir, 'chromium'), {
-    executablePath: requireTestServer('chromium'),
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  browser = await launchChromium(join(dir, 'chromium'));
 }, 480_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   compressSpec,
@@ -10,7 +10,7 @@ import {
   loadSpecFile,
 } from '../../src/demo/demo-spec.js';
 import { type DemoStack, startDemoStack } from '../../src/demo/demo-stack.js';
-import { requireTestServer } from '../support/test-servers.js';
+import { launchChromium } from './support/launch-chromium.js';
 
 /**
  * The status page in Debian's Chromium, driven by playwright-core, against a running demo stack:
@@ -37,21 +37,7 @@ beforeAll(async () => {
     scrapeIntervalMs: 500,
   });
   profile = await mkdtemp(join(tmpdir(), 'rampart-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: requireTestServer('chromium'),
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 1000 },
-  });
+  browser = await launchChromium(profile);
 });
 
 afterAll(async () => {
