@@ -1,20 +1,10 @@
-import { SEMVER_PATTERN } from '../rollout-spec/flag-scope.js';
+import { SEMVER_PATTERN, type ServedConstraint } from '../rollout-spec/flag-scope.js';
 
 /** An Unleash context as unleash-client takes it: top-level fields and `properties`. */
 export interface ConstraintContext {
   [field: string]: unknown;
   currentTime?: Date | string;
   properties?: Record<string, unknown>;
-}
-
-/** A constraint as served to SDKs (the operator may be one this rampart never writes). */
-export interface ServedConstraint {
-  contextName: string;
-  operator: string;
-  values?: readonly string[] | null;
-  value?: string | null;
-  inverted?: boolean | null;
-  caseInsensitive?: boolean | null;
 }
 
 /** unleash-client's resolveContextValue: the field, else the property; stringified. */

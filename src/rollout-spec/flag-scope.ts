@@ -97,6 +97,19 @@ export const constraintSchema = z
 
 export type FlagConstraint = z.output<typeof constraintSchema>;
 
+/**
+ * A constraint as a backend stores or serves it: defaults may be spelled out or null, and the
+ * operator may be one this rampart never writes (SDKs evaluate whatever a backend serves).
+ */
+export interface ServedConstraint {
+  contextName: string;
+  operator: string;
+  values?: readonly string[] | null;
+  value?: string | null;
+  inverted?: boolean | null;
+  caseInsensitive?: boolean | null;
+}
+
 /** Who the flag may reach at all: every constraint and every segment must match (AND). */
 export interface FlagScope {
   constraints: FlagConstraint[];
@@ -108,14 +121,7 @@ export interface FlagScope {
  * A constraint in one canonical form, so a constraint read back from a backend compares equal to the
  * spec's whatever the order of its values or which defaults the backend spelled out.
  */
-export function canonicalConstraint(c: {
-  contextName: string;
-  operator: string;
-  values?: readonly string[] | null;
-  value?: string | null;
-  inverted?: boolean | null;
-  caseInsensitive?: boolean | null;
-}): FlagConstraint {
+export function canonicalConstraint(c: ServedConstraint): FlagConstraint {
   const list = isListOperator(c.operator as ConstraintOperator);
   const base = {
     contextName: c.contextName,

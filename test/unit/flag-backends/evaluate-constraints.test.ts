@@ -2,15 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  type ConstraintContext,
-  constraintsMatch,
-  type ServedConstraint,
-} from '../../../src/flag-backends/evaluate-constraints.js';
+import { type ConstraintContext, constraintsMatch } from '../../../src/flag-backends/evaluate-constraints.js';
 import {
   type FlexibleRolloutParameters,
   flexibleRolloutEnabled,
 } from '../../../src/flag-backends/stickiness-hash.js';
+import type { ServedConstraint } from '../../../src/rollout-spec/flag-scope.js';
 
 const require = createRequire(import.meta.url);
 const specDir = join(
