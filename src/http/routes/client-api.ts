@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { RequestError } from '../../errors/request-error.js';
-import type { ClientFeatureSource, ClientFlag } from '../../flag-backends/client-feature-source.js';
-import type { FlagConstraint } from '../../rollout-spec/flag-scope.js';
+import type { ClientFeatureSource } from '../../flag-backends/client-feature-source.js';
 import { parseBody } from '../parse-body.js';
+import { ClientEvaluationCounter, sharedCounter } from './client-evaluation-counter.js';
+import { toClientFeature } from './to-client-feature.js';
 
 export interface ClientApiDeps {
   source: ClientFeatureSource;
@@ -34,17 +35,6 @@ function scopeOf(token: string, defaultEnvironment: string): Scope {
     : { project: '*', environment: defaultEnvironment };
 }
 
-function counter<L extends string>(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: L[],
-): Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Counter<L>;
-  return new Counter({ name, help, labelNames, registers: [registry] });
-}
-
 const registerBody = z.object({ appName: z.string().min(1), instanceId: z.string().optional() });
 const metricsBody = z.object({
   appName: z.string().min(1),
@@ -55,40 +45,7 @@ const metricsBody = z.object({
   }),
 });
 
-/** A constraint as Unleash serves it: list operators carry `values`, the others `value` and `values: []`. */
-function toClientConstraint(c: FlagConstraint) {
-  return {
-    contextName: c.contextName,
-    operator: c.operator,
-    values: c.values ?? [],
-    ...(c.value === undefined ? {} : { value: c.value }),
-    inverted: c.inverted,
-    caseInsensitive: c.caseInsensitive,
-  };
-}
-
-/** The feature list in the shape Unleash's client API (v2) answers and unleash-client 6 parses. */
-function toFeature(flag: ClientFlag) {
-  return {
-    name: flag.name,
-    type: 'release',
-    enabled: flag.enabled,
-    project: flag.project,
-    stale: false,
-    impressionData: false,
-    strategies: [
-      {
-        name: 'flexibleRollout',
-        constraints: flag.constraints.map(toClientConstraint),
-        parameters: { rollout: String(flag.percentage), stickiness: flag.stickiness, groupId: flag.groupId },
-        variants: [],
-      },
-    ],
-    variants: [],
-  };
-}
-
-const ENDPOINTS = new Set(['/features', '/register', '/metrics']);
+const ENDPOINTS = new Set(['/features', '/delta', '/register', '/metrics']);
 
 function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
@@ -98,8 +55,9 @@ function etagMatches(header: string | undefined, etag: string): boolean {
 
 /**
  * The part of Unleash's client API that unleash-client 6 uses, answered from rampart's own flags, so
- * unmodified SDKs can read the embedded backend: GET /api/client/features (ETag, 304),
- * POST /api/client/register and POST /api/client/metrics (202, counted).
+ * unmodified SDKs can read the embedded backend: GET /api/client/features and /api/client/delta
+ * (ETag, 304), POST /api/client/register and POST /api/client/metrics (202, counted). Its 401s are
+ * counted by the app's failed-authentication limiter (createApp).
  */
 export function createClientApiRouter(deps: ClientApiDeps): Router {
   const defaultEnvironment = deps.defaultEnvironment ?? 'production';
@@ -107,18 +65,13 @@ export function createClientApiRouter(deps: ClientApiDeps): Router {
     digest: digest(token),
     scope: scopeOf(token, defaultEnvironment),
   }));
-  const requests = counter(
+  const requests = sharedCounter(
     deps.registry,
     'rampart_client_api_requests_total',
     'Requests to the Unleash-compatible client API, by endpoint and HTTP status.',
     ['endpoint', 'status'],
   );
-  const evaluations = counter(
-    deps.registry,
-    'rampart_client_flag_evaluations_total',
-    'Flag evaluations reported by unleash-client SDKs in their metrics, by flag and result.',
-    ['flag', 'enabled'],
-  );
+  const evaluations = new ClientEvaluationCounter(deps.registry);
 
   const authenticate: RequestHandler = (req, res, next) => {
     const header = req.headers.authorization ?? '';
@@ -145,37 +98,54 @@ export function createClientApiRouter(deps: ClientApiDeps): Router {
   const router = express.Router();
   router.use('/api/client', authenticate);
 
-  router.get('/api/client/features', async (req, res) => {
-    const scope = res.locals.scope as Scope;
-    const project = typeof req.query.project === 'string' ? req.query.project : undefined;
-    const namePrefix = typeof req.query.namePrefix === 'string' ? req.query.namePrefix : '';
-    const snapshot = await deps.source.snapshot();
-    const queryHash = createHash('sha256')
-      .update(JSON.stringify([scope, project ?? null, namePrefix]))
-      .digest('hex')
-      .slice(0, 8);
-    const etag = `"${queryHash}:${snapshot.revision}"`;
-    res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', 'no-cache');
-    if (etagMatches(req.headers['if-none-match'], etag)) {
-      requests.inc({ endpoint: '/features', status: '304' });
-      res.status(304).end();
-      return;
-    }
-    const features = snapshot.flags
-      .filter((f) => f.environment === scope.environment)
-      .filter((f) => scope.project === '*' || f.project === scope.project)
-      .filter((f) => project === undefined || f.project === project)
-      .filter((f) => f.name.startsWith(namePrefix))
-      .map(toFeature);
-    requests.inc({ endpoint: '/features', status: '200' });
-    res.json({
-      version: 2,
-      features,
-      query: { environment: scope.environment, project: project === undefined ? [scope.project] : [project] },
-      meta: { revisionId: snapshot.revision, etag, queryHash },
-    });
-  });
+  /**
+   * The flags a token may read. `/features` answers Unleash's v2 list; `/delta` (unleash-client's
+   * experimental delta polling) answers one `hydration` event with the full list every time: the SDK
+   * replaces its flags on hydration, and it does not fall back to /features on a 404 or 501.
+   */
+  const serveFlags =
+    (endpoint: '/features' | '/delta'): RequestHandler =>
+    async (req, res) => {
+      const scope = res.locals.scope as Scope;
+      const project = typeof req.query.project === 'string' ? req.query.project : undefined;
+      const namePrefix = typeof req.query.namePrefix === 'string' ? req.query.namePrefix : '';
+      const snapshot = await deps.source.snapshot();
+      const queryHash = createHash('sha256')
+        .update(JSON.stringify([endpoint, scope, project ?? null, namePrefix]))
+        .digest('hex')
+        .slice(0, 8);
+      const etag = `"${queryHash}:${snapshot.revision}"`;
+      res.setHeader('ETag', etag);
+      res.setHeader('Cache-Control', 'no-cache');
+      if (etagMatches(req.headers['if-none-match'], etag)) {
+        requests.inc({ endpoint, status: '304' });
+        res.status(304).end();
+        return;
+      }
+      const features = snapshot.flags
+        .filter((f) => f.environment === scope.environment)
+        .filter((f) => scope.project === '*' || f.project === scope.project)
+        .filter((f) => project === undefined || f.project === project)
+        .filter((f) => f.name.startsWith(namePrefix))
+        .map(toClientFeature);
+      requests.inc({ endpoint, status: '200' });
+      if (endpoint === '/delta') {
+        const eventId = Number.parseInt(snapshot.revision, 10) || 0;
+        res.json({ events: [{ eventId, type: 'hydration', features, segments: [] }] });
+        return;
+      }
+      res.json({
+        version: 2,
+        features,
+        query: {
+          environment: scope.environment,
+          project: project === undefined ? [scope.project] : [project],
+        },
+        meta: { revisionId: snapshot.revision, etag, queryHash },
+      });
+    };
+  router.get('/api/client/features', serveFlags('/features'));
+  router.get('/api/client/delta', serveFlags('/delta'));
 
   const json = express.json({ limit: '1mb' });
 
@@ -185,14 +155,19 @@ export function createClientApiRouter(deps: ClientApiDeps): Router {
     res.status(202).end();
   });
 
-  router.post('/api/client/metrics', json, (req, res) => {
+  router.post('/api/client/metrics', json, async (req, res) => {
     const body = parseBody(metricsBody, req);
-    for (const [flag, { yes, no }] of Object.entries(body.bucket.toggles)) {
-      if (yes > 0) evaluations.inc({ flag, enabled: 'true' }, yes);
-      if (no > 0) evaluations.inc({ flag, enabled: 'false' }, no);
-    }
+    const snapshot = await deps.source.snapshot();
+    evaluations.count(body.bucket.toggles, new Set(snapshot.flags.map((f) => f.name)));
     requests.inc({ endpoint: '/metrics', status: '202' });
     res.status(202).end();
+  });
+
+  // A client token on a path rampart does not serve gets 404 here, not the API's authentication
+  // below (a 401 there would count as a failed authentication of a valid client).
+  router.use('/api/client', (req, _res, next) => {
+    requests.inc({ endpoint: 'other', status: '404' });
+    next(new RequestError('not_found', `the client API has no route ${req.method} ${req.path}`));
   });
 
   return router;

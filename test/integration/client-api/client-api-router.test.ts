@@ -178,6 +178,53 @@ describe('client API router', () => {
     );
   });
 
+  it('labels only flags it serves: 5,000 made-up names add no series, only one unlabelled count', async () => {
+    const toggles: Record<string, { yes: number; no: number }> = {
+      'mfa-staff-login': { yes: 1, no: 2 },
+    };
+    for (let i = 0; i < 5_000; i++) toggles[`made-up-${i}`] = { yes: 1, no: 1 };
+    const res = await request(app(source, registry))
+      .post('/api/client/metrics')
+      .set('Authorization', TOKEN)
+      .send({ appName: 'attacker', bucket: { toggles } });
+    expect(res.status).toBe(202);
+    const values = await counterValues(registry, 'rampart_client_flag_evaluations_total');
+    expect(values.map((v) => `${v.labels.flag}/${v.labels.enabled}=${v.value}`).sort()).toEqual([
+      'mfa-staff-login/false=2',
+      'mfa-staff-login/true=1',
+    ]);
+    const unknown = await counterValues(registry, 'rampart_client_unknown_flag_evaluations_total');
+    expect(unknown.map((v) => [v.labels, v.value])).toEqual(
+      expect.arrayContaining([
+        [{ enabled: 'true' }, 5_000],
+        [{ enabled: 'false' }, 5_000],
+      ]),
+    );
+  });
+
+  it('serves the delta endpoint of unleash-client as one hydration event, with ETag and 304', async () => {
+    const a = app(source, registry);
+    const res = await request(a).get('/api/client/delta').set('Authorization', TOKEN);
+    expect(res.status).toBe(200);
+    expect(res.body.events).toHaveLength(1);
+    expect(res.body.events[0]).toMatchObject({ type: 'hydration', segments: [] });
+    expect(res.body.events[0].features.map((f: { name: string }) => f.name).sort()).toEqual([
+      'mfa-staff-login',
+      'other',
+    ]);
+    const again = await request(a)
+      .get('/api/client/delta')
+      .set('Authorization', TOKEN)
+      .set('If-None-Match', res.headers.etag ?? '');
+    expect(again.status).toBe(304);
+  });
+
+  it('answers 404, not 401, for a valid client token on a path it does not serve', async () => {
+    const res = await request(app(source, registry)).get('/api/client/streaming').set('Authorization', TOKEN);
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('not_found');
+  });
+
   it('rejects a metrics body without a bucket, naming the field', async () => {
     const res = await request(app(source))
       .post('/api/client/metrics')

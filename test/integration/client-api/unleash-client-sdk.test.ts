@@ -20,6 +20,7 @@ let baseUrl: string;
 const source = new InMemoryClientFeatureSource();
 const registry = new Registry();
 const clients: Unleash[] = [];
+type Mode = ConstructorParameters<typeof Unleash>[0]['experimentalMode'];
 
 beforeAll(async () => {
   const app = express();
@@ -41,7 +42,9 @@ afterAll(async () => {
 });
 
 /** The unmodified SDK, pointed at rampart, synchronised once. */
-async function sdk(extra: { metricsInterval?: number; disableMetrics?: boolean } = {}): Promise<Unleash> {
+async function sdk(
+  extra: { metricsInterval?: number; disableMetrics?: boolean; experimentalMode?: Mode } = {},
+): Promise<Unleash> {
   const client = new Unleash({
     appName: 'login-service',
     url: baseUrl,
@@ -51,6 +54,7 @@ async function sdk(extra: { metricsInterval?: number; disableMetrics?: boolean }
     metricsInterval: extra.metricsInterval ?? 60_000,
     storageProvider: new InMemStorageProvider(),
     skipInstanceCountWarning: true,
+    ...(extra.experimentalMode ? { experimentalMode: extra.experimentalMode } : {}),
   });
   clients.push(client);
   client.on(UnleashEvents.Error, () => {});
@@ -108,6 +112,20 @@ describe('unleash-client 6 against rampart client API', () => {
     // The first poll after the change already carried it: seen within one refresh interval.
     expect(source.snapshots - fetchesBefore).toBe(1);
     expect(client.isEnabled(FLAG, { userId: 'u1' })).toBe(false);
+  });
+
+  it('in delta polling mode reads the flags from /api/client/delta and sees a change', async () => {
+    source.set({ name: FLAG, percentage: 100 });
+    const client = await sdk({ experimentalMode: { type: 'polling', format: 'delta' } });
+    expect(client.isEnabled(FLAG, { userId: 'u1' })).toBe(true);
+    source.set({ name: FLAG, enabled: false, percentage: 100 });
+    await new Promise<void>((resolve) => client.once(UnleashEvents.Changed, () => resolve()));
+    expect(client.isEnabled(FLAG, { userId: 'u1' })).toBe(false);
+    const requests =
+      (await registry.getSingleMetric('rampart_client_api_requests_total')?.get())?.values ?? [];
+    expect(requests).toEqual(
+      expect.arrayContaining([expect.objectContaining({ labels: { endpoint: '/delta', status: '200' } })]),
+    );
   });
 
   it('registers and reports its evaluations, which rampart counts', async () => {
