@@ -180,6 +180,7 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
     tickLog,
     observability: { registry, metrics, logger },
     tokens: runtime.apiTokens,
+    trustedProxies: runtime.listen.trustedProxies,
     clock,
     version: RAMPART_VERSION,
     readiness: {

@@ -106,6 +106,12 @@ const notifierConfigSchema = z.discriminatedUnion('type', [
 
 const DEFAULT_LISTEN = { host: '127.0.0.1', port: 8080 } as const;
 
+/** A proxy whose X-Forwarded-For/-Proto rampart believes: one address or a CIDR range. */
+const ipOrCidr = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
+const trustedProxy = z.string().refine((value) => ipOrCidr.safeParse(value).success, {
+  error: 'must be an IP address or a CIDR range, e.g. 127.0.0.1, ::1 or 10.0.0.0/8',
+});
+
 export const configSchema = z.strictObject({
   apiVersion: z.literal('rampart/v1'),
   kind: z.literal('Config'),
@@ -113,6 +119,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       host: text.default(DEFAULT_LISTEN.host),
       port: z.number().int().min(0).max(65_535).default(DEFAULT_LISTEN.port),
+      /** Reverse proxies in front of rampart; none by default, so forwarded headers are ignored. */
+      trustedProxies: z.array(trustedProxy).max(100).default([]),
     })
     .prefault({}),
   /** Where people reach rampart (links in notifications); defaults to http://host:port. */

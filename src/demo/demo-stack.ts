@@ -94,7 +94,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     cleanups.push(() => login.stop());
 
     const runtime: RuntimeConfig = {
-      listen: { host: '127.0.0.1', port: options.port },
+      listen: { host: '127.0.0.1', port: options.port, trustedProxies: [] },
       publicUrl: `http://127.0.0.1:${options.port}`,
       specsDir: dataDir,
       flagBackends: { [options.spec.flag.backend]: { type: 'embedded', clientTokens: [clientToken] } },

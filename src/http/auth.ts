@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { RequestError } from '../errors/request-error.js';
 import type { Clock } from '../time/clock.js';
 
@@ -47,13 +47,20 @@ export function findToken(tokens: readonly ApiToken[], presented: string): Princ
   return found;
 }
 
-/** Counts failed authentications per client over a sliding minute. */
+/**
+ * Counts failed authentications per client over a sliding minute. It only ever sees failures (a valid
+ * token is checked first and never reaches it), so it bounds what failing clients cost and cannot lock
+ * a valid token out; the client key is `req.ip`, which follows X-Forwarded-For only from a configured
+ * trusted proxy. At most `maxClients` addresses are tracked (the oldest is forgotten first), so a
+ * spread of addresses cannot grow it without bound.
+ */
 export class FailedAuthLimiter {
   private readonly failures = new Map<string, number[]>();
 
   constructor(
     private readonly clock: Clock,
     private readonly maxPerMinute = 20,
+    private readonly maxClients = 10_000,
   ) {}
 
   check(client: string): void {
@@ -69,7 +76,14 @@ export class FailedAuthLimiter {
   fail(client: string): void {
     const recent = this.recent(client);
     recent.push(this.clock.now().getTime());
+    // Re-inserting moves the client to the end, so the first key is the least recently failing one.
+    this.failures.delete(client);
     this.failures.set(client, recent);
+    while (this.failures.size > this.maxClients) {
+      const first = this.failures.keys().next().value;
+      if (first === undefined) break;
+      this.failures.delete(first);
+    }
   }
 
   private recent(client: string): number[] {
@@ -80,6 +94,27 @@ export class FailedAuthLimiter {
   }
 }
 
+/**
+ * Express error middleware: every 401, from the API's or the client API's authentication, counts as
+ * a failure of `req.ip`; past the limit the answer becomes 429 with Retry-After. It runs on failures
+ * only, after the token check, so valid tokens from the same address keep working.
+ */
+export function limitFailedAuthentications(limiter: FailedAuthLimiter): ErrorRequestHandler {
+  return (error: unknown, req, _res, next) => {
+    if (error instanceof RequestError && error.code === 'unauthorized') {
+      const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+      try {
+        limiter.check(client);
+      } catch (limited) {
+        next(limited);
+        return;
+      }
+      limiter.fail(client);
+    }
+    next(error);
+  };
+}
+
 declare module 'express-serve-static-core' {
   interface Request {
     principal?: Principal;
@@ -87,15 +122,13 @@ declare module 'express-serve-static-core' {
 }
 
 /** Express middleware: requires a known bearer token and records who it is (401 otherwise). */
-export function authenticate(tokens: readonly ApiToken[], limiter: FailedAuthLimiter): RequestHandler {
+export function authenticate(tokens: readonly ApiToken[]): RequestHandler {
   return (req, _res, next) => {
-    const client = req.ip ?? 'unknown';
-    limiter.check(client);
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const principal = match?.[1] ? findToken(tokens, match[1]) : undefined;
     if (!principal) {
-      limiter.fail(client);
+      // Counted by limitFailedAuthentications, which sees every 401 of the app.
       throw new RequestError(
         'unauthorized',
         match ? 'unknown API token' : 'missing bearer token: send "Authorization: Bearer <token>"',

@@ -9,7 +9,7 @@ import type { CommandGateway } from '../leader/command-gateway.js';
 import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
 import type { RampartMetrics } from '../telemetry/rampart-metrics.js';
 import type { Clock } from '../time/clock.js';
-import { type ApiToken, authenticate, FailedAuthLimiter } from './auth.js';
+import { type ApiToken, authenticate, FailedAuthLimiter, limitFailedAuthentications } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import { openApiDocument } from './openapi.js';
 import { alertRoutes } from './routes/alert-routes.js';
@@ -43,6 +43,12 @@ export interface AppDeps {
   statusPage?: Router;
   /** Bodies larger than this are refused with 413. */
   bodyLimit?: string;
+  /**
+   * Proxies (IPs or CIDRs, `listen.trustedProxies`) whose X-Forwarded-For and X-Forwarded-Proto are
+   * believed. None by default: any local process could otherwise pick the address the failed-auth
+   * limiter counts, or claim HTTPS.
+   */
+  trustedProxies?: readonly string[];
 }
 
 const requestId: RequestHandler = (req, res, next) => {
@@ -93,7 +99,8 @@ export function createApp(deps: AppDeps): Express {
   const { controller, commands, clock } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  const proxies = deps.trustedProxies ?? [];
+  app.set('trust proxy', proxies.length > 0 ? [...proxies] : false);
   app.use(requestId);
   app.use(requestLog(logger));
   app.use(securityHeaders());
@@ -109,7 +116,7 @@ export function createApp(deps: AppDeps): Express {
   // Authenticate before reading the body: an unauthenticated request gets 401 whatever it sends.
   app.use(
     '/api',
-    authenticate(deps.tokens, new FailedAuthLimiter(clock)),
+    authenticate(deps.tokens),
     jsonOnly,
     postBodies(express.json({ limit: deps.bodyLimit ?? '256kb', strict: true })),
   );
@@ -120,6 +127,8 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, _res, next) => {
     next(new RequestError('not_found', `no route ${req.method} ${req.path}`));
   });
+  // One limiter for every 401 of the app, the client API's included.
+  app.use(limitFailedAuthentications(new FailedAuthLimiter(clock)));
   app.use(errorHandler(logger));
   return app;
 }

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import type { FlagBackend, FlagState, Readiness } from '../../src/flag-backends/flag-backend.js';
 import { type ApiToken, sha256Hex } from '../../src/http/auth.js';
-import { createApp } from '../../src/http/create-app.js';
+import { type AppDeps, createApp } from '../../src/http/create-app.js';
 import { TickLog } from '../../src/http/tick-log.js';
 import type { FlagRef } from '../../src/rollout-spec/rollout-spec-schema.js';
 import { createLogger } from '../../src/telemetry/create-logger.js';
@@ -45,7 +45,9 @@ export interface ApiHarness extends Harness {
 }
 
 /** rampart's HTTP app over a controller on an in-memory store and a virtual clock. */
-export async function makeApiHarness(): Promise<ApiHarness> {
+export async function makeApiHarness(
+  options: Pick<AppDeps, 'trustedProxies' | 'clientApi'> = {},
+): Promise<ApiHarness> {
   const h = await makeHarness();
   const registry = new Registry();
   const metrics = new RampartMetrics(registry, 'test');
@@ -67,6 +69,7 @@ export async function makeApiHarness(): Promise<ApiHarness> {
   }));
   const apiBackend = new SwitchableBackend(h.backend);
   const app = createApp({
+    ...options,
     controller: h.controller,
     commands: h.scheduler,
     flagBackend: () => apiBackend,

@@ -32,7 +32,7 @@ describe('parseConfig', () => {
     expect(result.value).toEqual({
       apiVersion: 'rampart/v1',
       kind: 'Config',
-      listen: { host: '127.0.0.1', port: 8080 },
+      listen: { host: '127.0.0.1', port: 8080, trustedProxies: [] },
       specsDir: 'flags/',
       flagBackends: { embedded: { type: 'embedded' } },
       metricSource: { type: 'scrape', targets: [], interval: 5000, timeout: 3000, retention: 7_200_000 },
@@ -40,6 +40,18 @@ describe('parseConfig', () => {
       apiTokens: [],
       notifiers: {},
     });
+  });
+
+  it('accepts trusted proxies as addresses and CIDR ranges and names a bad one', () => {
+    const ok = parseConfig(
+      `${HEAD}listen:\n  trustedProxies: [127.0.0.1, "10.0.0.0/8", "::1"]\n`,
+      'rampart.yaml',
+    );
+    if (!ok.ok) throw ok.error;
+    expect(ok.value.listen.trustedProxies).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
+    expect(messages('listen:\n  trustedProxies: [127.0.0.1, nginx]\n')).toEqual([
+      'rampart.yaml:4:31: listen.trustedProxies[1]: "nginx": must be an IP address or a CIDR range, e.g. 127.0.0.1, ::1 or 10.0.0.0/8',
+    ]);
   });
 
   it('names the allowed types of a discriminated entry, with a did-you-mean', () => {

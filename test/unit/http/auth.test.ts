@@ -46,4 +46,16 @@ describe('FailedAuthLimiter', () => {
     clock.advance(58_001);
     expect(() => limiter.check('10.0.0.1')).not.toThrow();
   });
+
+  it('tracks at most maxClients addresses, forgetting the least recently failing one first', () => {
+    const clock = new SteppedClock(0);
+    const limiter = new FailedAuthLimiter(clock, 1, 2);
+    limiter.fail('10.0.0.1');
+    limiter.fail('10.0.0.2');
+    limiter.fail('10.0.0.1');
+    limiter.fail('10.0.0.3');
+    expect(() => limiter.check('10.0.0.2')).not.toThrow();
+    expect(() => limiter.check('10.0.0.1')).toThrow(expect.objectContaining({ code: 'too_many_requests' }));
+    expect(() => limiter.check('10.0.0.3')).toThrow(expect.objectContaining({ code: 'too_many_requests' }));
+  });
 });

@@ -6,8 +6,9 @@ import { createStatusPage } from '../../../src/http/status-page/create-status-pa
 
 function app() {
   const a = express();
-  // As in createApp: X-Forwarded-Proto counts only from a proxy on loopback.
-  a.set('trust proxy', 'loopback');
+  // As createApp with listen.trustedProxies [127.0.0.1, ::1]: X-Forwarded-Proto counts only from
+  // a configured proxy (createApp trusts none by default; see failed-auth-limiter.test.ts).
+  a.set('trust proxy', ['127.0.0.1', '::1']);
   a.use(securityHeaders());
   a.use(createStatusPage());
   return a;
@@ -37,7 +38,7 @@ describe('security headers of the status page', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
-  it('over HTTPS (TLS terminated by a proxy on loopback): upgrade-insecure-requests and COOP as well', async () => {
+  it('over HTTPS (TLS terminated by a trusted proxy): upgrade-insecure-requests and COOP as well', async () => {
     const res = await request(app()).get('/').set('X-Forwarded-Proto', 'https');
     const csp = directives(res.headers['content-security-policy']);
     expect(csp.has('upgrade-insecure-requests')).toBe(true);
