@@ -19,7 +19,7 @@ describe('loadConfig', () => {
     writeFileSync(path, 'apiVersion: rampart/v1\nkind: Config\nlisten: { port: 9000 }\n');
     const result = await loadConfig({ env: { RAMPART_CONFIG: path, RAMPART_HOST: '0.0.0.0' } });
     if (!result.ok) throw result.error;
-    expect(result.value.listen).toEqual({ host: '0.0.0.0', port: 9000 });
+    expect(result.value.listen).toEqual({ host: '0.0.0.0', port: 9000, trustedProxies: [] });
   });
 
   it('prefers an explicit path and reports one that cannot be read', async () => {
