@@ -82,6 +82,8 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
   const ticker = options.ticker ?? systemTicker;
   const registry = options.registry ?? new Registry();
   const metrics = new RampartMetrics(registry, RAMPART_VERSION);
+  // Allowed but probably not meant (0.0.0.0, no tokens, a short token): said once, before anything runs.
+  for (const warning of runtime.warnings ?? []) logger.warn(`configuration: ${warning}`);
 
   let specs = options.specs;
   if (!specs) {

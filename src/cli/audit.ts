@@ -2,6 +2,7 @@ import type { AuditEntry } from '../rollout/audit.js';
 import { RemoteError } from './api-client.js';
 import type { Command } from './command.js';
 import { EXIT, usageError } from './command.js';
+import { escapeText } from './escape-text.js';
 import { table } from './format-table.js';
 import { clientFor, REMOTE_HELP, REMOTE_OPTIONS } from './remote-options.js';
 
@@ -47,7 +48,7 @@ ${REMOTE_HELP}`,
       } while (cursor !== null && entries.length < limit);
     } catch (error) {
       if (!(error instanceof RemoteError)) throw error;
-      io.err(`rampart audit: ${error.message}\n`);
+      io.err(`rampart audit: ${escapeText(error.message)}\n`);
       return EXIT.failed;
     }
     if (order === 'desc') entries = entries.reverse();

@@ -1,6 +1,7 @@
 import { RemoteError } from './api-client.js';
 import type { Command } from './command.js';
 import { EXIT, usageError } from './command.js';
+import { escapeText } from './escape-text.js';
 import { clientFor, REMOTE_HELP, REMOTE_OPTIONS } from './remote-options.js';
 
 interface Accepted {
@@ -58,7 +59,7 @@ ${kind === 'promote' ? '  --full         Go straight to the last step (100 %)\n'
         return res.status === 'applied' || res.status === 'queued' ? EXIT.ok : EXIT.failed;
       } catch (error) {
         if (!(error instanceof RemoteError)) throw error;
-        io.err(`rampart ${kind}: ${error.message}\n`);
+        io.err(`rampart ${kind}: ${escapeText(error.message)}\n`);
         return EXIT.failed;
       }
     },

@@ -6,6 +6,7 @@ import { createSystemTicker } from '../time/system-ticker.js';
 import { RemoteError } from './api-client.js';
 import type { Command } from './command.js';
 import { EXIT, usageError } from './command.js';
+import { escapeText } from './escape-text.js';
 import { table } from './format-table.js';
 import { humanDuration } from './human-format.js';
 import { clientFor, REMOTE_HELP, REMOTE_OPTIONS } from './remote-options.js';
@@ -96,10 +97,12 @@ export function detailView(d: RolloutDetail): string {
     lines.push(`next: ${d.nextStep.percentage} %, earliest ${d.nextStep.earliestAt ?? 'not within a week'}`);
     for (const c of d.nextStep.conditions) lines.push(`  [${c.met ? 'x' : ' '}] ${c.name}: ${c.detail}`);
   }
+  // Every line holds stored text (reasons, holds, errors): escaped whole, so none adds a line.
+  const shown = lines.map(escapeText);
   if (d.verdicts.length > 0) {
-    lines.push('', table([['GUARDRAIL', 'KIND', 'VERDICT', 'REASON'], ...d.verdicts.map(verdictRow)]));
+    shown.push('', table([['GUARDRAIL', 'KIND', 'VERDICT', 'REASON'], ...d.verdicts.map(verdictRow)]));
   }
-  return `${lines.join('\n')}\n`;
+  return `${shown.join('\n')}\n`;
 }
 
 /** What /readyz says about leadership (absent on a server that predates it). */
@@ -114,7 +117,7 @@ export function leaderLine(facts: LeaderFacts): string {
   if (facts.role === undefined) return '';
   const via = facts.role === 'follower' && facts.replica ? `; answered by follower ${facts.replica}` : '';
   const leader = facts.leader ? `${facts.leader.replica} (epoch ${facts.leader.epoch})` : 'none elected';
-  return `leader: ${leader}${via}\n`;
+  return `${escapeText(`leader: ${leader}${via}`)}\n`;
 }
 
 export const statusCommand: Command = {
@@ -170,7 +173,7 @@ ${REMOTE_HELP}`,
       return EXIT.ok;
     } catch (error) {
       if (error instanceof RemoteError) {
-        io.err(`rampart status: ${error.message}\n`);
+        io.err(`rampart status: ${escapeText(error.message)}\n`);
         return EXIT.failed;
       }
       throw error;

@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { configWarnings } from '../config/config-warnings.js';
+import type { Env } from '../config/env-overrides.js';
 import { parseConfig } from '../config/parse-config.js';
+import { resolveSecret } from '../config/resolve-secret.js';
 import type { Issue } from '../errors/validation-error.js';
 import { formatIssue } from '../errors/validation-error.js';
 import { listYamlFiles, peekKind } from '../rollout-spec/load-spec-files.js';
@@ -15,15 +18,25 @@ export interface FileReport {
   name?: string;
   valid: boolean;
   issues: Issue[];
+  /** Allowed but probably not meant (a config on 0.0.0.0, without tokens, with a short token). */
+  warnings?: string[];
 }
 
-async function validateFile(file: string): Promise<FileReport> {
+async function validateFile(file: string, env: Env): Promise<FileReport> {
   const text = await readFile(file, 'utf8');
   // Files in flags/ are told apart by `kind:`; anything but Config is judged as a rollout spec.
   if (peekKind(text) === 'Config') {
     // The file as written: RAMPART_* overrides belong to a running controller, not to the file.
     const result = parseConfig(text, file, {});
-    return { file, kind: 'Config', valid: result.ok, issues: result.ok ? [] : [...result.error.issues] };
+    if (!result.ok) return { file, kind: 'Config', valid: false, issues: [...result.error.issues] };
+    // A token's length is checked where this shell can read it; one it cannot is no warning.
+    const tokens = result.value.apiTokens;
+    const tokenOf = (i: number) => {
+      const t = tokens[i];
+      const read = t && resolveSecret({ env: t.tokenEnv, file: t.tokenFile }, t.name, env);
+      return t?.sha256 === undefined && read?.ok ? read.value : undefined;
+    };
+    return { file, kind: 'Config', valid: true, issues: [], warnings: configWarnings(result.value, tokenOf) };
   }
   const result = parseRolloutSpec(text, file);
   if (!result.ok) return { file, kind: 'Rollout', valid: false, issues: [...result.error.issues] };
@@ -59,7 +72,10 @@ export const validateCommand: Command = {
             others as rollout specs. Rollout names must be unique across all PATHs.
 
 Options:
-  --json    Print one JSON object: { "valid": bool, "files": [{ file, kind, name?, valid, issues }] }
+  --json    Print one JSON object:
+            { "valid": bool, "files": [{ file, kind, name?, valid, issues, warnings? }] }
+            Warnings (a config listening on 0.0.0.0, without apiTokens, with a token under 16
+            characters; configs only) are printed but do not make a file invalid.
   -h, --help
 
 Exit codes:
@@ -73,7 +89,7 @@ Exit codes:
     const { files, missing } = await listYamlFiles(paths);
     if (missing.length > 0)
       return usageError(io, validateCommand, `no such file or directory: ${missing.join(', ')}`);
-    const reports = await Promise.all(files.map(validateFile));
+    const reports = await Promise.all(files.map((file) => validateFile(file, io.env)));
     markDuplicateNames(reports);
     const valid = files.length > 0 && reports.every((r) => r.valid);
     if (values.json) {
@@ -85,6 +101,7 @@ Exit codes:
         const what = report.kind === 'Config' ? 'config' : `rollout${report.name ? ` ${report.name}` : ''}`;
         io.out(`${report.valid ? 'ok     ' : 'invalid'} ${report.file} (${what})\n`);
         for (const issue of report.issues) io.out(`  ${formatIssue(issue)}\n`);
+        for (const warning of report.warnings ?? []) io.out(`  warning: ${report.file}: ${warning}\n`);
       }
       const invalid = reports.filter((r) => !r.valid).length;
       const issues = reports.reduce((n, r) => n + r.issues.length, 0);

@@ -1,7 +1,16 @@
 import type { FlagBackend } from '../flag-backends/flag-backend.js';
 import type { ReadinessCheck } from '../http/routes/health-routes.js';
-import type { MetricSource } from '../metric-sources/metric-source.js';
+import type { ManagedMetricSource } from '../metric-sources/create-metric-source.js';
 import type { Store } from '../store/store.js';
+
+/**
+ * A scrape source with no targets has nothing to scrape, which is not an outage: the replica is
+ * ready (the default configuration must not make an idle replica unroutable) and says so. Its
+ * guardrails get no data, and no data holds a rollout, so nothing advances on it.
+ */
+const NO_TARGETS =
+  'no scrape targets configured: nothing to scrape, so guardrails get no data and rollouts hold; ' +
+  'list the services under metricSource.targets';
 
 /**
  * What /readyz checks: the store, each flag backend on the flags of the rollouts it carries (an
@@ -10,7 +19,7 @@ import type { Store } from '../store/store.js';
 export function readinessChecks(deps: {
   store: Pick<Store, 'listRollouts'>;
   backends: ReadonlyMap<string, Pick<FlagBackend, 'readiness'>>;
-  metricSource: Pick<MetricSource, 'isOnline'>;
+  metricSource: Pick<ManagedMetricSource, 'isOnline' | 'targets'>;
   metricSourceType: string;
 }): ReadinessCheck[] {
   const flagsOf = async (backend: string) =>
@@ -21,6 +30,12 @@ export function readinessChecks(deps: {
       name: `flagBackend:${name}`,
       check: async () => b.readiness(await flagsOf(name)),
     })),
-    { name: `metricSource:${deps.metricSourceType}`, check: () => deps.metricSource.isOnline() },
+    {
+      name: `metricSource:${deps.metricSourceType}`,
+      check: async () =>
+        deps.metricSourceType === 'scrape' && deps.metricSource.targets().length === 0
+          ? { ok: true, note: NO_TARGETS }
+          : deps.metricSource.isOnline(),
+    },
   ];
 }

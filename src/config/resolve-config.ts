@@ -5,6 +5,7 @@ import type { MetricSourceConfig as RuntimeSourceConfig } from '../metric-source
 import type { ResolvedNotifierConfig } from '../notify/create-notifier.js';
 import type { ParseResult } from '../rollout-spec/parse-result.js';
 import type { RampartConfig } from './config-schema.js';
+import { configWarnings } from './config-warnings.js';
 import type { Env } from './env-overrides.js';
 import { resolveSecret, type SecretRef } from './resolve-secret.js';
 
@@ -20,6 +21,8 @@ export interface RuntimeConfig {
   store: StoreLocation;
   apiTokens: ApiToken[];
   notifiers: Record<string, ResolvedNotifierConfig>;
+  /** What is allowed but probably not meant (config-warnings.ts); logged once at start. */
+  warnings?: readonly string[];
 }
 
 type Reader = (path: string) => string;
@@ -103,11 +106,13 @@ export function resolveConfig(
     store = password === undefined ? { kind: 'postgres', url } : { kind: 'postgres', url, password };
   }
 
+  // Kept only until the warnings have looked at their lengths: the runtime holds hashes.
+  const plainTokens: (string | undefined)[] = [];
   const apiTokens: ApiToken[] = config.apiTokens.map((t, i) => {
-    const sha256 =
-      t.sha256 ??
-      sha256Hex(secret({ env: t.tokenEnv, file: t.tokenFile }, `apiTokens[${i}] (${t.name})`) ?? '');
-    return { name: t.name, role: t.role, sha256 };
+    if (t.sha256 !== undefined) return { name: t.name, role: t.role, sha256: t.sha256 };
+    const token = secret({ env: t.tokenEnv, file: t.tokenFile }, `apiTokens[${i}] (${t.name})`);
+    plainTokens[i] = token;
+    return { name: t.name, role: t.role, sha256: sha256Hex(token ?? '') };
   });
 
   const notifiers: Record<string, ResolvedNotifierConfig> = {};
@@ -133,6 +138,7 @@ export function resolveConfig(
       store,
       apiTokens,
       notifiers,
+      warnings: configWarnings(config, (i) => plainTokens[i]),
     },
   };
 }

@@ -61,8 +61,8 @@ export interface LoadedSpec {
 }
 
 /**
- * Loads every rollout spec under `paths`, skipping files that declare another kind (the
- * controller's `kind: Config`). Collects every issue of every file; rollout names must be unique.
+ * Loads every rollout spec under `paths`, skipping the controller's `kind: Config` files; every
+ * other file is parsed as a spec (a misspelt kind is an error, as in `rampart validate`). Collects every issue of every file; rollout names must be unique.
  * A file over SPEC_LIMITS.fileBytes is refused before it is read, so a watched reload stays short.
  */
 export async function loadRolloutSpecs(
@@ -82,8 +82,9 @@ export async function loadRolloutSpecs(
       continue;
     }
     const text = await readFile(source, 'utf8');
-    const kind = peekKind(text);
-    if (kind !== undefined && kind !== 'Rollout') continue;
+    // Only the controller's own config is skipped, as `rampart validate` does: any other kind
+    // (`Rollouts`, `rollout`) is judged as a spec, so a typo fails loudly instead of vanishing.
+    if (peekKind(text) === 'Config') continue;
     const result = parseRolloutSpec(text, source);
     if (!result.ok) {
       issues.push(...result.error.issues);

@@ -29,6 +29,18 @@ export type CommandInput =
 export type AlertCommand = Extract<CommandInput, { kind: 'alert' }>;
 
 /**
+ * What a reader cannot see: whitespace, zero-width characters (U+200B-200D, U+2060, U+FEFF),
+ * C0/C1 controls and DEL. A reason made only of these passes a `trim()` yet says nothing.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const INVISIBLE = /[\s\u0000-\u001f\u007f-\u009f\u200b-\u200d\u2060\ufeff]/gu;
+
+/** True when nothing visible is left once invisible characters are removed. */
+function looksEmpty(text: string | undefined): boolean {
+  return typeof text !== 'string' || text.replace(INVISIBLE, '') === '';
+}
+
+/**
  * What is wrong with a submitted command. Callers outside TypeScript (HTTP bodies, scripts) can
  * send any shape, so this checks at run time what the type promises.
  */
@@ -37,8 +49,16 @@ export function commandIssues(command: CommandInput): { path: string; message: s
   if (!COMMAND_KINDS.includes(command.kind)) {
     issues.push({ path: 'kind', message: `"${command.kind}" is not one of ${COMMAND_KINDS.join(', ')}` });
   }
-  if (!command.actor?.trim()) issues.push({ path: 'actor', message: 'every command needs an actor' });
-  if (!command.reason?.trim()) issues.push({ path: 'reason', message: 'every command needs a reason' });
+  if (looksEmpty(command.actor)) issues.push({ path: 'actor', message: 'every command needs an actor' });
+  if (typeof command.reason !== 'string' || command.reason.trim() === '') {
+    issues.push({ path: 'reason', message: 'every command needs a reason' });
+  } else if (looksEmpty(command.reason)) {
+    issues.push({
+      path: 'reason',
+      message:
+        'reason has no visible characters (only whitespace, zero-width or control characters); say why in words',
+    });
+  }
   if (command.kind === 'alert' && !command.alert)
     issues.push({ path: 'alert', message: 'alert needs labels' });
   return issues;

@@ -96,6 +96,20 @@ describe('remote CLI', () => {
     expect(audit.out).toContain('operator-user');
   });
 
+  it('audit escapes ESC and newlines of a stored reason; an invisible reason is refused', async () => {
+    const reason = 'ok\u001b]0;owned\u0007\n999  2026  root  rollback';
+    expect((await cli(['pause', 'mfa-staff', '--reason', reason])).code).toBe(0);
+    const audit = await cli(['audit', 'mfa-staff']);
+    expect(audit.out).toContain('ok\\x1b]0;owned\\x07\\n999  2026  root  rollback');
+    expect(audit.out).not.toContain('\u001b');
+    expect(audit.out).not.toMatch(/^999/m);
+    const json = JSON.parse((await cli(['audit', 'mfa-staff', '--json'])).out) as { reason: string }[];
+    expect(json.at(-1)?.reason).toBe(reason);
+    const invisible = await cli(['resume', 'mfa-staff', '--reason', '\u200b\u2060\u0007']);
+    expect(invisible.code).toBe(1);
+    expect(invisible.err).toContain('reason has no visible characters');
+  });
+
   it('audit --limit N shows the newest N in log order; --oldest-first the oldest N', async () => {
     for (const [cmd, reason] of [
       ['pause', 'first hold'],

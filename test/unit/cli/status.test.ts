@@ -46,4 +46,18 @@ describe('rampart status', () => {
     expect(text).not.toContain('flag write');
     expect(listView([summary])).toMatch(/mfa-staff +ramping +1 % +1\/5/);
   });
+
+  it('escapes ESC, newlines and bidi overrides in a stored reason instead of printing them', async () => {
+    await h.step('mfa-staff', 10_000);
+    const reason = 'ok\u001b[2J\u001b]0;owned\u0007\nreason: forged \u202eline';
+    await h.controller.enqueue({ rollout: 'mfa-staff', kind: 'pause', actor: 'mallory', reason });
+    await h.step('mfa-staff', 10_000);
+    const { detail, summary } = await wire();
+    expect(detail.reason).toContain('\u001b');
+    for (const text of [detailView(detail), listView([summary])]) {
+      expect(text).toContain('ok\\x1b[2J\\x1b]0;owned\\x07\\nreason: forged \\u202eline');
+      for (const raw of ['\u001b', '\u0007', '\u202e']) expect(text).not.toContain(raw);
+      expect(text).not.toMatch(/^reason: forged/m);
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listYamlFiles, loadRolloutSpecs, peekKind } from '../../../src/rollout-spec/load-spec-files.js';
+import { parseRolloutSpec } from '../../../src/rollout-spec/parse-rollout-spec.js';
 
 const spec = (name: string) =>
   `apiVersion: rampart/v1\nkind: Rollout\nname: ${name}\nflag: { backend: embedded, name: ${name} }\nsteps: [1, 100]\nguardrails:\n  - name: z\n    zero: { metric: m }\n`;
@@ -58,6 +59,20 @@ describe('loadRolloutSpecs', () => {
     const { specs, error } = await loadRolloutSpecs([dir]);
     expect(error).toBeUndefined();
     expect(specs.map((s) => s.source)).toEqual([join(dir, 'a.yaml'), join(dir, 'team', 'deep', 'b.yml')]);
+  });
+
+  it('fails on a misspelt kind (Rollouts) with the message of rampart validate, never skips it', async () => {
+    const file = join(dir, 'typo.yaml');
+    const text = spec('t').replace('kind: Rollout', 'kind: Rollouts');
+    writeFileSync(file, text);
+    const { specs, error } = await loadRolloutSpecs([dir]);
+    expect(specs).toEqual([]);
+    const parsed = parseRolloutSpec(text, file);
+    expect(parsed.ok).toBe(false);
+    expect(error?.issues).toEqual(parsed.ok ? [] : parsed.error.issues);
+    expect(error?.message).toBe(
+      `${file}:2:7: kind: "Rollouts" is not allowed; did you mean "Rollout"? allowed: "Rollout"`,
+    );
   });
 
   it('collects the issues of every file and rejects duplicate rollout names', async () => {
