@@ -24,7 +24,7 @@ describe('startRampart', () => {
     });
     // The warnings were made from 0.0.0.0; the test itself binds loopback only.
     const running = await startRampart({
-      runtime: { ...runtime.value, listen: { host: '127.0.0.1', port: 0 } },
+      runtime: { ...runtime.value, listen: { host: '127.0.0.1', port: 0, trustedProxies: [] } },
       logger: createLogger({ level: 'info', destination }),
       specs: [],
       openStore: () => openSqliteStore({ path: ':memory:' }),
