@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Unleash's constraint operators that rampart writes and the embedded backend serves. */
-const CONSTRAINT_OPERATORS = [
+export const CONSTRAINT_OPERATORS = [
   'IN',
   'NOT_IN',
   'STR_CONTAINS',

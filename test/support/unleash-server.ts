@@ -122,3 +122,23 @@ export async function startUnleashServer(options: StartUnleashOptions = {}): Pro
     throw error;
   }
 }
+
+/**
+ * What a person does in the Unleash UI, through the same Admin API: `path` is below /api/admin/.
+ * Throws with the status and body on anything but 2xx; returns the parsed body, if any.
+ */
+export async function unleashAdmin(
+  unleash: Pick<UnleashServer, 'url' | 'adminToken'>,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const res = await fetch(`${unleash.url}/api/admin/${path}`, {
+    method,
+    headers: { Authorization: unleash.adminToken, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  const text = await res.text();
+  return text ? JSON.parse(text) : undefined;
+}

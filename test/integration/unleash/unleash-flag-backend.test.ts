@@ -7,7 +7,7 @@ import { HttpUnleashAdminApi } from '../../../src/flag-backends/unleash/http-unl
 import { UnleashFlagBackend } from '../../../src/flag-backends/unleash/unleash-flag-backend.js';
 import { type FlagRef, flagRefSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import { describeFlagBackendContract } from '../../support/flag-backend-contract.js';
-import { startUnleashServer, type UnleashServer } from '../../support/unleash-server.js';
+import { startUnleashServer, type UnleashServer, unleashAdmin } from '../../support/unleash-server.js';
 
 let unleash: UnleashServer;
 
@@ -41,16 +41,8 @@ function freshFlag(overrides: Partial<FlagRef> = {}): FlagRef {
 }
 
 /** What a person does in the Unleash UI, through the same Admin API. */
-async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${unleash.url}/api/admin/projects/default/features/${path}`, {
-    method,
-    headers: { Authorization: unleash.adminToken, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  const text = await res.text();
-  return text ? JSON.parse(text) : undefined;
-}
+const admin = (method: string, path: string, body?: unknown) =>
+  unleashAdmin(unleash, method, `projects/default/features/${path}`, body);
 
 interface Strategy {
   id: string;

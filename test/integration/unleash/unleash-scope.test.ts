@@ -13,21 +13,12 @@ import { systemClock } from '../../../src/time/clock.js';
 import { createSystemTicker } from '../../../src/time/system-ticker.js';
 import { testSpec } from '../../support/controller-harness.js';
 import { ScriptedVerdictSource } from '../../support/scripted-verdict-source.js';
-import { startUnleashServer, type UnleashServer } from '../../support/unleash-server.js';
+import { startUnleashServer, type UnleashServer, unleashAdmin } from '../../support/unleash-server.js';
 
 let unleash: UnleashServer;
 let segmentId: number;
 
-async function api(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${unleash.url}/api/admin/${path}`, {
-    method,
-    headers: { Authorization: unleash.adminToken, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  const text = await res.text();
-  return text ? JSON.parse(text) : undefined;
-}
+const api = (method: string, path: string, body?: unknown) => unleashAdmin(unleash, method, path, body);
 
 interface RawStrategy {
   id: string;
