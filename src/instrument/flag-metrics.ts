@@ -105,8 +105,10 @@ export class FlagMetrics {
     for (const variant of ['treatment', 'control'] as const) {
       for (const c of [this.exposures, this.exposedUsers, this.logouts]) c.inc(this.labels(variant), 0);
       for (const result of OUTCOMES)
-        for (const c of [this.loginAttempts, this.loginUsers, this.mfaChallenges, this.mfaUsers])
+        for (const c of [this.loginAttempts, this.loginUsers, this.mfaChallenges])
           c.inc(this.labels(variant, { result }), 0);
+      // MFA answers succeed or fail; an MFA `error` series appears only when a 5xx happens.
+      for (const result of ['success', 'failure']) this.mfaUsers.inc(this.labels(variant, { result }), 0);
       for (const repeat of ['first', 'again']) this.logoutUsers.inc(this.labels(variant, { repeat }), 0);
     }
   }
@@ -124,8 +126,19 @@ export class FlagMetrics {
     this.exposures.inc(this.labels(variant));
   }
 
+  /** A login attempt with its outcome: `login_attempts_total` and, once per epoch, `login_users_total`. */
   login(userId: string | undefined, variant: Variant, result: Outcome): void {
+    this.loginAttempt(variant, result);
+    this.loginUser(userId, variant, result);
+  }
+
+  /** The per-attempt half of `login`, for services that count attempts at another point. */
+  loginAttempt(variant: Variant, result: Outcome): void {
     this.loginAttempts.inc(this.labels(variant, { result }));
+  }
+
+  /** The per-user half of `login`. */
+  loginUser(userId: string | undefined, variant: Variant, result: Outcome): void {
     this.perUser(this.loginUsers, userId, variant, SLOT.login + OUTCOMES.indexOf(result), { result });
   }
 

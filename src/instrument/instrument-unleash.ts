@@ -37,10 +37,7 @@ export interface UnleashInstrumentedFlag extends InstrumentedFlag<UnleashContext
 export function instrumentUnleash(options: InstrumentUnleashOptions): UnleashInstrumentedFlag {
   const { unleash, flag: name } = options;
   if (name.trim() === '') throw new InstrumentError('flag must name the flag under rollout');
-  const definition = (): (ScopedToggle & { name: string }) | undefined =>
-    unleash.getFeatureToggleDefinitions(true).find((t) => t.name === name);
-  let toggle = definition();
-  let signature = canonicalJson(toggle);
+  let toggle = toggleOf(unleash, name);
   const flag = new InstrumentedFlag<UnleashContext>(
     {
       userIdOf: (context) => context.userId,
@@ -50,17 +47,38 @@ export function instrumentUnleash(options: InstrumentUnleashOptions): UnleashIns
     },
     options,
   );
-  // unleash-client emits `changed` on every fresh download, whichever flag changed.
-  const onChanged = () => {
-    const next = definition();
-    const nextSignature = canonicalJson(next);
+  const stop = followFlagChanges(unleash, name, (next) => {
     toggle = next;
+    flag.metrics.newEpoch();
+  });
+  return Object.assign(flag, { close: stop });
+}
+
+type Toggle = ScopedToggle & { name: string };
+
+const toggleOf = (unleash: UnleashLike, name: string): Toggle | undefined =>
+  unleash.getFeatureToggleDefinitions(true).find((t) => t.name === name);
+
+/**
+ * Calls `onChange` with the flag's new definition whenever the SDK's copy of this one flag changes
+ * (unleash-client emits `changed` on every fresh download, whichever flag changed). Returns the
+ * function that stops following.
+ */
+export function followFlagChanges(
+  unleash: UnleashLike,
+  name: string,
+  onChange: (toggle: Toggle | undefined) => void,
+): () => void {
+  let signature = canonicalJson(toggleOf(unleash, name));
+  const onChanged = () => {
+    const next = toggleOf(unleash, name);
+    const nextSignature = canonicalJson(next);
     if (nextSignature === signature) return;
     signature = nextSignature;
-    flag.metrics.newEpoch();
+    onChange(next);
   };
   unleash.on('changed', onChanged);
-  return Object.assign(flag, { close: () => void unleash.off('changed', onChanged) });
+  return () => void unleash.off('changed', onChanged);
 }
 
 /** JSON with object keys sorted, so a re-serialised but equal definition is not a change. */

@@ -28,8 +28,10 @@ describe('FlagMetrics', () => {
       for (const result of ['success', 'failure', 'error']) {
         expect(await read('login_attempts_total', { variant, result })).toBe(0);
         expect(await read('login_users_total', { variant, result })).toBe(0);
-        expect(await read('mfa_users_total', { variant, result })).toBe(0);
+        expect(await read('mfa_challenges_total', { variant, result })).toBe(0);
       }
+      for (const result of ['success', 'failure'])
+        expect(await read('mfa_users_total', { variant, result })).toBe(0);
       for (const repeat of ['first', 'again'])
         expect(await read('logout_users_total', { variant, repeat })).toBe(0);
     }
