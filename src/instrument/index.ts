@@ -1,4 +1,4 @@
-// rampart/instrument: measure a service the way rampart's guardrails read it (docs/instrument.md).
+// rampart/instrument: measure a service the way rampart's guardrails read it (docs/instrument-node.md).
 export { FlagMetrics, type FlagMetricsOptions, type Outcome, type Variant } from './flag-metrics.js';
 export { InstrumentError } from './instrument-error.js';
 export {
