@@ -68,7 +68,6 @@ export function createStaffLogin(options: StaffLoginOptions): {
     const token = randomBytes(18).toString('base64url');
     sessions.set(token, { user, mfa });
     user.sessionOpened();
-    user.login('success');
     res.json({ status: 'ok', token });
   };
 
@@ -81,6 +80,9 @@ export function createStaffLogin(options: StaffLoginOptions): {
       user.login('failure');
       throw new HttpError(401, 'wrong user or password');
     }
+    // A login succeeds at the credential step; the second factor has its own series, so MFA
+    // friction (a mistyped code) is not read as a failed login.
+    user.login('success');
     if (!user.enabled) return openSession(res, user, false);
     const challenge = randomBytes(12).toString('base64url');
     challenges.set(challenge, user);
