@@ -1,4 +1,3 @@
-import type { RequestHandler } from 'express';
 import { FlagMetrics, type FlagMetricsOptions, type Outcome, type Variant } from './flag-metrics.js';
 
 /** One user's evaluation of the flag, with the outcome counters bound to that user and variant. */
@@ -20,13 +19,26 @@ export interface FlagEvaluator<C> {
   inScope(context: C): boolean;
 }
 
+/** The parts of express's request and response the middleware uses (no dependency on its types). */
+interface HttpRequest {
+  route?: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+interface HttpResponse {
+  statusCode: number;
+  locals: Record<string, unknown>;
+  on(event: 'finish', listener: () => void): unknown;
+}
+/** An express (4 or 5) middleware. */
+export type Middleware = (req: HttpRequest, res: HttpResponse, next: () => void) => void;
+
 export interface MiddlewareOptions<C> {
   /**
    * The user's context when the request alone tells (a session header, a cookie): the flag is then
    * evaluated before the route runs and the user is in `res.locals.flagUser`. Routes that learn the
    * user later (a login body) call `flag.evaluate(context, res)` themselves.
    */
-  context?: (req: Parameters<RequestHandler>[0]) => C | undefined;
+  context?: (req: HttpRequest) => C | undefined;
 }
 
 /** A flag of the service, evaluated the way the service does and measured per the metrics contract. */
@@ -76,7 +88,7 @@ export class InstrumentedFlag<C> {
   }
 
   /** Counts every answered request in `http_requests_total{variant,route,code}` (`none` without a user). */
-  middleware(options: MiddlewareOptions<C> = {}): RequestHandler {
+  middleware(options: MiddlewareOptions<C> = {}): Middleware {
     return (req, res, next) => {
       res.on('finish', () => {
         const route = (req.route as { path?: unknown } | undefined)?.path;
