@@ -36,7 +36,7 @@ export class TrafficModel {
   readonly harm: HarmStats;
   private readonly arrivals: Random;
   private readonly buckets: Uint8Array;
-  private readonly population: Population;
+  readonly population: Population;
   private readonly scope: UserScope;
   private readonly behaviour: BehaviourSchedule;
   private readonly users: UserSeries;
