@@ -25,6 +25,7 @@ const FIELDS = [
   'sprtBoundSamples',
   'scopeLeaks',
   'maxPercentage',
+  'faultStep',
   'finalPercentage',
   'stepsReached',
   'reason',
