@@ -5,21 +5,30 @@ import type { SimMetricSource } from './sim-metric-source.js';
 /** A second logout within this long of the previous one is a bounce (repeat="again"). */
 export const VISIT_WINDOW_MS = 30 * 60_000;
 
+/** The epoch as stored (never 0, which means "never"); wraps after 65,535 epochs instead of overflowing. */
+function stamp(epoch: number): number {
+  return (epoch % 65_535) + 1;
+}
+
 interface Mark {
   counter: { value: number };
-  /** Epoch + 1 in which each user last incremented the counter (0: never). */
-  seen: Uint32Array;
+  /**
+   * Epoch + 1 in which each user last incremented the counter (0: never), made on first use. Two
+   * bytes a user: epochs are flag changes the SDKs saw (steps and rollbacks), far below 65,535.
+   */
+  seen: Uint16Array | undefined;
 }
 
 /**
  * The distinct-user series of the metrics contract: each counter goes up at most once per user per
  * epoch (an epoch starts at the start and whenever the SDK sees the flag's configuration change),
- * so `increase()` over a step counts users, not attempts. Memory: one Uint32Array per label set,
- * keyed by user index, holding the epoch of the user's last increment.
+ * so `increase()` over a step counts users, not attempts. Memory: one Uint16Array per label set
+ * in use, keyed by user index, holding the epoch of the user's last increment (24 label sets at
+ * most: under 1 MB for 20,000 users).
  */
 export class UserSeries {
   private readonly marks = new Map<string, Mark>();
-  private readonly lastLogoutEpoch: Uint32Array;
+  private readonly lastLogoutEpoch: Uint16Array;
   private readonly lastLogoutAt: Float64Array;
 
   constructor(
@@ -27,7 +36,7 @@ export class UserSeries {
     private readonly variant: RolloutSpec['variant'],
     private readonly users: number,
   ) {
-    this.lastLogoutEpoch = new Uint32Array(users + 1);
+    this.lastLogoutEpoch = new Uint16Array(users + 1);
     this.lastLogoutAt = new Float64Array(users + 1);
     // Both arms' series exist from the start, as a service initialising its labels would.
     for (const v of ['treatment', 'control'] as const) {
@@ -53,11 +62,11 @@ export class UserSeries {
   /** One logout at `t`; returns whether it was a bounce (a second logout in the epoch and visit window). */
   logout(user: number, v: Variant, epoch: number, t: number): boolean {
     const again =
-      this.lastLogoutEpoch[user] === epoch + 1 && t - (this.lastLogoutAt[user] ?? 0) <= VISIT_WINDOW_MS;
-    if (this.lastLogoutEpoch[user] !== epoch + 1)
+      this.lastLogoutEpoch[user] === stamp(epoch) && t - (this.lastLogoutAt[user] ?? 0) <= VISIT_WINDOW_MS;
+    if (this.lastLogoutEpoch[user] !== stamp(epoch))
       this.once('logout_users_total', v, { repeat: 'first' }, user, epoch);
     else if (again) this.once('logout_users_total', v, { repeat: 'again' }, user, epoch);
-    this.lastLogoutEpoch[user] = epoch + 1;
+    this.lastLogoutEpoch[user] = stamp(epoch);
     this.lastLogoutAt[user] = t;
     return again;
   }
@@ -70,8 +79,9 @@ export class UserSeries {
     epoch: number,
   ): void {
     const m = this.mark(metric, v, labels);
-    if (m.seen[user] === epoch + 1) return;
-    m.seen[user] = epoch + 1;
+    m.seen ??= new Uint16Array(this.users + 1);
+    if (m.seen[user] === stamp(epoch)) return;
+    m.seen[user] = stamp(epoch);
     m.counter.value += 1;
   }
 
@@ -82,7 +92,7 @@ export class UserSeries {
       const value = v === 'out_of_scope' ? OUT_OF_SCOPE : this.variant[v];
       m = {
         counter: this.metrics.counter(metric, { [this.variant.label]: value, ...labels }),
-        seen: new Uint32Array(this.users + 1),
+        seen: undefined,
       };
       this.marks.set(key, m);
     }
