@@ -26,8 +26,29 @@ interface Mark {
  * in use, keyed by user index, holding the epoch of the user's last increment (24 label sets at
  * most: under 1 MB for 20,000 users).
  */
+/** The contract's distinct-user label sets: key -> [metric, extra label, value]. */
+const SERIES = {
+  exposed: ['flag_exposed_users_total', undefined, undefined],
+  'login/success': ['login_users_total', 'result', 'success'],
+  'login/failure': ['login_users_total', 'result', 'failure'],
+  'login/error': ['login_users_total', 'result', 'error'],
+  'mfa/success': ['mfa_users_total', 'result', 'success'],
+  'mfa/failure': ['mfa_users_total', 'result', 'failure'],
+  'logout/first': ['logout_users_total', 'repeat', 'first'],
+  'logout/again': ['logout_users_total', 'repeat', 'again'],
+} as const;
+type SeriesKey = keyof typeof SERIES;
+const VARIANT_INDEX: Record<Variant, number> = { treatment: 0, control: 1, out_of_scope: 2 };
+
+/**
+ * The distinct-user series of the metrics contract: each counter goes up at most once per user per
+ * epoch (an epoch starts at the start and whenever the SDK sees the flag's configuration change),
+ * so `increase()` over a step counts users, not attempts. Memory: one Uint16Array per label set
+ * in use, keyed by user index, holding the epoch of the user's last increment (24 label sets at
+ * most: under 1 MB for 20,000 users).
+ */
 export class UserSeries {
-  private readonly marks = new Map<string, Mark>();
+  private readonly marks = new Map<SeriesKey, (Mark | undefined)[]>();
   private readonly lastLogoutEpoch: Uint16Array;
   private readonly lastLogoutAt: Float64Array;
 
@@ -39,62 +60,58 @@ export class UserSeries {
     this.lastLogoutEpoch = new Uint16Array(users + 1);
     this.lastLogoutAt = new Float64Array(users + 1);
     // Both arms' series exist from the start, as a service initialising its labels would.
-    for (const v of ['treatment', 'control'] as const) {
-      this.mark('flag_exposed_users_total', v);
-      for (const result of ['success', 'failure', 'error']) this.mark('login_users_total', v, { result });
-      for (const result of ['success', 'failure']) this.mark('mfa_users_total', v, { result });
-      for (const repeat of ['first', 'again']) this.mark('logout_users_total', v, { repeat });
-    }
+    for (const v of ['treatment', 'control'] as const)
+      for (const key of Object.keys(SERIES) as SeriesKey[]) this.mark(key, v);
   }
 
   exposed(user: number, v: Variant, epoch: number): void {
-    this.once('flag_exposed_users_total', v, {}, user, epoch);
+    this.once('exposed', v, user, epoch);
   }
 
   login(user: number, v: Variant, result: 'success' | 'failure' | 'error', epoch: number): void {
-    this.once('login_users_total', v, { result }, user, epoch);
+    this.once(`login/${result}`, v, user, epoch);
   }
 
   mfa(user: number, v: Variant, result: 'success' | 'failure', epoch: number): void {
-    this.once('mfa_users_total', v, { result }, user, epoch);
+    this.once(`mfa/${result}`, v, user, epoch);
   }
 
   /** One logout at `t`; returns whether it was a bounce (a second logout in the epoch and visit window). */
   logout(user: number, v: Variant, epoch: number, t: number): boolean {
-    const again =
-      this.lastLogoutEpoch[user] === stamp(epoch) && t - (this.lastLogoutAt[user] ?? 0) <= VISIT_WINDOW_MS;
-    if (this.lastLogoutEpoch[user] !== stamp(epoch))
-      this.once('logout_users_total', v, { repeat: 'first' }, user, epoch);
-    else if (again) this.once('logout_users_total', v, { repeat: 'again' }, user, epoch);
-    this.lastLogoutEpoch[user] = stamp(epoch);
+    const e = stamp(epoch);
+    const again = this.lastLogoutEpoch[user] === e && t - (this.lastLogoutAt[user] ?? 0) <= VISIT_WINDOW_MS;
+    if (this.lastLogoutEpoch[user] !== e) this.once('logout/first', v, user, epoch);
+    else if (again) this.once('logout/again', v, user, epoch);
+    this.lastLogoutEpoch[user] = e;
     this.lastLogoutAt[user] = t;
     return again;
   }
 
-  private once(
-    metric: string,
-    v: Variant,
-    labels: Record<string, string>,
-    user: number,
-    epoch: number,
-  ): void {
-    const m = this.mark(metric, v, labels);
+  private once(key: SeriesKey, v: Variant, user: number, epoch: number): void {
+    const m = this.mark(key, v);
     m.seen ??= new Uint16Array(this.users + 1);
-    if (m.seen[user] === stamp(epoch)) return;
-    m.seen[user] = stamp(epoch);
+    const e = stamp(epoch);
+    if (m.seen[user] === e) return;
+    m.seen[user] = e;
     m.counter.value += 1;
   }
 
-  private mark(metric: string, v: Variant, labels: Record<string, string> = {}): Mark {
-    const key = `${metric}\0${v}\0${labels.result ?? labels.repeat ?? ''}`;
-    let m = this.marks.get(key);
+  private mark(key: SeriesKey, v: Variant): Mark {
+    let byVariant = this.marks.get(key);
+    if (!byVariant) {
+      byVariant = [];
+      this.marks.set(key, byVariant);
+    }
+    const i = VARIANT_INDEX[v];
+    let m = byVariant[i];
     if (!m) {
-      const value = v === 'out_of_scope' ? OUT_OF_SCOPE : this.variant[v];
-      m = {
-        counter: this.metrics.counter(metric, { [this.variant.label]: value, ...labels }),
-        seen: undefined,
+      const [metric, label, value] = SERIES[key];
+      const labels: Record<string, string> = {
+        [this.variant.label]: v === 'out_of_scope' ? OUT_OF_SCOPE : this.variant[v],
       };
-      this.marks.set(key, m);
+      if (label && value) labels[label] = value;
+      m = { counter: this.metrics.counter(metric, labels), seen: undefined };
+      byVariant[i] = m;
     }
     return m;
   }
