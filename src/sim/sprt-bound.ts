@@ -14,13 +14,33 @@ const DEFAULT_RHO = 1.5;
 const round = (x: number) => Math.round(x * 100) / 100;
 
 /**
+ * The relative margin (maxRatio) of a user-level guardrail on `metric` with `label=value` (a
+ * `users:` guardrail: bad-outcome users per exposed user, treatment at most maxRatio x control),
+ * read without depending on that guardrail kind's type so any spec's guardrails can be searched.
+ */
+function userMargin(scenario: Scenario, metric: string, label: string, value: string): number | undefined {
+  for (const g of scenario.spec.guardrails as unknown as Record<string, unknown>[]) {
+    const u = g.users as
+      | { bad?: unknown; matchers?: Record<string, unknown>; maxRatio?: unknown }
+      | undefined;
+    if (u && u.bad === metric && u.matchers?.[label] === value && typeof u.maxRatio === 'number')
+      return u.maxRatio;
+  }
+  return undefined;
+}
+
+/**
  * Wald's expected sample number, in distinct users of the faulted arm, for the first user-facing
  * fault at the rollout's alpha and 80 % power: the information floor no detector beats on average.
  * It is computed on what the guardrail that should catch the fault measures, at the user level of
- * the metrics contract (a user with a bad outcome is one event, however often they retry):
- * - login faults in one arm (loginSuccess, loginSuccessDrop, serverErrors): the share of users
- *   whose visit has a failed or 5xx login, H0 at the edge the spec still accepts (control's share
- *   plus the compare guardrail's maxDrop, else rho x control's share), H1 the faulted share;
+ * the metrics contract (a user with a bad outcome is one event, however often they retry), with H0
+ * at the edge the spec still accepts:
+ * - login faults in one arm: the share of users whose visit has a failed password step
+ *   (login_users_total result=failure) — or, for serverErrors, a 5xx (result=error) — with H0 at
+ *   the users guardrail's maxRatio x the healthy share; a healthy share of 0 (no 5xx without the
+ *   fault) makes the first bad user decisive, so the floor is the users until the first one.
+ *   Specs without a users guardrail: failed-or-5xx users, H0 at the compare guardrail's maxDrop
+ *   above the healthy share (else 1.5 x it);
  * - a fault that hits everyone: the global threshold's `min` against the faulted success, per login;
  * - enrollmentMismatch: one mis-bound enrollment settles it, so the users until the first one;
  * - logoutLoop: the share of users who log out again within their visit (logout_users_total
@@ -47,6 +67,14 @@ export function sprtBoundSamples(scenario: Scenario): number | null {
     return mins.length > 0 ? bernoulli(Math.max(...mins), 1 - bad.faulted) : null;
   }
   if (bad) {
+    const result = fault.effect === 'serverErrors' ? 'error' : 'failure';
+    const rho = userMargin(scenario, 'login_users_total', 'result', result);
+    if (rho !== undefined) {
+      const own = badShares(scenario, fault, result);
+      if (!own) return null;
+      if (own.healthy === 0) return own.faulted > 0 ? round(1 / own.faulted) : null;
+      return bernoulli(1 - rho * own.healthy, 1 - own.faulted);
+    }
     const drops = spec.guardrails.flatMap((g) => (g.kind === 'compare' ? [g.compare.maxDrop] : []));
     const edge = drops.length > 0 ? bad.healthy + Math.min(...drops) : bad.healthy * DEFAULT_RHO;
     return bernoulli(1 - edge, 1 - bad.faulted);
@@ -60,7 +88,9 @@ export function sprtBoundSamples(scenario: Scenario): number | null {
     const lambda = scenario.baseline.logoutsPerLogin;
     if (lambda <= 0) return null;
     const rate = spec.guardrails.find((g) => g.kind === 'rate');
-    const rho = rate?.kind === 'rate' ? rate.rate.maxRatio : DEFAULT_RHO;
+    const rho =
+      userMargin(scenario, 'logout_users_total', 'repeat', 'again') ??
+      (rate?.kind === 'rate' ? rate.rate.maxRatio : DEFAULT_RHO);
     // A visit's logouts are Poisson: "again" is two or more of them in one visit.
     const twoOrMore = (m: number) => 1 - Math.exp(-m) * (1 + m);
     return bernoulli(1 - rho * twoOrMore(lambda), 1 - twoOrMore(lambda * fault.logoutLoop.factor));
@@ -69,23 +99,31 @@ export function sprtBoundSamples(scenario: Scenario): number | null {
 }
 
 /**
- * The share of users (by population share, segments included) whose visit has a failed or 5xx
- * login, healthy and under the fault; undefined for faults that do not act on the login itself.
+ * The share of users (by population share, segments included) whose visit has a bad login —
+ * failed or 5xx (`both`), a failed password step only (`failure`) or a 5xx only (`error`) —
+ * healthy and under the fault; undefined for faults that do not act on the login itself.
  */
-function badShares(scenario: Scenario, f: Fault): { healthy: number; faulted: number } | undefined {
-  const faultedSuccess = (p: number): number | undefined => {
+function badShares(
+  scenario: Scenario,
+  f: Fault,
+  measure: 'both' | 'failure' | 'error' = 'both',
+): { healthy: number; faulted: number } | undefined {
+  // Success of the attempt on the measure: a 5xx is no password failure, and the password step no 5xx.
+  const bad = (pw: number, errors: number) =>
+    measure === 'failure' ? 1 - pw : measure === 'error' ? errors : 1 - pw * (1 - errors);
+  const faultedBad = (p: number): number => {
     switch (f.effect) {
       case 'loginSuccess':
-        return f.loginSuccess;
+        return bad(f.loginSuccess, 0);
       case 'loginSuccessDrop':
-        return Math.max(0, p - f.loginSuccessDrop);
+        return bad(Math.max(0, p - f.loginSuccessDrop), 0);
       case 'serverErrors':
-        return p * (1 - f.serverErrors);
+        return bad(p, f.serverErrors);
       default:
-        return undefined;
+        return bad(p, 0);
     }
   };
-  if (faultedSuccess(1) === undefined) return undefined;
+  if (!['loginSuccess', 'loginSuccessDrop', 'serverErrors'].includes(f.effect)) return undefined;
   const { baseline, traffic } = scenario;
   const groups = traffic.segments.map((s) => ({
     name: s.name as string | undefined,
@@ -104,8 +142,8 @@ function badShares(scenario: Scenario, f: Fault): { healthy: number; faulted: nu
   for (const g of groups.filter(inArm)) {
     const touched = f.segment === undefined || f.segment === g.name;
     total += g.share;
-    healthy += g.share * (1 - g.p);
-    faulted += g.share * (1 - (touched ? (faultedSuccess(g.p) ?? g.p) : g.p));
+    healthy += g.share * bad(g.p, 0);
+    faulted += g.share * (touched ? faultedBad(g.p) : bad(g.p, 0));
   }
   return total > 0 ? { healthy: healthy / total, faulted: faulted / total } : undefined;
 }

@@ -65,6 +65,23 @@ describe('sprtBoundSamples on what the user-level guardrail measures', () => {
     expect(big ?? 0).toBeLessThan(small ?? 0);
   });
 
+  it('reads the margin of a users guardrail on the fault measure when the spec has one', async () => {
+    const s = await loadFixture(`${DIR}/fault-5xx-2pct.yaml`);
+    const users = (result: string, maxRatio: number) =>
+      ({
+        name: `users-${result}`,
+        users: { bad: 'login_users_total', matchers: { result }, maxRatio },
+      }) as never;
+    const spec = { ...s.spec, guardrails: [...s.spec.guardrails, users('error', 2), users('failure', 1.5)] };
+    // No 5xx without the fault: the first user who meets one settles it (1 / 0.02 users).
+    expect(sprtBoundSamples({ ...s, spec })).toBe(50);
+    const drop = await loadFixture(`${DIR}/fault-login-minus-6pp.yaml`);
+    const relative = sprtBoundSamples({ ...drop, spec: { ...spec } });
+    // 1.5 x 1.5 % against 7.5 % failing users is far easier than 6.5 % (control + 5 points) against 7.5 %.
+    expect(relative ?? 0).toBeGreaterThan(0);
+    expect(relative ?? 0).toBeLessThan((sprtBoundSamples(drop) ?? 0) / 10);
+  });
+
   it('a loop below the guardrail margin has no floor (nothing to detect)', async () => {
     const s = await loadFixture(`${DIR}/fault-logout-loop-x2.yaml`);
     expect(
