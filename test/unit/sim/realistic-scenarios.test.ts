@@ -40,6 +40,16 @@ describe('the realistic scenario set', () => {
     expect(withoutWall(c.result)).not.toBe(withoutWall(a.result));
   });
 
+  it('faultStep: a fault present from the start meets the first step', async () => {
+    const scenario = await loadFixture(`${DIR}/fault-login-minus-6pp.yaml`);
+    const { result } = await run({ ...scenario, duration: 1_800_000 }, { seed: 1 });
+    expect(result.faultAt).toBe(0);
+    expect(result.faultStep).toBe(scenario.spec.steps[0]);
+    expect(result.stepsReached[0]).toBe(result.faultStep);
+    const healthy = await run({ ...scenario, faults: [], duration: 600_000 }, { seed: 1 });
+    expect(healthy.result.faultStep).toBeNull();
+  });
+
   it('staff next to customers: no customer ever gets the flag', async () => {
     const scenario = await loadFixture(`${DIR}/aa-staff-customers.yaml`);
     const { result } = await run({ ...scenario, duration: 3_600_000 }, { seed: 2 });
