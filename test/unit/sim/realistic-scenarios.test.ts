@@ -50,6 +50,28 @@ describe('the realistic scenario set', () => {
     expect(healthy.result.faultStep).toBeNull();
   });
 
+  it('the run goes on until duration after completion, and harm done at 100 % counts', {
+    timeout: 30_000,
+  }, async () => {
+    const scenario = await loadFixture('bench/scenarios/aa-steady.yaml');
+    // A short soak, so the rollout completes well before the fault at 2h30m; the run lasts 2h45m.
+    const spec = { ...scenario.spec, soak: 600_000 };
+    const late = {
+      effect: 'loginSuccess' as const,
+      at: 9_000_000,
+      arm: 'treatment' as const,
+      loginSuccess: 0,
+    };
+    const { result } = await run(
+      { ...scenario, spec, duration: 9_900_000, faults: [late], expect: 'completed' },
+      { seed: 1 },
+    );
+    expect(result.outcome).toBe('completed');
+    expect(result.simulatedSeconds).toBe(9_900);
+    expect(result.faultStep).toBe(100);
+    expect(result.exposedUsers).toBeGreaterThan(10);
+  });
+
   it('staff next to customers: no customer ever gets the flag', async () => {
     const scenario = await loadFixture(`${DIR}/aa-staff-customers.yaml`);
     const { result } = await run({ ...scenario, duration: 3_600_000 }, { seed: 2 });
