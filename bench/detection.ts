@@ -8,6 +8,12 @@
  *
  * Prints the table, writes bench/results/detection.json and the table into bench/README.md
  * (between the detection markers).
+ *
+ * The realistic set (bench/scenarios/realistic/: locked, heavy and out-of-scope users, novelty
+ * friction, drift, and the faults the user-level guardrails must catch), rampart's rule only, seeds
+ * 1..200 by default; writes bench/results/detection-realistic.json and its own README section:
+ *
+ *   npx tsx bench/detection.ts --set realistic [--seeds 200] [--only aa-drift,fault-5xx-2pct]
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -19,6 +25,7 @@ import { MemoryStore } from '../src/sim/memory-store.js';
 import type { RuleOptions } from '../src/sim/rule-options.js';
 import { runScenario } from '../src/sim/run-scenario.js';
 import { faultFree, quantile, type SimResult, summarize } from '../src/sim/sim-result.js';
+import { realisticMarkdown, realisticRows } from './realistic-report.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RULE_SET: RuleOptions[] = [
@@ -86,25 +93,49 @@ if (!isMainThread) {
   await main();
 }
 
+/** `--name=value` or `--name value`. */
 function arg(name: string, fallback: string): string {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? hit.slice(name.length + 3) : fallback;
+  const argv = process.argv;
+  const hit = argv.find((a) => a.startsWith(`--${name}=`));
+  if (hit) return hit.slice(name.length + 3);
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? (argv[i + 1] as string) : fallback;
 }
 
 async function main(): Promise<void> {
-  const seedCount = Number(arg('seeds', '50'));
+  const set = arg('set', 'v1');
+  if (set !== 'v1' && set !== 'realistic') throw new Error(`--set must be v1 or realistic, not ${set}`);
+  const realistic = set === 'realistic';
+  const fullSeeds = realistic ? 200 : 50;
+  const seedCount = Number(arg('seeds', String(fullSeeds)));
   const workers = Number(arg('workers', String(Math.min(2, cpus().length))));
   const only = arg('only', '');
-  const dir = join(root, 'bench/scenarios');
+  const dir = join(root, realistic ? 'bench/scenarios/realistic' : 'bench/scenarios');
   const files = (await readdir(dir))
     .filter((f) => f.endsWith('.yaml') && (!only || only.split(',').includes(f.replace(/\.yaml$/, ''))))
     .sort()
     .map((f) => relative(process.cwd(), join(dir, f)));
   const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
-  const jobs: Job[] = files.flatMap((file) => RULE_SET.map((rule) => ({ file, rule, seeds })));
+  const rules: RuleOptions[] = realistic ? [{ rule: 'rampart' }] : RULE_SET;
+  const jobs: Job[] = files.flatMap((file) => rules.map((rule) => ({ file, rule, seeds })));
   const started = performance.now();
   const results = await runPool(jobs, workers);
   const wallSeconds = (performance.now() - started) / 1000;
+  if (realistic) {
+    const rows = realisticRows(results);
+    const date = new Date().toISOString();
+    const command = `npx tsx bench/detection.ts --set realistic --seeds=${seedCount} --workers=${workers}`;
+    const header =
+      `Seeds 1..${seedCount} per scenario, rampart's rule; ${results.length} runs in ${Math.round(wallSeconds)} s wall ` +
+      `(${cpus().length} cores, ${process.version}). \`${command}\`, ${date.slice(0, 10)}.`;
+    const table = realisticMarkdown(rows, header);
+    process.stdout.write(`${table}\n`);
+    await mkdir(join(root, 'bench/results'), { recursive: true });
+    const report = { benchmark: 'detection-realistic', command, date, seeds: `1..${seedCount}`, files, rows };
+    await writeFile(join(root, 'bench/results/detection-realistic.json'), `${compactJson(report)}\n`);
+    if (!only && seedCount === fullSeeds) await writeReadme(table, 'detection-realistic');
+    return;
+  }
   const publicNames = new Set(
     (await readdir(join(root, 'bench/scenarios'))).filter((f) => f.endsWith('.yaml')),
   );
@@ -112,13 +143,16 @@ async function main(): Promise<void> {
   const table = markdown(report);
   process.stdout.write(`${table}\n`);
   await mkdir(join(root, 'bench/results'), { recursive: true });
-  // Arrays of plain values on one line each.
-  const json = JSON.stringify(report, null, 1).replace(
+  await writeFile(join(root, 'bench/results/detection.json'), `${compactJson(report)}\n`);
+  if (!only && seedCount === 50) await writeReadme(table, 'detection');
+}
+
+/** Indented JSON with arrays of plain values on one line each. */
+function compactJson(value: unknown): string {
+  return JSON.stringify(value, null, 1).replace(
     /\[\s+([^[\]{}]*?)\s+\]/g,
     (_, inner: string) => `[${inner.replace(/\s*\n\s*/g, ' ')}]`,
   );
-  await writeFile(join(root, 'bench/results/detection.json'), `${json}\n`);
-  if (!only && seedCount === 50) await writeReadme(table);
 }
 
 async function runPool(jobs: Job[], workers: number): Promise<SimResult[]> {
@@ -263,10 +297,10 @@ function markdown(report: Report): string {
   return lines.join('\n');
 }
 
-async function writeReadme(table: string): Promise<void> {
+async function writeReadme(table: string, marker: string): Promise<void> {
   const file = join(root, 'bench/README.md');
-  const start = '<!-- detection:start -->';
-  const end = '<!-- detection:end -->';
+  const start = `<!-- ${marker}:start -->`;
+  const end = `<!-- ${marker}:end -->`;
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -34,6 +34,7 @@ function human(r: SimResult): string {
   lines.push(
     `  steps ${r.stepsReached.join(' -> ') || 'none'}; max ${r.maxPercentage} %, final ${r.finalPercentage} %`,
   );
+  if (r.scopeLeaks > 0) lines.push(`  scope leaks: ${r.scopeLeaks} out-of-scope users had the flag on`);
   if (r.reason) lines.push(`  reason: ${r.reason}`);
   lines.push(`  ${r.simulatedSeconds} simulated s in ${r.wallMs} ms`);
   return `${lines.join('\n')}\n`;

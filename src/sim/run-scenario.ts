@@ -84,6 +84,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let maxPercentage = 0;
   const steps: number[] = [];
   let advancedDuringFault = false;
+  // The step the first fault met: where it started, or the first step after it if it came at 0 %.
+  let faultStep: number | null = null;
   const timeline = new TimelineSampler(metrics, spec.variant);
   const faultAt = faults.length === 0 ? null : Math.min(...faults.map((f) => f.at));
   const userFaultActive = (at: number) =>
@@ -138,9 +140,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     }
     if (state.percentage > 0 && steps[steps.length - 1] !== state.percentage) steps.push(state.percentage);
     maxPercentage = Math.max(maxPercentage, state.percentage);
+    if (faultAt !== null && now >= faultAt && faultStep === null && state.percentage > 0)
+      faultStep = state.percentage;
     if (state.phase === 'rolled_back' && before.phase !== 'rolled_back') {
       detectedAt = now;
-      samplesAtDetection = traffic.harm.affectedLogins;
+      samplesAtDetection = traffic.harm.samples.size;
     }
     if (state.phase === 'awaiting_approval' && before.phase !== 'awaiting_approval') {
       const after = scenario.operator?.approveAfter;
@@ -188,7 +192,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     failedLoginsDuringFault: traffic.harm.failedByFault,
     treatmentSamplesAtDetection: detected === null || falseAlarm ? null : samplesAtDetection,
     sprtBoundSamples: sprtBoundSamples(scenario),
+    scopeLeaks: traffic.scopeLeaks,
     maxPercentage,
+    faultStep,
     finalPercentage: state.percentage,
     stepsReached: steps,
     reason: state.reason ?? state.hold ?? null,

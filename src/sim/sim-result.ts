@@ -22,7 +22,11 @@ export interface SimResult {
   failedLoginsDuringFault: number;
   treatmentSamplesAtDetection: number | null;
   sprtBoundSamples: number | null;
+  /** Distinct `inScope: false` users who had the flag on at any time (0 without segments). */
+  scopeLeaks: number;
   maxPercentage: number;
+  /** The step (percentage) the first fault met: the one it started in, or the first after it; null without a fault or a step. */
+  faultStep: number | null;
   finalPercentage: number;
   stepsReached: number[];
   reason: string | null;
