@@ -10,7 +10,7 @@ export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 /** Sent with an answer replayed from the store instead of computed by this request. */
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 /** Visible ASCII, 1 to 255 characters: a UUID fits, and a key can never smuggle a header or a log line. */
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60_000;
 
@@ -70,7 +70,7 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
   return async (req, res, next) => {
     const key = req.get(IDEMPOTENCY_HEADER);
     if (req.method !== 'POST' || key === undefined) return next();
-    if (!KEY_PATTERN.test(key)) {
+    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
       throw new ValidationError([
         {
           source: `${IDEMPOTENCY_HEADER} header`,

@@ -89,6 +89,22 @@ describe('Idempotency-Key', () => {
     expect((await command('pause', 'k-5', { reason: 'x' })).body.phase).toBe('paused');
   });
 
+  it('is declared on every POST route of the OpenAPI document, with its 409 and 422', async () => {
+    const doc = (await request(h.app).get('/api/openapi.json')).body as {
+      paths: Record<string, { post?: { parameters?: { name: string; in: string }[]; responses: object } }>;
+    };
+    const posts = Object.entries(doc.paths).flatMap(([path, item]) =>
+      item.post ? [[path, item.post] as const] : [],
+    );
+    expect(posts.length).toBeGreaterThanOrEqual(7);
+    for (const [path, post] of posts) {
+      expect(post.parameters, path).toContainEqual(
+        expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
+      );
+      expect(Object.keys(post.responses), path).toEqual(expect.arrayContaining(['409', '422']));
+    }
+  });
+
   it('refuses a malformed key with 400 and applies nothing', async () => {
     for (const key of ['has space', 'x'.repeat(256), 'é']) {
       const res = await command('promote', key, { reason: 'x' });
