@@ -60,6 +60,8 @@ function worthKeeping(status: number): boolean {
  * a retry while the first is still running here is a 409. A key whose first request died with its
  * process (or runs on another replica) runs again with the same `req.dedupeKey`, so its state
  * change finds the first one instead of applying twice. Without the header nothing changes.
+ * Answers are stored from `res.json` (every API answer, errors included); a route that answers
+ * otherwise leaves its key in flight, so a retry runs again.
  */
 export function idempotency(options: IdempotencyOptions): RequestHandler {
   const { records, clock } = options;
