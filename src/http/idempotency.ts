@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { RequestError } from '../errors/request-error.js';
 import { ValidationError } from '../errors/validation-error.js';
-import type { IdempotencyRecords } from '../store/store.js';
+import type { IdempotencyRecord, IdempotencyRecords } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -95,7 +95,16 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
         `a request with this ${IDEMPOTENCY_HEADER} is still running; retry shortly`,
         1,
       );
-    const { record } = await records.claim({ scope, key, requestHash, createdAt: now });
+    // Taken before the first await, so a concurrent retry in this process cannot slip past it.
+    inFlight.add(id);
+    let record: IdempotencyRecord;
+    try {
+      record = (await records.claim({ scope, key, requestHash, createdAt: now })).record;
+    } catch (error) {
+      inFlight.delete(id);
+      throw error;
+    }
+    if (record.requestHash !== requestHash || record.outcome) inFlight.delete(id);
     if (record.requestHash !== requestHash) {
       throw new RequestError(
         'idempotency_key_reused',
@@ -106,7 +115,6 @@ export function idempotency(options: IdempotencyOptions): RequestHandler {
       res.status(record.outcome.status).set(REPLAYED_HEADER, 'true').type('json').send(record.outcome.body);
       return;
     }
-    inFlight.add(id);
     res.once('finish', () => inFlight.delete(id));
     req.dedupeKey = `http/${sha256(`${scope}\n${key}\n${record.createdAt.toISOString()}`)}`;
     // The answer is stored before it is sent: a client that saw it can only ever see it again.

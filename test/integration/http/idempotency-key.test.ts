@@ -171,11 +171,27 @@ describe('Idempotency-Key', () => {
     }
   });
 
-  it('answers a concurrent retry of a request still running with 409, never a second command', async () => {
-    const results = await Promise.all([1, 2, 3].map(() => command('promote', 'k-8', { reason: 'same' })));
-    expect(results.map((r) => r.status).every((s) => s === 202 || s === 409)).toBe(true);
-    const busy = results.find((r) => r.status === 409);
-    if (busy) expect(busy.body.code).toBe('idempotency_in_progress');
+  it('answers a retry of a request still running with 409 and Retry-After, never a second command', async () => {
+    // Hold the first promote inside its flag write until the retry has been answered.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const write = h.backend.setPercentage.bind(h.backend);
+    h.backend.setPercentage = async (...args) => {
+      await gate;
+      return write(...args);
+    };
+    const first = command('promote', 'k-8', { reason: 'same' }).then((r) => r); // sent now
+    while ((await promotions()) === 0) await new Promise((r) => setTimeout(r, 5));
+    const busy = await command('promote', 'k-8', { reason: 'same' });
+    expect(busy.status).toBe(409);
+    expect(busy.body.code).toBe('idempotency_in_progress');
+    expect(busy.headers['retry-after']).toBe('1');
+    release();
+    expect((await first).body).toMatchObject({ status: 'applied', percentage: 5 });
+    const retry = await command('promote', 'k-8', { reason: 'same' });
+    expect(retry.body).toEqual((await first).body);
     expect(await promotions()).toBe(1);
   });
 });
