@@ -113,8 +113,9 @@ export class MemoryStore implements Store {
   }
 
   async enqueueCommand(command: CommandInput, at: Date): Promise<QueuedCommand> {
-    const first = command.dedupeKey && (await this.commandByDedupeKey(command.dedupeKey));
-    if (first) return first;
+    // Looked up without an await in between, so concurrent submissions of one key cannot both miss.
+    const first = command.dedupeKey && this.commands.find((c) => c.dedupeKey === command.dedupeKey);
+    if (first) return structuredClone(first);
     const queued: QueuedCommand = {
       ...structuredClone(command),
       id: this.commands.length + 1,

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { draft, type OpenStore, state } from './store-contract.js';
+import type { Store } from '../../src/store/store.js';
+import { draft, state } from './store-contract.js';
 
 const at = new Date('2026-11-30T09:00:00Z');
 const alertCommand = (key: string) => ({
@@ -12,11 +13,12 @@ const alertCommand = (key: string) => ({
 });
 
 /**
- * What makes commands and alerts exactly-once, for every dialect (SQLite in the unit project,
- * PostgreSQL in the integration project): dedupe keys on commands, resolved alerts audited once,
- * and the stored first answers of keyed API requests. Call inside a describe block.
+ * What makes commands and alerts exactly-once, for every store (SQLite in the unit project,
+ * PostgreSQL in the integration project, the simulator's MemoryStore): dedupe keys on commands,
+ * resolved alerts audited once, and the stored first answers of keyed API requests. Call inside a
+ * describe block.
  */
-export function dedupeContract(open: OpenStore): void {
+export function dedupeContract(open: () => Promise<Store>): void {
   it('queues a command with a dedupe key once: a resubmission returns the first', async () => {
     const store = await open();
     await store.createRollout(state(), []);
