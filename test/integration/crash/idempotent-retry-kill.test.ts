@@ -9,6 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../../src/cli/api-client.js';
@@ -114,6 +115,8 @@ describe('idempotent commands across kill -9', () => {
       await sleep(100);
     }
     let kills = 0;
+    /** Where each kill landed: after the answer, between storing the command and answering, before. */
+    const killedAt = new Map<string, number>();
     const answers: { status: string; phase: string }[] = [];
     for (let i = 0; i < COMMANDS; i++) {
       const kind = i % 2 === 0 ? 'pause' : 'resume';
@@ -123,14 +126,26 @@ describe('idempotent commands across kill -9', () => {
         `kill-test-${i}`,
       );
       if (i % KILL_EVERY === 0) {
+        let answered = false;
+        void sent.then(() => {
+          answered = true;
+        });
         // 0-40 ms after sending: sometimes before the request is read, sometimes mid-command.
         await sleep(Math.floor(Math.random() * 40));
         await killNow(child);
         kills += 1;
+        const db = new SQLite(join(dir, 'rampart.db'), { readonly: true });
+        const stored = db.prepare('select count(*) as n from commands where reason = ?').get(`cmd-${i}`) as {
+          n: number;
+        };
+        db.close();
+        const moment = answered ? 'answered' : stored.n > 0 ? 'stored, unanswered' : 'not stored';
+        killedAt.set(moment, (killedAt.get(moment) ?? 0) + 1);
         child = start(config);
       }
       answers.push(await sent);
     }
+    console.log('kills by moment:', Object.fromEntries(killedAt));
     expect(kills).toBe(COMMANDS / KILL_EVERY);
     expect(answers.map((a) => a.status)).toEqual(Array(COMMANDS).fill('applied'));
     expect(answers.map((a) => a.phase)).toEqual(
