@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import FlexibleRolloutStrategy from 'unleash-client/lib/strategy/flexible-rollout-strategy.js';
+import { defaultStrategies } from 'unleash-client/lib/strategy/index.js';
 import { describe, expect, it } from 'vitest';
 import { exposureReport } from '../../../src/exposure/exposure-report.js';
 import type { FlagPeriod } from '../../../src/exposure/flag-timeline.js';
@@ -25,7 +25,9 @@ const flag = (extra: Partial<FlagRef> = {}): FlagRef => ({
   ...extra,
 });
 
-const strategy = new FlexibleRolloutStrategy();
+const found = defaultStrategies.find((s) => s.name === 'flexibleRollout');
+if (!found) throw new Error('unleash-client has no flexibleRollout strategy');
+const strategy = found;
 
 /** unleash-client's own answer for one evaluation at `t` of rampart's strategy at `percentage`. */
 function sdkOn(f: FlagRef, user: ExposureUser, percentage: number, t: number): boolean {
