@@ -1,5 +1,6 @@
 import type { Phase } from '../rollout/phase.js';
 import type { DemoStack } from './demo-stack.js';
+import { checkExposure, type ExposureCheck } from './exposure-check.js';
 import type { FaultAt } from './fault-at.js';
 import type { Exposure } from './fault-exposure.js';
 import { auditLine, stamp, VerdictChanges } from './live-view.js';
@@ -39,6 +40,8 @@ export interface IncidentResult {
   /** Epoch ms the login service's SDK first saw the flag off for every user. */
   effectiveAt?: number;
   exposure?: Exposure;
+  /** `rampart exposure` for the fault window, checked against the login service's own SDK. */
+  exposureCheck?: ExposureCheck;
   /** Percentages the simulated release manager approved. */
   approvals: number[];
 }
@@ -190,6 +193,7 @@ export async function playDemoIncident(stack: DemoStack, options: IncidentOption
       { enrollments: stack.login.service.enrollments, userIds: stack.userIds },
     );
   }
+  if (result.outcome === 'rolled_back') result.exposureCheck = await checkExposure(stack, name);
   result.expected =
     options.fault === 'none'
       ? result.outcome === 'completed'
