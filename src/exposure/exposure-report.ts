@@ -2,7 +2,7 @@ import type { AuditEntry } from '../rollout/audit.js';
 import { describeScope } from '../rollout-spec/flag-scope.js';
 import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
 import { flagTimeline, periodsIn } from './flag-timeline.js';
-import { type ExposureUser, type UserExposure, userExposure } from './user-exposure.js';
+import { type ExposureUser, exposureDecider, type UserExposure } from './user-exposure.js';
 
 export interface ExposureQuery {
   from: Date;
@@ -71,7 +71,7 @@ export function exposureReport(
     },
   };
   if (query.users) {
-    const results = query.users.map((u) => userExposure(flag, u, periods));
+    const results = query.users.map(exposureDecider(flag, periods));
     const count = (s: UserExposure['status']) => results.filter((r) => r.status === s).length;
     report.users = {
       exposed: count('exposed'),

@@ -34,6 +34,13 @@ function candidateInstants(constraints: readonly FlagConstraint[], from: Date, u
   return [...times].sort((a, b) => a - b).map((t) => new Date(t));
 }
 
+/** The value the SDK hashes for the account (undefined when the input lacks it or it is random). */
+function stickinessOf(flag: FlagRef, user: ExposureUser): string | undefined {
+  const field = flag.stickiness;
+  if (field === 'default' || field === 'userId') return user.userId;
+  return field === 'random' ? undefined : user.fields[field] || undefined;
+}
+
 /** The stickiness value the SDK hashes, or why the input cannot give it. */
 function stickinessValue(flag: FlagRef, user: ExposureUser, percentage: number): string | Decision {
   const field = flag.stickiness;
@@ -51,24 +58,43 @@ function stickinessValue(flag: FlagRef, user: ExposureUser, percentage: number):
   return value;
 }
 
+/** What does not depend on the account: computed once per report, not once per account. */
+interface Prepared {
+  flag: FlagRef;
+  constraints: readonly FlagConstraint[];
+  groupId: string;
+  /** The instants to evaluate the date constraints at, per period. */
+  instants: Date[][];
+  periods: readonly (FlagPeriod & { until: Date })[];
+  scope: string;
+}
+
 /** One period, decided as unleash-client would for every evaluation in it. */
-function decidePeriod(flag: FlagRef, user: ExposureUser, p: FlagPeriod & { until: Date }): Decision {
-  if (p.percentage <= 0) return { on: false, reason: 'the flag served nobody' };
+function decidePeriod(
+  prepared: Prepared,
+  user: ExposureUser,
+  i: number,
+  account: {
+    context: ConstraintContext;
+    missing: FlagConstraint[];
+    known: readonly FlagConstraint[];
+    bucket: () => number;
+  },
+): Decision {
+  const { flag } = prepared;
+  const p = prepared.periods[i];
+  if (!p || p.percentage <= 0) return { on: false, reason: 'the flag served nobody' };
   if (p.unknown) return { on: 'unknown', reason: p.unknown };
   // The scope first: a constraint that fails decides whatever else the input lacks.
-  const constraints = flag.constraints ?? [];
-  const context = contextOf(user);
-  const missing = constraints.filter((c) => !isDate(c) && !(c.contextName in context));
-  const known = constraints.filter((c) => !missing.includes(c));
-  const at = candidateInstants(known, p.from, p.until).find((t) => constraintsMatch(known, context, t));
-  if (at === undefined) return { on: false, reason: `out of scope (${describeScope({ constraints })})` };
+  const at = prepared.instants[i]?.find((t) => constraintsMatch(account.known, account.context, t));
+  if (at === undefined) return { on: false, reason: `out of scope (${prepared.scope})` };
   const value = stickinessValue(flag, user, p.percentage);
   if (typeof value !== 'string') return value;
-  const bucket = flag.stickiness === 'random' ? null : normalizedValue(value, flag.groupId ?? flag.name);
+  const bucket = flag.stickiness === 'random' ? null : account.bucket();
   if (bucket !== null && bucket > p.percentage)
     return { on: false, reason: `hash bucket ${bucket} > ${p.percentage} %` };
-  if (missing.length > 0) {
-    const fields = [...new Set(missing.map((c) => c.contextName))].join(', ');
+  if (account.missing.length > 0) {
+    const fields = [...new Set(account.missing.map((c) => c.contextName))].join(', ');
     return { on: 'unknown', reason: `the scope needs ${fields}, which the input lacks for this account` };
   }
   if ((flag.segments ?? []).length > 0)
@@ -76,21 +102,22 @@ function decidePeriod(flag: FlagRef, user: ExposureUser, p: FlagPeriod & { until
   return { on: true, at, bucket };
 }
 
-function contextOf(user: ExposureUser): ConstraintContext {
-  return { ...user.fields, userId: user.userId };
-}
-
-/**
- * Whether `user` had the flag on at any time in the clipped `periods` of a window, with the SDK's
- * own hash and constraint evaluation: exposed (from when), not exposed (why), or undecided (why:
- * a field the scope or stickiness needs is missing, a hand change, a random stickiness, segments).
- */
-export function userExposure(
-  flag: FlagRef,
-  user: ExposureUser,
-  periods: readonly (FlagPeriod & { until: Date })[],
-): UserExposure {
-  const decisions = periods.map((p) => ({ p, d: decidePeriod(flag, user, p) }));
+function decide(prepared: Prepared, user: ExposureUser): UserExposure {
+  const context: ConstraintContext = { ...user.fields, userId: user.userId };
+  const missing = prepared.constraints.filter((c) => !isDate(c) && !(c.contextName in context));
+  const known =
+    missing.length === 0 ? prepared.constraints : prepared.constraints.filter((c) => !missing.includes(c));
+  let bucket: number | undefined;
+  const account = {
+    context,
+    missing,
+    known,
+    bucket: () => {
+      bucket ??= normalizedValue(stickinessOf(prepared.flag, user) ?? '', prepared.groupId);
+      return bucket;
+    },
+  };
+  const decisions = prepared.periods.map((p, i) => ({ p, d: decidePeriod(prepared, user, i, account) }));
   const on = decisions.find((x) => x.d.on === true);
   if (on && on.d.on === true)
     return {
@@ -110,4 +137,27 @@ export function userExposure(
   );
   const reason = widest && widest.d.on === false ? widest.d.reason : 'the flag served nobody';
   return { userId: user.userId, status: 'not_exposed', reason };
+}
+
+/**
+ * Decides accounts over the clipped `periods` of a window: whether each had the flag on at any
+ * time in them, with the SDK's own hash and constraint evaluation: exposed (from when), not
+ * exposed (why), or undecided (why: a field the scope or stickiness needs is missing, a hand
+ * change, a random stickiness, segments).
+ */
+export function exposureDecider(
+  flag: FlagRef,
+  periods: readonly (FlagPeriod & { until: Date })[],
+): (user: ExposureUser) => UserExposure {
+  const constraints = flag.constraints ?? [];
+  const dates = constraints.filter(isDate);
+  const prepared: Prepared = {
+    flag,
+    constraints,
+    groupId: flag.groupId ?? flag.name,
+    instants: periods.map((p) => candidateInstants(dates, p.from, p.until)),
+    periods,
+    scope: describeScope({ constraints }),
+  };
+  return (user) => decide(prepared, user);
 }

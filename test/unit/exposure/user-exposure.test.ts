@@ -3,7 +3,11 @@ import { defaultStrategies } from 'unleash-client/lib/strategy/index.js';
 import { describe, expect, it } from 'vitest';
 import { exposureReport } from '../../../src/exposure/exposure-report.js';
 import type { FlagPeriod } from '../../../src/exposure/flag-timeline.js';
-import { type ExposureUser, userExposure } from '../../../src/exposure/user-exposure.js';
+import { type ExposureUser, exposureDecider } from '../../../src/exposure/user-exposure.js';
+
+const userExposure = (f: FlagRef, user: ExposureUser, periods: (FlagPeriod & { until: Date })[]) =>
+  exposureDecider(f, periods)(user);
+
 import type { FlagConstraint } from '../../../src/rollout-spec/flag-scope.js';
 import type { FlagRef } from '../../../src/rollout-spec/rollout-spec-schema.js';
 
@@ -38,7 +42,7 @@ function sdkOn(f: FlagRef, user: ExposureUser, percentage: number, t: number): b
   return strategy.isEnabledWithConstraints(parameters, context, constraints[Symbol.iterator]());
 }
 
-describe('userExposure', () => {
+describe('exposureDecider', () => {
   it('agrees with unleash-client evaluated at every millisecond of the window', () => {
     const periodArb = fc.array(
       fc.record({ ms: fc.integer({ min: 1, max: 40 }), pct: fc.integer({ min: 0, max: 100 }) }),
