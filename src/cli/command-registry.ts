@@ -1,6 +1,7 @@
 import { auditCommand } from './audit.js';
 import type { Command } from './command.js';
 import { demoCommand } from './demo.js';
+import { exposureCommand } from './exposure.js';
 import { helpCommand } from './help.js';
 import { planCommand } from './plan.js';
 import {
@@ -29,6 +30,7 @@ export const commands: readonly Command[] = [
   promoteCommand,
   rollbackCommand,
   auditCommand,
+  exposureCommand,
   demoCommand,
   simulateCommand,
   helpCommand,

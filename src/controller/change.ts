@@ -1,5 +1,6 @@
 import type { AuditAction } from '../rollout/audit.js';
 import { auditEntry } from '../rollout/audit.js';
+import { type FaultWindow, faultWindowEvidence, faultWindowOf } from '../rollout/fault-window.js';
 import type { Phase } from '../rollout/phase.js';
 import type { RollbackCause } from '../rollout/rollback-cause.js';
 import type { FlagWrite, PauseKind, PendingWrite, RolloutState } from '../rollout/rollout-state.js';
@@ -20,6 +21,8 @@ export interface ChangeOptions {
   announce?: Announce;
   /** Why a rollback happened, for metrics and notifications (rollbacks only). */
   cause?: RollbackCause;
+  /** Who may have met the fault (rollbacks and their confirmation): audited and notified. */
+  faultWindow?: FaultWindow;
 }
 
 /** `alert` notifies and also raises an alert (rollback, no data, external change). */
@@ -47,7 +50,10 @@ export function change(
       lastError: null,
     };
   }
-  const { actor, action, reason, evidence } = options;
+  const { actor, action, reason } = options;
+  const evidence = options.faultWindow
+    ? withFaultWindow(options.evidence, faultWindowEvidence(state.name, options.faultWindow))
+    : options.evidence;
   const entry = auditEntry(state, next, { at: now, actor, action, reason, evidence });
   effects.push(options.cause ? { type: 'audit', entry, cause: options.cause } : { type: 'audit', entry });
   if (options.write) effects.push({ type: 'writeFlag', write: options.write.write });
@@ -60,12 +66,20 @@ export function change(
     percentage: next.percentage,
     at: now,
     ...(options.cause ? { cause: options.cause } : {}),
+    ...(options.faultWindow ? { faultWindow: options.faultWindow } : {}),
   };
   const announce = options.announce ?? 'notify';
   if (announce !== 'silent') effects.push({ type: 'notify', notification });
   if (announce === 'alert')
     effects.push({ type: 'alert', notification: { ...notification, title: `ALERT ${notification.title}` } });
   return { state: next, effects };
+}
+
+/** Adds the fault window to an entry's evidence (kept as it was when it is not an object). */
+function withFaultWindow(evidence: unknown, faultWindow: unknown): unknown {
+  const isObject = typeof evidence === 'object' && evidence !== null && !Array.isArray(evidence);
+  if (isObject) return { ...evidence, faultWindow };
+  return evidence === undefined || evidence === null ? { faultWindow } : { evidence, faultWindow };
 }
 
 /**
@@ -120,7 +134,13 @@ export function rollback(
       hold: null,
       approvedStep: null,
     },
-    { ...options, action: 'rolled_back', write: { write, purpose: 'rollback' }, announce: 'alert' },
+    {
+      ...options,
+      action: 'rolled_back',
+      write: { write, purpose: 'rollback' },
+      announce: 'alert',
+      faultWindow: faultWindowOf(state, null),
+    },
   );
 }
 

@@ -1,4 +1,5 @@
 import type { FlagState } from '../flag-backends/flag-backend.js';
+import { faultWindowOf } from '../rollout/fault-window.js';
 import { isRunning } from '../rollout/phase.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import { expectedAfter, matchesExpected } from '../rollout/rollout-state.js';
@@ -44,6 +45,8 @@ export function writeOutcome(state: RolloutState, result: FlagState | Error, now
         actor: RAMPART_ACTOR,
         reason: `flag read back ${describe(result)} after ${pending.attempts + 1} attempt(s)`,
         evidence: { attempts: pending.attempts + 1, decidedAt: pending.decidedAt.toISOString() },
+        // The window ends now: the remediation (who had the flag on) can be computed from here.
+        faultWindow: faultWindowOf(state, now),
       },
     );
   }

@@ -10,6 +10,7 @@ import { type RunningRampart, startRampart } from '../main.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import { createSystemTicker } from '../time/system-ticker.js';
 import { DeferredMfaPolicy } from './deferred-mfa-policy.js';
+import { EvaluationLog } from './evaluation-log.js';
 import { FaultExposure } from './fault-exposure.js';
 import type { AnsweredRequest } from './login-service/login-service.js';
 import { type RunningLoginService, startLoginService } from './login-service/start-login-service.js';
@@ -48,6 +49,8 @@ export interface DemoStack {
   sdk: UnleashMfaPolicy;
   traffic: TrafficGenerator;
   exposure: FaultExposure;
+  /** Every flag evaluation the login service made, with what its SDK served then. */
+  evaluations: EvaluationLog;
   userIds: readonly string[];
   /** Bearer token of the `operator` role for the API and the status page. */
   operatorToken: string;
@@ -79,10 +82,12 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     const clientToken = `${options.spec.flag.project}:${options.spec.flag.environment}.${randomBytes(18).toString('hex')}`;
 
     const policy = new DeferredMfaPolicy();
+    let served: UnleashMfaPolicy | undefined;
+    const evaluations = new EvaluationLog(policy, () => served?.servedPercentage());
     const exposure = new FaultExposure();
     const login = await startLoginService({
       port: 0,
-      policy,
+      policy: evaluations,
       registry: new Registry(),
       users,
       adminToken,
@@ -124,6 +129,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       refreshIntervalMs: options.sdkRefreshMs ?? 500,
     });
     policy.connect(sdk);
+    served = sdk;
     cleanups.push(async () => sdk.close());
 
     const traffic = new TrafficGenerator({
@@ -143,6 +149,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       sdk,
       traffic,
       exposure,
+      evaluations,
       userIds: demoUserIds(users),
       operatorToken,
       adminToken,

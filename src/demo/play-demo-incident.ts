@@ -1,5 +1,6 @@
 import type { Phase } from '../rollout/phase.js';
 import type { DemoStack } from './demo-stack.js';
+import { checkExposure, type ExposureCheck } from './exposure-check.js';
 import type { FaultAt } from './fault-at.js';
 import type { Exposure } from './fault-exposure.js';
 import { auditLine, stamp, VerdictChanges } from './live-view.js';
@@ -39,6 +40,8 @@ export interface IncidentResult {
   /** Epoch ms the login service's SDK first saw the flag off for every user. */
   effectiveAt?: number;
   exposure?: Exposure;
+  /** `rampart exposure` for the fault window, checked against the login service's own SDK. */
+  exposureCheck?: ExposureCheck;
   /** Percentages the simulated release manager approved. */
   approvals: number[];
 }
@@ -189,6 +192,13 @@ export async function playDemoIncident(stack: DemoStack, options: IncidentOption
       { from: result.faultOnAt, until: result.effectiveAt ?? Date.now() },
       { enrollments: stack.login.service.enrollments, userIds: stack.userIds },
     );
+  }
+  if (result.outcome === 'rolled_back') {
+    // The check is part of the summary, not of the incident: a failure is printed, not thrown.
+    result.exposureCheck = await checkExposure(stack, name).catch((error: unknown) => {
+      print(`exposure check failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
   }
   result.expected =
     options.fault === 'none'

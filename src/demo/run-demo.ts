@@ -9,6 +9,7 @@ import {
   loadSpecFile,
 } from './demo-spec.js';
 import { type DemoStack, startDemoStack } from './demo-stack.js';
+import { exposureRows } from './exposure-check.js';
 import { describeFaultAt, type FaultAt } from './fault-at.js';
 import type { FaultName } from './login-service/fault-switches.js';
 import { type IncidentResult, playDemoIncident, RELEASE_MANAGER } from './play-demo-incident.js';
@@ -93,6 +94,7 @@ function summary(r: DemoResult, o: DemoOptions, stack: DemoStack): string {
       'users exposed',
       `${r.exposure.users} of ${stack.userIds.length}: ${r.exposure.what}, before the rollback took effect`,
     ]);
+  if (r.exposureCheck) rows.push(...exposureRows(r.exposureCheck));
   if (o.fault === 'token-purge' && r.rollback)
     rows.push([
       'note',

@@ -15,6 +15,7 @@ import { errorHandler } from './error-handler.js';
 import { idempotency } from './idempotency.js';
 import { openApiDocument } from './openapi.js';
 import { alertRoutes } from './routes/alert-routes.js';
+import { exposureRoutes } from './routes/exposure-routes.js';
 import { type HealthRoutesDeps, healthRoutes } from './routes/health-routes.js';
 import { rolloutRoutes } from './routes/rollout-routes.js';
 import { securityHeaders } from './security-headers.js';
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps): Express {
   const { flagBackend, tickLog } = deps;
   app.use(rolloutRoutes({ controller, commands, flagBackend, tickLog, metrics, clock }));
   app.use(alertRoutes({ controller, commands, metrics, logger }));
+  app.use(exposureRoutes({ controller }));
   if (deps.statusPage) app.use(deps.statusPage);
   app.use((req, _res, next) => {
     next(new RequestError('not_found', `no route ${req.method} ${req.path}`));

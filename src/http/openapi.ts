@@ -9,6 +9,7 @@ import {
   errorBodySchema,
   idempotencyHeadersSchema,
 } from './api-schemas.js';
+import { exposureBodySchema } from './exposure-schema.js';
 
 const json = <S extends z.ZodType>(schema: S) => ({ content: { 'application/json': { schema } } });
 const errors = {
@@ -78,6 +79,23 @@ export function openApiDocument(version: string): object {
       },
     });
   }
+  registry.registerPath({
+    method: 'post',
+    path: '/api/rollouts/{name}/exposure',
+    summary:
+      'Who had the flag on in a window (a read): per account exposed / not exposed / undecided with the reason, or the estimated share',
+    security,
+    request: { params: nameParam, body: json(exposureBodySchema) },
+    responses: {
+      200: {
+        description: 'Exposure report: the timeline in the window, the estimate, the per-account results',
+      },
+      400: errors[400],
+      401: errors[401],
+      404: errors[404],
+      413: { description: 'Body over the size limit (send at most 2000 accounts per request)' },
+    },
+  });
   registry.registerPath({
     method: 'post',
     path: '/api/alerts/alertmanager',

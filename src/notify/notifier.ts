@@ -1,3 +1,4 @@
+import type { FaultWindow } from '../rollout/fault-window.js';
 import type { RollbackCause } from '../rollout/rollback-cause.js';
 
 /** Something worth telling people: a phase change, a rollback, a pause. */
@@ -12,6 +13,8 @@ export interface Notification {
   percentage: number;
   /** Why, as data, when the notification is about a rollback. */
   cause?: RollbackCause;
+  /** Of a rollback and its confirmation: who may have met the fault (`rampart exposure`). */
+  faultWindow?: FaultWindow;
   /** Link to the rollout on the status page. */
   url?: string;
   at: Date;

@@ -1,5 +1,6 @@
 import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 import type { Logger } from 'pino';
+import { exposureCommand } from '../rollout/fault-window.js';
 import type { Notification, Notifier } from './notifier.js';
 
 const ICONS: Record<string, string> = {
@@ -20,8 +21,18 @@ export function slackMessage(n: Notification): { text: string } {
   const from = n.fromPhase ? `${n.fromPhase} → ` : '';
   const link = n.url ? ` <${n.url}|status page>` : '';
   return {
-    text: `${icon} *${n.title}* (${from}${n.toPhase}, ${n.percentage} %)\n${n.reason}${link}`,
+    text: `${icon} *${n.title}* (${from}${n.toPhase}, ${n.percentage} %)\n${n.reason}${link}${faultWindowText(n)}`,
   };
+}
+
+/** The remediation line of a rollback: the fault window and, once it is closed, the exposure command. */
+function faultWindowText(n: Notification): string {
+  const w = n.faultWindow;
+  if (!w) return '';
+  const from = `fault window from ${w.from.toISOString()} (start of the ${w.percentage} % step)`;
+  if (w.to === null) return `\n${from} until the rollback takes effect`;
+  const command = exposureCommand(n.rollout, { from: w.from, to: w.to });
+  return `\n${from} to ${w.to.toISOString()} (rollback effective). Who had the flag on: \`${command}\``;
 }
 
 /**

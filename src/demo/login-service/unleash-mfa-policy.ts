@@ -2,6 +2,9 @@ import { InMemStorageProvider, Unleash, UnleashEvents } from 'unleash-client';
 import { followFlagChanges } from '../../instrument/instrument-unleash.js';
 import type { MfaPolicy } from './mfa-policy.js';
 
+/** The context fields the demo's login service sends with every evaluation (besides userId). */
+export const DEMO_CONTEXT_FIELDS = { accountType: 'staff' } as const;
+
 /** The MFA policy of the demo: the unmodified unleash-client SDK asked per user. */
 export class UnleashMfaPolicy implements MfaPolicy {
   private readonly stops: (() => void)[] = [];
@@ -16,7 +19,14 @@ export class UnleashMfaPolicy implements MfaPolicy {
    * spec scopes the flag to `accountType IN [staff]` and a user without it never gets MFA.
    */
   isEnforced(userId: string): boolean {
-    return this.client.isEnabled(this.flagName, { userId, properties: { accountType: 'staff' } });
+    return this.client.isEnabled(this.flagName, { userId, properties: { ...DEMO_CONTEXT_FIELDS } });
+  }
+
+  /** The rollout percentage the SDK serves now (what it fetched last; 0 when the flag is off). */
+  servedPercentage(): number {
+    const feature = this.client.getFeatureToggleDefinition(this.flagName);
+    if (!feature?.enabled) return 0;
+    return Number(feature.strategies?.[0]?.parameters?.rollout ?? 0);
   }
 
   onFlagChange(listener: () => void): void {

@@ -90,6 +90,14 @@ async function expectRolledBackThroughSdk(s: DemoStack, result: IncidentResult):
   expect(s.userIds.filter((u) => s.sdk.isEnforced(u))).toEqual([]);
   const state = await s.rampart.controller.status('mfa-staff');
   expect(state.phase).toBe('rolled_back');
+  // `rampart exposure` for the fault window against the login service's own SDK evaluations.
+  const check = result.exposureCheck;
+  expect(check?.accounts).toBeGreaterThan(0);
+  expect(check?.differences).toEqual([]);
+  expect(check?.outOfScope).toBe(0);
+  expect(check?.undecided).toBe(0);
+  expect(check?.listed).toBe((check?.sdkOn ?? -1) + (check?.beforeFetch ?? 0));
+  expect(check?.command).toMatch(/^rampart exposure mfa-staff --from \S+Z --to \S+Z --users ACCOUNTS_FILE$/);
 }
 
 describe('rampart demo, one run per fault', () => {

@@ -59,6 +59,13 @@ const RULES: readonly DependencyRule[] = [
     ...PURE,
     allowedFiles: ['metric-sources/metric-source.ts', 'metric-sources/metric-source-config.ts'],
   },
+  // Who had a flag on: the audit timeline evaluated with the SDK-exact hash and constraints, which
+  // live beside the flag backends but are pure functions themselves.
+  {
+    folder: 'exposure',
+    ...PURE,
+    allowedFiles: ['flag-backends/stickiness-hash.ts', 'flag-backends/evaluate-constraints.ts'],
+  },
   { folder: 'errors', onlyFolders: [], forbiddenPackages: ['*'] },
   // rampart/instrument ships inside services: it may not pull in rampart's controller or servers.
   { folder: 'instrument', onlyFolders: ['errors', 'time'] },
@@ -75,7 +82,7 @@ describe('the dependency rules of src/', () => {
     expect(folderCycles(edges).join('\n')).toBe('');
   });
 
-  it('keeps analysis/, rollout/, rollout-spec/, guardrails/ free of I/O and errors/ self-contained', () => {
+  it('keeps analysis/, rollout/, rollout-spec/, guardrails/, exposure/ free of I/O and errors/ self-contained', () => {
     expect(dependencyRuleViolations(edges, RULES)).toEqual([]);
   });
 });

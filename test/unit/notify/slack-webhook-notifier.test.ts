@@ -94,3 +94,19 @@ describe('SlackWebhookNotifier', () => {
     );
   });
 });
+
+describe('slackMessage of a rollback', () => {
+  const from = new Date('2026-11-30T09:20:00Z');
+  it('opens the fault window, and the confirmation prints the exposure command for it', () => {
+    const open = slackMessage({ ...rollback, faultWindow: { from, to: null, percentage: 25 } }).text;
+    expect(open).toContain(
+      'fault window from 2026-11-30T09:20:00.000Z (start of the 25 % step) until the rollback takes effect',
+    );
+    const to = new Date('2026-11-30T09:40:01Z');
+    const closed = slackMessage({ ...rollback, faultWindow: { from, to, percentage: 25 } }).text;
+    expect(closed).toContain(
+      'Who had the flag on: `rampart exposure mfa-staff --from 2026-11-30T09:20:00.000Z --to 2026-11-30T09:40:01.000Z --users ACCOUNTS_FILE`',
+    );
+    expect(slackMessage(rollback).text).not.toContain('fault window');
+  });
+});
