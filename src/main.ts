@@ -4,7 +4,7 @@ import type { Router } from 'express';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { createClientApi } from './compose/create-client-api.js';
+import { createClientApi, embeddedBackendNames, fleetTimings } from './compose/create-client-api.js';
 import { createFlagBackends } from './compose/create-flag-backends.js';
 import { openStoreAndLeadership } from './compose/open-store.js';
 import { readinessChecks } from './compose/readiness-checks.js';
@@ -16,6 +16,8 @@ import { MetricVerdictSource } from './controller/metric-verdict-source.js';
 import { Scheduler } from './controller/scheduler.js';
 import { type FileWatcher, fsFileWatcher } from './controller/spec-watcher.js';
 import { ValidationError } from './errors/validation-error.js';
+import { FlagChangeSignal } from './flag-backends/flag-change-signal.js';
+import { RollbackFleetWatch } from './flag-backends/fleet/rollback-fleet-watch.js';
 import { createApp } from './http/create-app.js';
 import { listen } from './http/listen.js';
 import { createStatusPage } from './http/status-page/create-status-page.js';
@@ -103,20 +105,35 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
     open: options.openStore,
   });
 
-  const backends = createFlagBackends(runtime, { clock, store, metrics, leadership });
+  // Embedded flag writes of this replica wake the client API's SDK streams at once.
+  const flagChanges = new FlagChangeSignal();
+  const backends = createFlagBackends(runtime, { clock, store, metrics, leadership, flagChanges });
   const flagBackend = backends.forFlag;
 
   const metricSource = createMetricSource(runtime.metricSource, { clock, ticker });
   const measured = new InstrumentedMetricSource(runtime.metricSource.type, metricSource, metrics);
 
   const notifier = RolloutNotifier.fromConfig(runtime.notifiers, runtime.publicUrl, logger);
+  const clientApi = createClientApi(runtime, store, { registry, clock, ticker, changes: flagChanges });
+  const fleetWatch = clientApi
+    ? new RollbackFleetWatch({
+        store,
+        fleet: clientApi.fleet,
+        embeddedBackends: embeddedBackendNames(runtime),
+        notifier,
+        clock,
+        ticker,
+        registry,
+        ...fleetTimings(runtime),
+      })
+    : undefined;
 
   const controller = new Controller({
     store,
     flagBackend,
     verdictSource: new MetricVerdictSource(measured),
     clock,
-    notifier,
+    notifier: fleetWatch ?? notifier,
     logger,
   });
   const tickLog = new TickLog();
@@ -193,7 +210,8 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
         leader: leadership.leader(),
       }),
     },
-    clientApi: createClientApi(runtime, store, registry),
+    clientApi: clientApi?.router,
+    fleet: fleetWatch,
     statusPage: options.statusPage === false ? undefined : (options.statusPage ?? createStatusPage()),
   });
   let server: Server;
@@ -234,6 +252,9 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
         await scheduler.idle();
         await leadership.stop();
         metricSource.stop();
+        fleetWatch?.close();
+        // Open SDK streams would keep server.close waiting forever.
+        clientApi?.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await store.close();

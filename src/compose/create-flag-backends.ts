@@ -1,6 +1,7 @@
 import type { RuntimeConfig } from '../config/resolve-config.js';
 import { createFlagBackend } from '../flag-backends/create-flag-backend.js';
 import type { FlagBackend } from '../flag-backends/flag-backend.js';
+import { type FlagChangeSignal, signalFlagWrites } from '../flag-backends/flag-change-signal.js';
 import { LeaderGatedFlagBackend } from '../leader/leader-gated-flag-backend.js';
 import type { Leadership } from '../leader/leadership.js';
 import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
@@ -18,15 +19,19 @@ export interface FlagBackends {
 
 export function createFlagBackends(
   runtime: RuntimeConfig,
-  deps: { clock: Clock; store: Store; metrics: RampartMetrics; leadership: Leadership },
+  deps: {
+    clock: Clock;
+    store: Store;
+    metrics: RampartMetrics;
+    leadership: Leadership;
+    /** Emitted after each embedded flag write (wakes the SDK streams). */
+    flagChanges?: FlagChangeSignal;
+  },
 ): FlagBackends {
   const byName = new Map<string, FlagBackend>();
+  const flags = deps.flagChanges ? signalFlagWrites(deps.store.flags, deps.flagChanges) : deps.store.flags;
   for (const [name, config] of Object.entries(runtime.flagBackends)) {
-    const backend = createFlagBackend(
-      config,
-      { clock: deps.clock, flags: deps.store.flags },
-      `flagBackends.${name}`,
-    );
+    const backend = createFlagBackend(config, { clock: deps.clock, flags }, `flagBackends.${name}`);
     byName.set(
       name,
       new LeaderGatedFlagBackend(new InstrumentedFlagBackend(name, backend, deps.metrics), deps.leadership),

@@ -14,7 +14,7 @@ import { errorHandler } from './error-handler.js';
 import { openApiDocument } from './openapi.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { type HealthRoutesDeps, healthRoutes } from './routes/health-routes.js';
-import { rolloutRoutes } from './routes/rollout-routes.js';
+import { type RolloutRoutesDeps, rolloutRoutes } from './routes/rollout-routes.js';
 import { securityHeaders } from './security-headers.js';
 import type { TickLog } from './tick-log.js';
 
@@ -39,6 +39,8 @@ export interface AppDeps {
   readiness: Omit<HealthRoutesDeps, 'registry'>;
   /** Unleash-compatible client API of the embedded backend, mounted at /api/client. */
   clientApi?: Router;
+  /** Rollbacks' fleet confirmation, shown in the rollout detail. */
+  fleet?: RolloutRoutesDeps['fleet'];
   /** The status page, mounted at /. */
   statusPage?: Router;
   /** Bodies larger than this are refused with 413. */
@@ -121,7 +123,17 @@ export function createApp(deps: AppDeps): Express {
     postBodies(express.json({ limit: deps.bodyLimit ?? '256kb', strict: true })),
   );
   const { flagBackend, tickLog } = deps;
-  app.use(rolloutRoutes({ controller, commands, flagBackend, tickLog, metrics, clock }));
+  app.use(
+    rolloutRoutes({
+      controller,
+      commands,
+      flagBackend,
+      tickLog,
+      metrics,
+      clock,
+      ...(deps.fleet ? { fleet: deps.fleet } : {}),
+    }),
+  );
   app.use(alertRoutes({ controller, commands, metrics, logger }));
   if (deps.statusPage) app.use(deps.statusPage);
   app.use((req, _res, next) => {

@@ -1,0 +1,148 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { Notification, Notifier } from '../../notify/notifier.js';
+import type { FlagRepository, Store } from '../../store/store.js';
+import type { Clock } from '../../time/clock.js';
+import type { Scheduled, Ticker } from '../../time/ticker.js';
+import { confirmFleet, describeFleetConfirmation, type FleetConfirmation } from './fleet-confirmation.js';
+import type { FleetTracker } from './fleet-tracker.js';
+
+export interface RollbackFleetWatchDeps {
+  store: Pick<Store, 'getRollout'> & { flags: Pick<FlagRepository, 'get'> };
+  fleet: FleetTracker;
+  /** Names of the configured embedded flag backends. */
+  embeddedBackends: ReadonlySet<string>;
+  notifier: Notifier;
+  clock: Clock;
+  ticker: Ticker;
+  registry: Registry;
+  /** Instances seen within this window count (default 5 min). */
+  activeWithinMs?: number;
+  /** Stragglers are named after this long (default 60 s). */
+  timeoutMs?: number;
+  /** How often the fleet is checked while a rollback is unconfirmed (default 100 ms). */
+  checkEveryMs?: number;
+}
+
+/** A rollback's fleet confirmation, as the API and the status page show it. */
+export interface RollbackFleetView extends FleetConfirmation {
+  /** Still waiting for instances (false once complete or timed out). */
+  waiting: boolean;
+  summary: string;
+}
+
+const MAX_ROLLOUTS = 200;
+
+/**
+ * The controller's notifier, plus: after each rollback of an embedded flag, watches the SDK instances
+ * until every one seen recently has fetched the revision that turned the flag off (or the timeout
+ * names the stragglers), then sends a follow-up notification with the figure and keeps it for the
+ * rollout view and a metric. The rollback notification itself leaves at once: it is sent before the
+ * write, and waiting for the fleet would delay it by the slowest poll.
+ */
+export class RollbackFleetWatch implements Notifier {
+  private readonly views = new Map<string, RollbackFleetView>();
+  private readonly watches = new Map<string, Scheduled>();
+  private readonly instances: Gauge<'rollout' | 'state'>;
+  private readonly seconds: Gauge<'rollout'>;
+
+  constructor(private readonly deps: RollbackFleetWatchDeps) {
+    this.instances = new Gauge({
+      name: 'rampart_rollback_fleet_instances',
+      help: 'SDK instances of the last rollback: confirmed (have the revision with the flag off) or pending.',
+      labelNames: ['rollout', 'state'],
+      registers: [deps.registry],
+    });
+    this.seconds = new Gauge({
+      name: 'rampart_rollback_fleet_confirmation_seconds',
+      help: 'Seconds from the rollback write until the slowest SDK instance had the flag off.',
+      labelNames: ['rollout'],
+      registers: [deps.registry],
+    });
+  }
+
+  async notify(n: Notification): Promise<void> {
+    await this.deps.notifier.notify(n);
+    if (n.toPhase === 'rolled_back') await this.watch(n.rollout);
+  }
+
+  /** The last rollback's fleet confirmation of `rollout`, if it had one. */
+  view(rollout: string): RollbackFleetView | undefined {
+    return this.views.get(rollout);
+  }
+
+  /** Stops every watch (shutdown). */
+  close(): void {
+    for (const watch of this.watches.values()) watch.cancel();
+    this.watches.clear();
+  }
+
+  private async watch(rollout: string): Promise<void> {
+    const state = await this.deps.store.getRollout(rollout).catch(() => undefined);
+    const flag = state?.spec.flag;
+    // Only the embedded backend's SDKs fetch from rampart; Unleash's own fleet is not seen here.
+    if (!flag || !this.deps.embeddedBackends.has(flag.backend)) return;
+    this.watches.get(rollout)?.cancel();
+    const started = this.deps.clock.now().getTime();
+    const timeoutMs = this.deps.timeoutMs ?? 60_000;
+    let checking = false;
+    const check = async () => {
+      if (checking) return;
+      checking = true;
+      try {
+        // The notification precedes the write: wait until the store has the flag off.
+        const row = await this.deps.store.flags.get(flag);
+        if (!row || row.enabled) {
+          if (this.deps.clock.now().getTime() - started > timeoutMs) this.stop(rollout);
+          return;
+        }
+        const confirmation = confirmFleet(this.deps.fleet, {
+          revision: row.revision,
+          decidedAt: row.updatedAt,
+          activeWithinMs: this.deps.activeWithinMs ?? 300_000,
+        });
+        const timedOut = this.deps.clock.now().getTime() - row.updatedAt.getTime() > timeoutMs;
+        const waiting = !confirmation.complete && !timedOut;
+        this.record(rollout, { ...confirmation, waiting, summary: describeFleetConfirmation(confirmation) });
+        if (waiting) return;
+        this.stop(rollout);
+        await this.deps.notifier.notify({
+          rollout,
+          title: confirmation.complete
+            ? `${rollout}: rollback reached every SDK instance`
+            : `${rollout}: rollback not confirmed on every SDK instance`,
+          reason: describeFleetConfirmation(confirmation),
+          fromPhase: 'rolled_back',
+          toPhase: 'rolled_back',
+          percentage: 0,
+          at: this.deps.clock.now(),
+        });
+      } catch {
+        // The store could not be read: the next check retries until the timeout.
+      } finally {
+        checking = false;
+      }
+    };
+    this.watches.set(
+      rollout,
+      this.deps.ticker.every(this.deps.checkEveryMs ?? 100, () => void check()),
+    );
+    await check();
+  }
+
+  private stop(rollout: string): void {
+    this.watches.get(rollout)?.cancel();
+    this.watches.delete(rollout);
+  }
+
+  private record(rollout: string, view: RollbackFleetView): void {
+    this.views.delete(rollout);
+    this.views.set(rollout, view);
+    if (this.views.size > MAX_ROLLOUTS) {
+      const oldest = this.views.keys().next().value;
+      if (oldest !== undefined) this.views.delete(oldest);
+    }
+    this.instances.set({ rollout, state: 'confirmed' }, view.confirmed);
+    this.instances.set({ rollout, state: 'pending' }, view.instances - view.confirmed);
+    if (view.complete && view.slowest) this.seconds.set({ rollout }, view.slowest.afterMs / 1000);
+  }
+}
