@@ -59,7 +59,7 @@ export function confirmFleet(
     decidedAt: target.decidedAt,
     instances: active.length,
     confirmed,
-    complete: confirmed === active.length,
+    complete: active.length > 0 && confirmed === active.length,
     ...(slowest ? { slowest } : {}),
     stragglers,
   };
