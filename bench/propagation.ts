@@ -135,33 +135,43 @@ const propagation = Object.fromEntries(MODES.map((m) => [m, stats(samples[m])]))
 
 // The simulator: users hurt at the flagship's traffic (300 logins/min; the fault, every treatment
 // login failing, starts at the 25 % step: 75 treatment logins a minute) with each propagation delay,
-// seeds 1..20, median and p90 of exposed users.
-const scenarioFile = join(root, 'bench/scenarios/interceptor-crash.yaml');
+// seeds 1..20. Each login draws from its own random stream, so a seed's runs are identical up to the
+// rollback decision and differ only after it: `afterDecision` is the per-seed difference to 0 ms.
+const scenarioFile = join(root, 'bench/propagation-scenarios/crash-at-25.yaml');
 const loaded = await loadScenario(scenarioFile);
-if (!('value' in loaded) || loaded.ok !== true) throw new Error('cannot load interceptor-crash');
+if (loaded.ok !== true) throw new Error(`cannot load ${scenarioFile}`);
+const SEEDS = 20;
 const delays: [string, number][] = [
+  ['none (0 ms, the floor)', 0],
   ['streaming (measured p99)', propagation.streaming.p99Ms ?? 0],
   [`delta, ${refreshMs} ms refresh (measured p99)`, propagation.delta.p99Ms ?? 0],
   [`polling, ${refreshMs} ms refresh (measured p99)`, propagation.polling.p99Ms ?? 0],
   ['polling, SDK default 15 s refresh (bound)', 15_000],
 ];
-const exposure = [];
-for (const [label, ms] of delays) {
+const exposedBySeed: number[][] = [];
+for (const [, ms] of delays) {
   const exposed: number[] = [];
-  for (let seed = 1; seed <= 20; seed++) {
+  for (let seed = 1; seed <= SEEDS; seed++) {
     const { result } = await runScenario(
       { ...loaded.value, flagPropagation: Math.round(ms) },
       { rule: 'rampart', seed, openStore: async () => new MemoryStore() },
     );
     exposed.push(result.exposedUsers);
   }
-  exposure.push({
+  exposedBySeed.push(exposed);
+}
+const floor = exposedBySeed[0] ?? [];
+const exposure = delays.map(([label, ms], i) => {
+  const exposed = exposedBySeed[i] ?? [];
+  const after = exposed.map((n, seed) => n - (floor[seed] ?? 0));
+  return {
     propagation: label,
     flagPropagationMs: Math.round(ms),
     medianExposedUsers: quantile(exposed, 0.5),
-    p90ExposedUsers: quantile(exposed, 0.9),
-  });
-}
+    medianAfterDecision: quantile(after, 0.5),
+    p90AfterDecision: quantile(after, 0.9),
+  };
+});
 
 const result = {
   at: new Date().toISOString(),

@@ -72,6 +72,8 @@ export interface RunningRampart {
   metricSource: ManagedMetricSource;
   tickLog: TickLog;
   registry: Registry;
+  /** The last rollback's fleet confirmation of a rollout (embedded backends with client tokens only). */
+  fleet?: RollbackFleetWatch;
   /** Finishes the tick in flight, stops serving, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -245,6 +247,7 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
     metricSource,
     tickLog,
     registry,
+    ...(fleetWatch ? { fleet: fleetWatch } : {}),
     close() {
       closing ??= (async () => {
         specWatch?.close();
