@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createClientApi, embeddedBackendNames, fleetTimings } from './compose/create-client-api.js';
-import { createFlagBackends } from './compose/create-flag-backends.js';
+import { createFlagBackends, unleashUsageReaders } from './compose/create-flag-backends.js';
 import { openStoreAndLeadership } from './compose/open-store.js';
 import { readinessChecks } from './compose/readiness-checks.js';
 import { watchSpecFiles } from './compose/watch-spec-files.js';
@@ -117,18 +117,21 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
 
   const notifier = RolloutNotifier.fromConfig(runtime.notifiers, runtime.publicUrl, logger);
   const clientApi = createClientApi(runtime, store, { registry, clock, ticker, changes: flagChanges });
-  const fleetWatch = clientApi
-    ? new RollbackFleetWatch({
-        store,
-        fleet: clientApi.fleet,
-        embeddedBackends: embeddedBackendNames(runtime),
-        notifier,
-        clock,
-        ticker,
-        registry,
-        ...fleetTimings(runtime),
-      })
-    : undefined;
+  const unleashUsage = unleashUsageReaders(runtime);
+  const fleetWatch =
+    clientApi || unleashUsage.size > 0
+      ? new RollbackFleetWatch({
+          store,
+          ...(clientApi ? { fleet: clientApi.fleet } : {}),
+          embeddedBackends: embeddedBackendNames(runtime),
+          unleashUsage,
+          notifier,
+          clock,
+          ticker,
+          registry,
+          ...fleetTimings(runtime),
+        })
+      : undefined;
 
   const controller = new Controller({
     store,

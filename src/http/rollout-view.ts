@@ -78,6 +78,8 @@ export interface RolloutDetail extends RolloutSummary {
 
 /** A rollback's fleet confirmation as the API answers it. */
 export interface FleetConfirmationView {
+  /** `sdk-fetches` (embedded: each instance's fetch seen) or `unleash-metrics` (per-application counts). */
+  source: RollbackFleetView['source'];
   revision: number;
   decidedAt: string;
   instances: number;
@@ -93,6 +95,7 @@ export interface FleetConfirmationView {
 /** The JSON form of a RollbackFleetWatch view. */
 export function fleetConfirmationView(v: RollbackFleetView): FleetConfirmationView {
   return {
+    source: v.source,
     revision: v.revision,
     decidedAt: v.decidedAt.toISOString(),
     instances: v.instances,

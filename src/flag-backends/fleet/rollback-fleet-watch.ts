@@ -1,16 +1,32 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Notification, Notifier } from '../../notify/notifier.js';
+import type { FlagRef } from '../../rollout-spec/rollout-spec-schema.js';
 import type { FlagRepository, Store } from '../../store/store.js';
 import type { Clock } from '../../time/clock.js';
 import type { Scheduled, Ticker } from '../../time/ticker.js';
 import { confirmFleet, describeFleetConfirmation, type FleetConfirmation } from './fleet-confirmation.js';
 import type { FleetTracker } from './fleet-tracker.js';
+import {
+  describeUsageEvidence,
+  type UnleashUsageReader,
+  type UsageBucket,
+  usageBetween,
+} from './unleash-usage-evidence.js';
 
 export interface RollbackFleetWatchDeps {
   store: Pick<Store, 'getRollout'> & { flags: Pick<FlagRepository, 'get'> };
-  fleet: FleetTracker;
+  /** The SDK instances the embedded client API serves (absent without client tokens). */
+  fleet?: FleetTracker;
   /** Names of the configured embedded flag backends. */
   embeddedBackends: ReadonlySet<string>;
+  /** The unleash backends' client-metrics readers, by backend name. */
+  unleashUsage?: ReadonlyMap<string, UnleashUsageReader>;
+  /**
+   * Unleash: how long after the rollback the first read of its client metrics waits, and then the
+   * second: an SDK reports every metricsInterval (60 s by default) a bucket that may still hold
+   * evaluations from before the rollback, and Unleash writes reports every 5 s. Default 70 s.
+   */
+  unleashMetricsLagMs?: number;
   notifier: Notifier;
   clock: Clock;
   ticker: Ticker;
@@ -25,6 +41,12 @@ export interface RollbackFleetWatchDeps {
 
 /** A rollback's fleet confirmation, as the API and the status page show it. */
 export interface RollbackFleetView extends FleetConfirmation {
+  /**
+   * `sdk-fetches`: the embedded client API saw each instance fetch the revision with the flag off.
+   * `unleash-metrics`: Unleash's per-application evaluation counts after the rollback ("instances"
+   * are applications, `revision` is 0: Unleash reports none).
+   */
+  source: 'sdk-fetches' | 'unleash-metrics';
   /** Still waiting for instances (false once complete or timed out). */
   waiting: boolean;
   summary: string;
@@ -79,8 +101,12 @@ export class RollbackFleetWatch implements Notifier {
   private async watch(rollout: string): Promise<void> {
     const state = await this.deps.store.getRollout(rollout).catch(() => undefined);
     const flag = state?.spec.flag;
-    // Only the embedded backend's SDKs fetch from rampart; Unleash's own fleet is not seen here.
-    if (!flag || !this.deps.embeddedBackends.has(flag.backend)) return;
+    if (!flag) return;
+    const usage = this.deps.unleashUsage?.get(flag.backend);
+    if (usage) return this.watchUnleash(rollout, flag, usage);
+    // Only the embedded backend's SDKs fetch from rampart.
+    const { fleet } = this.deps;
+    if (!fleet || !this.deps.embeddedBackends.has(flag.backend)) return;
     this.watches.get(rollout)?.cancel();
     const started = this.deps.clock.now().getTime();
     const timeoutMs = this.deps.timeoutMs ?? 60_000;
@@ -95,14 +121,19 @@ export class RollbackFleetWatch implements Notifier {
           if (this.deps.clock.now().getTime() - started > timeoutMs) this.stop(rollout);
           return;
         }
-        const confirmation = confirmFleet(this.deps.fleet, {
+        const confirmation = confirmFleet(fleet, {
           revision: row.revision,
           decidedAt: row.updatedAt,
           activeWithinMs: this.deps.activeWithinMs ?? 300_000,
         });
         const timedOut = this.deps.clock.now().getTime() - row.updatedAt.getTime() > timeoutMs;
         const waiting = !confirmation.complete && !timedOut;
-        this.record(rollout, { ...confirmation, waiting, summary: describeFleetConfirmation(confirmation) });
+        this.record(rollout, {
+          ...confirmation,
+          source: 'sdk-fetches',
+          waiting,
+          summary: describeFleetConfirmation(confirmation),
+        });
         if (waiting) return;
         this.stop(rollout);
         await this.deps.notifier.notify({
@@ -127,6 +158,60 @@ export class RollbackFleetWatch implements Notifier {
       this.deps.ticker.every(this.deps.checkEveryMs ?? 100, () => void check()),
     );
     await check();
+  }
+
+  /** Two reads of Unleash's client metrics, one SDK report interval apart, after the rollback. */
+  private watchUnleash(rollout: string, flag: FlagRef, usage: UnleashUsageReader): void {
+    this.watches.get(rollout)?.cancel();
+    const lag = this.deps.unleashMetricsLagMs ?? 70_000;
+    const decidedAt = this.deps.clock.now();
+    const second = (before: UsageBucket[], beforeAt: Date) => {
+      this.watches.set(
+        rollout,
+        this.deps.ticker.after(lag, () => {
+          void usage
+            .featureUsage(flag.name, 2)
+            .then(async (after) => {
+              this.watches.delete(rollout);
+              const apps = usageBetween(before, after, flag.environment, beforeAt);
+              const summary = describeUsageEvidence(apps, { fromS: lag / 1000, toS: (2 * lag) / 1000 });
+              const on = apps.filter((a) => a.yes > 0);
+              const view: RollbackFleetView = {
+                source: 'unleash-metrics',
+                revision: 0,
+                decidedAt,
+                instances: apps.length,
+                confirmed: apps.length - on.length,
+                complete: apps.length > 0 && on.length === 0,
+                stragglers: on.map((a) => ({ appName: a.appName, instanceId: '*', lastSeenAt: beforeAt })),
+                waiting: false,
+                summary,
+              };
+              this.record(rollout, view);
+              await this.deps.notifier.notify({
+                rollout,
+                title: `${rollout}: what Unleash's client metrics say after the rollback`,
+                reason: summary,
+                fromPhase: 'rolled_back',
+                toPhase: 'rolled_back',
+                percentage: 0,
+                at: this.deps.clock.now(),
+              });
+            })
+            .catch(() => this.watches.delete(rollout));
+        }),
+      );
+    };
+    this.watches.set(
+      rollout,
+      this.deps.ticker.after(lag, () => {
+        const at = this.deps.clock.now();
+        void usage.featureUsage(flag.name, 2).then(
+          (before) => second(before, at),
+          () => this.watches.delete(rollout),
+        );
+      }),
+    );
   }
 
   private stop(rollout: string): void {

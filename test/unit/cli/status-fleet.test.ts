@@ -23,7 +23,12 @@ describe('rampart status after a rollback of an embedded flag', () => {
       const c = confirmFleet(fleet, { revision: 9, decidedAt, activeWithinMs: 60_000 });
       const detail = {
         ...rolloutDetail(state, undefined, await h.backend.read(state.spec.flag), h.clock.now()),
-        fleet: fleetConfirmationView({ ...c, waiting: true, summary: describeFleetConfirmation(c) }),
+        fleet: fleetConfirmationView({
+          ...c,
+          source: 'sdk-fetches',
+          waiting: true,
+          summary: describeFleetConfirmation(c),
+        }),
       };
       const text = detailView(JSON.parse(JSON.stringify(detail)));
       expect(text).toMatch(

@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { FleetTracker } from '../../../../src/flag-backends/fleet/fleet-tracker.js';
 import { RollbackFleetWatch } from '../../../../src/flag-backends/fleet/rollback-fleet-watch.js';
+import type { UsageBucket } from '../../../../src/flag-backends/fleet/unleash-usage-evidence.js';
 import type { Notification } from '../../../../src/notify/notifier.js';
 import type { RolloutState } from '../../../../src/rollout/rollout-state.js';
 import { flagRefSchema } from '../../../../src/rollout-spec/rollout-spec-schema.js';
@@ -98,5 +99,78 @@ describe('RollbackFleetWatch', () => {
     await ticker.advance(20_000);
     expect(sent).toHaveLength(1);
     expect(watch.view('mfa-staff')).toBeUndefined();
+  });
+
+  it('for an unleash flag, reads Unleash client metrics twice after the rollback and reports per application', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 1, 9, 30));
+    const ticker = new ManualTicker(clock);
+    const reads: Date[] = [];
+    const answers: UsageBucket[][] = [
+      [
+        {
+          appName: 'login',
+          environment: 'production',
+          timestamp: new Date(Date.UTC(2026, 11, 1, 9)),
+          yes: 40,
+          no: 60,
+        },
+      ],
+      [
+        {
+          appName: 'login',
+          environment: 'production',
+          timestamp: new Date(Date.UTC(2026, 11, 1, 9)),
+          yes: 40,
+          no: 95,
+        },
+      ],
+    ];
+    const sent: Notification[] = [];
+    const rollout = { spec: { flag: { ...flag, backend: 'unleash' } } } as unknown as RolloutState;
+    const watch = new RollbackFleetWatch({
+      store: { getRollout: async () => rollout, flags: new MemoryStore().flags },
+      embeddedBackends: new Set(['embedded']),
+      unleashUsage: new Map([
+        [
+          'unleash',
+          {
+            featureUsage: async () => {
+              reads.push(clock.now());
+              return answers[reads.length - 1] ?? [];
+            },
+          },
+        ],
+      ]),
+      notifier: { notify: async (n) => void sent.push(n) },
+      clock,
+      ticker,
+      registry: new Registry(),
+      unleashMetricsLagMs: 70_000,
+    });
+    await watch.notify({
+      rollout: 'mfa-staff',
+      title: 'rolled back',
+      reason: 'r',
+      toPhase: 'rolled_back',
+      percentage: 0,
+      at: clock.now(),
+    });
+    await ticker.advance(69_000);
+    expect(reads).toEqual([]);
+    await ticker.advance(72_000);
+    expect(reads.map((d) => d.toISOString())).toEqual([
+      '2026-12-01T09:31:10.000Z',
+      '2026-12-01T09:32:20.000Z',
+    ]);
+    expect(sent.at(-1)?.reason).toBe(
+      'Unleash client metrics 70-140 s after the rollback: off in 1 of 1 applications (login 0 on / 35 off); per application and hour only, no instances or revisions',
+    );
+    expect(watch.view('mfa-staff')).toMatchObject({
+      source: 'unleash-metrics',
+      instances: 1,
+      confirmed: 1,
+      complete: true,
+    });
+    expect(ticker.pending).toBe(0);
   });
 });
