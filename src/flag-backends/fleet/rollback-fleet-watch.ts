@@ -84,7 +84,8 @@ export class RollbackFleetWatch implements Notifier {
 
   async notify(n: Notification): Promise<void> {
     await this.deps.notifier.notify(n);
-    if (n.toPhase === 'rolled_back') await this.watch(n.rollout);
+    // Entering rolled_back only: later notifications of a rolled-back rollout start no new watch.
+    if (n.toPhase === 'rolled_back' && n.fromPhase !== 'rolled_back') await this.watch(n.rollout);
   }
 
   /** The last rollback's fleet confirmation of `rollout`, if it had one. */

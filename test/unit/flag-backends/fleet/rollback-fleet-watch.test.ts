@@ -93,6 +93,14 @@ describe('RollbackFleetWatch', () => {
     expect(watch.view('mfa-staff')).toMatchObject({ complete: false, waiting: false });
   });
 
+  it('starts no watch for notifications of an already rolled-back rollout (its own follow-up included)', async () => {
+    const { ticker, sent, watch, rollback } = await setup();
+    await watch.notify({ ...rollback, fromPhase: 'rolled_back', title: 'hand change while rolled back' });
+    await ticker.advance(20_000);
+    expect(sent).toHaveLength(1);
+    expect(watch.view('mfa-staff')).toBeUndefined();
+  });
+
   it('leaves rollbacks of other backends alone (their SDKs do not fetch from rampart)', async () => {
     const { ticker, sent, watch, rollback } = await setup('unleash');
     await watch.notify(rollback);
