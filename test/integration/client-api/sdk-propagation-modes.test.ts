@@ -160,6 +160,28 @@ describe('a rollback reaches the real unleash-client in every mode', () => {
     await until(() => streams.size === 0);
   });
 
+  it('records instances from register and metrics bodies, and from the headers of fetches', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${baseUrl}client/${path}`, {
+        method: 'POST',
+        headers: { Authorization: TOKEN, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post('register', { appName: 'billing', instanceId: 'b-1' })).status).toBe(202);
+    const seen = () => fleet.active(60_000).find((i) => i.instanceId === 'b-1');
+    expect(seen()).toMatchObject({ appName: 'billing', lastChannel: 'register' });
+    expect(seen()?.revision).toBeUndefined();
+    const metrics = { appName: 'billing', instanceId: 'b-1', bucket: { toggles: {} } };
+    expect((await post('metrics', metrics)).status).toBe(202);
+    expect(seen()).toMatchObject({ lastChannel: 'metrics' });
+    const res = await fetch(`${baseUrl}client/features`, {
+      headers: { Authorization: TOKEN, 'unleash-appname': 'billing', 'unleash-instanceid': 'b-1' },
+    });
+    expect(res.status).toBe(200);
+    const revision = await store.flags.revision();
+    expect(seen()).toMatchObject({ lastChannel: 'features', revision });
+  });
+
   it('refuses a stream without a valid token', async () => {
     const res = await fetch(`${baseUrl}client/streaming`, { headers: { Authorization: 'nope' } });
     expect(res.status).toBe(401);
