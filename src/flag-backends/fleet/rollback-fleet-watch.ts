@@ -6,12 +6,7 @@ import type { Clock } from '../../time/clock.js';
 import type { Scheduled, Ticker } from '../../time/ticker.js';
 import { confirmFleet, describeFleetConfirmation, type FleetConfirmation } from './fleet-confirmation.js';
 import type { FleetTracker } from './fleet-tracker.js';
-import {
-  describeUsageEvidence,
-  type UnleashUsageReader,
-  type UsageBucket,
-  usageBetween,
-} from './unleash-usage-evidence.js';
+import { describeUsageEvidence, readUsageAfter, type UnleashUsageReader } from './unleash-usage-evidence.js';
 
 export interface RollbackFleetWatchDeps {
   store: Pick<Store, 'getRollout'> & { flags: Pick<FlagRepository, 'get'> };
@@ -161,58 +156,37 @@ export class RollbackFleetWatch implements Notifier {
     await check();
   }
 
-  /** Two reads of Unleash's client metrics, one SDK report interval apart, after the rollback. */
+  /** Unleash's client metrics, read twice after the rollback, as the fleet evidence it can give. */
   private watchUnleash(rollout: string, flag: FlagRef, usage: UnleashUsageReader): void {
     this.watches.get(rollout)?.cancel();
-    const lag = this.deps.unleashMetricsLagMs ?? 70_000;
+    const lagMs = this.deps.unleashMetricsLagMs ?? 70_000;
     const decidedAt = this.deps.clock.now();
-    const second = (before: UsageBucket[], beforeAt: Date) => {
-      this.watches.set(
+    const handle = readUsageAfter(usage, flag, { ...this.deps, lagMs }, async (apps, beforeAt) => {
+      this.watches.delete(rollout);
+      const summary = describeUsageEvidence(apps, { fromS: lagMs / 1000, toS: (2 * lagMs) / 1000 });
+      const on = apps.filter((a) => a.yes > 0);
+      this.record(rollout, {
+        source: 'unleash-metrics',
+        revision: 0,
+        decidedAt,
+        instances: apps.length,
+        confirmed: apps.length - on.length,
+        complete: apps.length > 0 && on.length === 0,
+        stragglers: on.map((a) => ({ appName: a.appName, instanceId: '*', lastSeenAt: beforeAt })),
+        waiting: false,
+        summary,
+      });
+      await this.deps.notifier.notify({
         rollout,
-        this.deps.ticker.after(lag, () => {
-          void usage
-            .featureUsage(flag.name, 2)
-            .then(async (after) => {
-              this.watches.delete(rollout);
-              const apps = usageBetween(before, after, flag.environment, beforeAt);
-              const summary = describeUsageEvidence(apps, { fromS: lag / 1000, toS: (2 * lag) / 1000 });
-              const on = apps.filter((a) => a.yes > 0);
-              const view: RollbackFleetView = {
-                source: 'unleash-metrics',
-                revision: 0,
-                decidedAt,
-                instances: apps.length,
-                confirmed: apps.length - on.length,
-                complete: apps.length > 0 && on.length === 0,
-                stragglers: on.map((a) => ({ appName: a.appName, instanceId: '*', lastSeenAt: beforeAt })),
-                waiting: false,
-                summary,
-              };
-              this.record(rollout, view);
-              await this.deps.notifier.notify({
-                rollout,
-                title: `${rollout}: what Unleash's client metrics say after the rollback`,
-                reason: summary,
-                fromPhase: 'rolled_back',
-                toPhase: 'rolled_back',
-                percentage: 0,
-                at: this.deps.clock.now(),
-              });
-            })
-            .catch(() => this.watches.delete(rollout));
-        }),
-      );
-    };
-    this.watches.set(
-      rollout,
-      this.deps.ticker.after(lag, () => {
-        const at = this.deps.clock.now();
-        void usage.featureUsage(flag.name, 2).then(
-          (before) => second(before, at),
-          () => this.watches.delete(rollout),
-        );
-      }),
-    );
+        title: `${rollout}: what Unleash's client metrics say after the rollback`,
+        reason: summary,
+        fromPhase: 'rolled_back',
+        toPhase: 'rolled_back',
+        percentage: 0,
+        at: this.deps.clock.now(),
+      });
+    });
+    this.watches.set(rollout, handle);
   }
 
   private stop(rollout: string): void {

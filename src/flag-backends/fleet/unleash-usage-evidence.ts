@@ -1,3 +1,6 @@
+import type { Clock } from '../../time/clock.js';
+import type { Scheduled, Ticker } from '../../time/ticker.js';
+
 /** One hourly bucket of Unleash's client metrics for a flag (GET /api/admin/client-metrics/features/:name/raw). */
 export interface UsageBucket {
   appName: string;
@@ -73,4 +76,41 @@ export function describeUsageEvidence(
   );
   const off = apps.filter((a) => a.yes === 0).length;
   return `Unleash client metrics ${span}: off in ${off} of ${apps.length} applications (${parts.join('; ')}); per application and hour only, no instances or revisions`;
+}
+
+/**
+ * Reads the flag's client metrics `lagMs` from now and again `lagMs` later, then calls `done` with the
+ * usage between the reads. A failed read ends it silently (the evidence is a courtesy, not a gate).
+ * The handle cancels whichever read is pending.
+ */
+export function readUsageAfter(
+  usage: UnleashUsageReader,
+  flag: { name: string; environment: string },
+  deps: { ticker: Ticker; clock: Clock; lagMs: number },
+  done: (apps: AppUsage[], beforeAt: Date) => Promise<void>,
+): Scheduled {
+  let pending: Scheduled | undefined;
+  let cancelled = false;
+  const later = (fn: () => void) => {
+    if (!cancelled) pending = deps.ticker.after(deps.lagMs, fn);
+  };
+  later(() => {
+    const beforeAt = deps.clock.now();
+    void usage.featureUsage(flag.name, 2).then(
+      (before) =>
+        later(() => {
+          void usage
+            .featureUsage(flag.name, 2)
+            .then((after) => done(usageBetween(before, after, flag.environment, beforeAt), beforeAt))
+            .catch(() => {});
+        }),
+      () => {},
+    );
+  });
+  return {
+    cancel() {
+      cancelled = true;
+      pending?.cancel();
+    },
+  };
 }
