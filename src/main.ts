@@ -4,8 +4,8 @@ import type { Router } from 'express';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { createClientApi } from './compose/create-client-api.js';
-import { createFlagBackends } from './compose/create-flag-backends.js';
+import { createClientApi, embeddedBackendNames, fleetTimings } from './compose/create-client-api.js';
+import { createFlagBackends, unleashUsageReaders } from './compose/create-flag-backends.js';
 import { openStoreAndLeadership } from './compose/open-store.js';
 import { readinessChecks } from './compose/readiness-checks.js';
 import { watchSpecFiles } from './compose/watch-spec-files.js';
@@ -16,6 +16,8 @@ import { MetricVerdictSource } from './controller/metric-verdict-source.js';
 import { Scheduler } from './controller/scheduler.js';
 import { type FileWatcher, fsFileWatcher } from './controller/spec-watcher.js';
 import { ValidationError } from './errors/validation-error.js';
+import { FlagChangeSignal } from './flag-backends/flag-change-signal.js';
+import { RollbackFleetWatch } from './flag-backends/fleet/rollback-fleet-watch.js';
 import { createApp } from './http/create-app.js';
 import { listen } from './http/listen.js';
 import { createStatusPage } from './http/status-page/create-status-page.js';
@@ -70,6 +72,8 @@ export interface RunningRampart {
   metricSource: ManagedMetricSource;
   tickLog: TickLog;
   registry: Registry;
+  /** The last rollback's fleet confirmation of a rollout (embedded backends with client tokens only). */
+  fleet?: RollbackFleetWatch;
   /** Finishes the tick in flight, stops serving, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -103,20 +107,38 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
     open: options.openStore,
   });
 
-  const backends = createFlagBackends(runtime, { clock, store, metrics, leadership });
+  // Embedded flag writes of this replica wake the client API's SDK streams at once.
+  const flagChanges = new FlagChangeSignal();
+  const backends = createFlagBackends(runtime, { clock, store, metrics, leadership, flagChanges });
   const flagBackend = backends.forFlag;
 
   const metricSource = createMetricSource(runtime.metricSource, { clock, ticker });
   const measured = new InstrumentedMetricSource(runtime.metricSource.type, metricSource, metrics);
 
   const notifier = RolloutNotifier.fromConfig(runtime.notifiers, runtime.publicUrl, logger);
+  const clientApi = createClientApi(runtime, store, { registry, clock, ticker, changes: flagChanges });
+  const unleashUsage = unleashUsageReaders(runtime);
+  const fleetWatch =
+    clientApi || unleashUsage.size > 0
+      ? new RollbackFleetWatch({
+          store,
+          ...(clientApi ? { fleet: clientApi.fleet } : {}),
+          embeddedBackends: embeddedBackendNames(runtime),
+          unleashUsage,
+          notifier,
+          clock,
+          ticker,
+          registry,
+          ...fleetTimings(runtime),
+        })
+      : undefined;
 
   const controller = new Controller({
     store,
     flagBackend,
     verdictSource: new MetricVerdictSource(measured),
     clock,
-    notifier,
+    notifier: fleetWatch ?? notifier,
     logger,
   });
   const tickLog = new TickLog();
@@ -194,7 +216,8 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
         leader: leadership.leader(),
       }),
     },
-    clientApi: createClientApi(runtime, store, registry),
+    clientApi: clientApi?.router,
+    fleet: fleetWatch,
     statusPage: options.statusPage === false ? undefined : (options.statusPage ?? createStatusPage()),
   });
   let server: Server;
@@ -228,6 +251,7 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
     metricSource,
     tickLog,
     registry,
+    ...(fleetWatch ? { fleet: fleetWatch } : {}),
     close() {
       closing ??= (async () => {
         specWatch?.close();
@@ -235,6 +259,9 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
         await scheduler.idle();
         await leadership.stop();
         metricSource.stop();
+        fleetWatch?.close();
+        // Open SDK streams would keep server.close waiting forever.
+        clientApi?.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await store.close();

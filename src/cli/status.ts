@@ -93,6 +93,7 @@ export function detailView(d: RolloutDetail): string {
       `waiting for approval of ${d.pendingApproval.percentage} %: rampart approve ${d.name} --reason ...`,
     );
   if (d.pendingWrite) lines.push(pendingWriteLine(d.pendingWrite));
+  if (d.fleet) lines.push(`fleet: ${d.fleet.waiting ? 'confirming, ' : ''}${d.fleet.summary}`);
   if (d.nextStep) {
     lines.push(`next: ${d.nextStep.percentage} %, earliest ${d.nextStep.earliestAt ?? 'not within a week'}`);
     for (const c of d.nextStep.conditions) lines.push(`  [${c.met ? 'x' : ' '}] ${c.name}: ${c.detail}`);

@@ -48,6 +48,18 @@ export const DEFAULT_DEMO_OPTIONS: Omit<DemoOptions, 'out'> = {
 export interface DemoResult extends IncidentResult {
   traffic: TrafficStats;
   wallMs: number;
+  /** After a rollback: which SDK instances fetched the flag off (rampart's fleet confirmation). */
+  fleet?: string;
+}
+
+/** The rollback's fleet confirmation once settled (it follows the SDKs' next fetch), or as it stands. */
+async function settledFleet(stack: DemoStack, rollout: string): Promise<string | undefined> {
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    const view = stack.rampart.fleet?.view(rollout);
+    if ((view && !view.waiting) || Date.now() > deadline) return view?.summary;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** A port in use, told before anything starts (rampart's own error would come after the store opened). */
@@ -88,6 +100,7 @@ function summary(r: DemoResult, o: DemoOptions, stack: DemoStack): string {
         'rollback effective',
         `${s(r.effectiveAt - r.rollback.at)} later (the SDK saw the flag off)`,
       ]);
+    if (r.fleet) rows.push(['fleet confirmed', r.fleet]);
   }
   if (r.exposure)
     rows.push([
@@ -167,10 +180,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       signal: options.signal,
     });
     await stack.traffic.stop({ graceMs: 500 });
+    const fleet = incident.rollback ? await settledFleet(stack, spec.name) : undefined;
     const result: DemoResult = {
       ...incident,
       traffic: stack.traffic.summary(),
       wallMs: Date.now() - startedAt,
+      ...(fleet ? { fleet } : {}),
     };
     if (incident.outcome !== 'interrupted') out(summary(result, options, stack));
     return result;

@@ -23,28 +23,8 @@ export function createFlagBackend(
 ): FlagBackend {
   const type = config.type;
   switch (type) {
-    case 'unleash': {
-      const token = config.adminToken ?? deps.env?.UNLEASH_ADMIN_TOKEN;
-      if (!token) {
-        throw new ValidationError([
-          {
-            source,
-            path: 'adminToken',
-            message: 'no Unleash admin token: set UNLEASH_ADMIN_TOKEN or adminToken',
-          },
-        ]);
-      }
-      const tokenSource =
-        config.adminTokenSource ?? (config.adminToken ? `${source}.adminToken` : 'UNLEASH_ADMIN_TOKEN');
-      const api = new HttpUnleashAdminApi({
-        url: config.url,
-        token,
-        tokenSource,
-        timeoutMs: config.timeout,
-        maxAttempts: config.maxAttempts,
-      });
-      return new UnleashFlagBackend(api);
-    }
+    case 'unleash':
+      return new UnleashFlagBackend(unleashAdminApi(config, deps, source));
     case 'embedded': {
       if (!deps.flags) throw new Error('embedded flag backend needs the store (deps.flags)');
       return new EmbeddedFlagBackend(deps.flags, deps.clock);
@@ -60,4 +40,31 @@ export function createFlagBackend(
       ]);
     }
   }
+}
+
+/** The admin API client of an unleash backend entry (token from the entry or UNLEASH_ADMIN_TOKEN). */
+export function unleashAdminApi(
+  config: Extract<FlagBackendConfig, { type: 'unleash' }>,
+  deps: Pick<FlagBackendDeps, 'env'>,
+  source = 'rampart.yaml',
+): HttpUnleashAdminApi {
+  const token = config.adminToken ?? deps.env?.UNLEASH_ADMIN_TOKEN;
+  if (!token) {
+    throw new ValidationError([
+      {
+        source,
+        path: 'adminToken',
+        message: 'no Unleash admin token: set UNLEASH_ADMIN_TOKEN or adminToken',
+      },
+    ]);
+  }
+  const tokenSource =
+    config.adminTokenSource ?? (config.adminToken ? `${source}.adminToken` : 'UNLEASH_ADMIN_TOKEN');
+  return new HttpUnleashAdminApi({
+    url: config.url,
+    token,
+    tokenSource,
+    timeoutMs: config.timeout,
+    maxAttempts: config.maxAttempts,
+  });
 }

@@ -26,6 +26,12 @@ export const embeddedBackendConfigSchema = z.strictObject({
   type: z.literal('embedded'),
   /** Tokens unleash-client SDKs present to rampart's client API; when absent, RAMPART_CLIENT_TOKENS (comma-separated). */
   clientTokens: z.array(z.string().min(1)).optional(),
+  /** Open SDK streams (/api/client/streaming) allowed; beyond it SDKs get 429 and poll (default 1000). */
+  maxStreams: z.number().int().min(0).max(100_000).optional(),
+  /** Fleet confirmation counts the SDK instances seen within this many seconds (default 300). */
+  fleetActiveSeconds: z.number().int().min(1).max(86_400).optional(),
+  /** How long after a rollback rampart waits for every instance before naming the stragglers (default 60). */
+  fleetConfirmSeconds: z.number().int().min(1).max(3600).optional(),
 });
 
 /** One entry of `flagBackends:` in rampart.yaml. */

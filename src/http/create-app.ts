@@ -17,7 +17,7 @@ import { openApiDocument } from './openapi.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { exposureRoutes } from './routes/exposure-routes.js';
 import { type HealthRoutesDeps, healthRoutes } from './routes/health-routes.js';
-import { rolloutRoutes } from './routes/rollout-routes.js';
+import { type RolloutRoutesDeps, rolloutRoutes } from './routes/rollout-routes.js';
 import { securityHeaders } from './security-headers.js';
 import type { TickLog } from './tick-log.js';
 
@@ -44,6 +44,8 @@ export interface AppDeps {
   readiness: Omit<HealthRoutesDeps, 'registry'>;
   /** Unleash-compatible client API of the embedded backend, mounted at /api/client. */
   clientApi?: Router;
+  /** Rollbacks' fleet confirmation, shown in the rollout detail. */
+  fleet?: RolloutRoutesDeps['fleet'];
   /** The status page, mounted at /. */
   statusPage?: Router;
   /** Bodies larger than this are refused with 413. */
@@ -128,7 +130,17 @@ export function createApp(deps: AppDeps): Express {
     idempotency({ records: deps.idempotency, clock, logger }),
   );
   const { flagBackend, tickLog } = deps;
-  app.use(rolloutRoutes({ controller, commands, flagBackend, tickLog, metrics, clock }));
+  app.use(
+    rolloutRoutes({
+      controller,
+      commands,
+      flagBackend,
+      tickLog,
+      metrics,
+      clock,
+      ...(deps.fleet ? { fleet: deps.fleet } : {}),
+    }),
+  );
   app.use(alertRoutes({ controller, commands, metrics, logger }));
   app.use(exposureRoutes({ controller }));
   if (deps.statusPage) app.use(deps.statusPage);

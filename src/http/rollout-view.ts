@@ -1,6 +1,7 @@
 import type { Verdict } from '../analysis/verdict.js';
 import { nextAllowedAt, windowAllows } from '../controller/windows.js';
 import type { FlagState } from '../flag-backends/flag-backend.js';
+import type { RollbackFleetView } from '../flag-backends/fleet/rollback-fleet-watch.js';
 import type { AdvanceCondition } from '../rollout/advance-conditions.js';
 import { advanceConditions } from '../rollout/advance-conditions.js';
 import { isAdvancing } from '../rollout/phase.js';
@@ -68,6 +69,48 @@ export interface RolloutDetail extends RolloutSummary {
   /** Where `percentage` comes from: the flag as read back now, or the decision when the flag is unreadable. */
   percentageSource: 'read-back' | 'decided';
   stepStartedAt: string;
+  /**
+   * After a rollback of an embedded flag: which SDK instances have fetched the revision with the flag
+   * off (absent when rampart serves no SDKs; null when there was no rollback since it started).
+   */
+  fleet?: FleetConfirmationView | null;
+}
+
+/** A rollback's fleet confirmation as the API answers it. */
+export interface FleetConfirmationView {
+  /** `sdk-fetches` (embedded: each instance's fetch seen) or `unleash-metrics` (per-application counts). */
+  source: RollbackFleetView['source'];
+  revision: number;
+  decidedAt: string;
+  instances: number;
+  confirmed: number;
+  complete: boolean;
+  waiting: boolean;
+  slowest: { appName: string; instanceId: string; afterMs: number } | null;
+  stragglers: { appName: string; instanceId: string; revision: number | null; lastSeenAt: string }[];
+  /** One line, e.g. "off on 37 of 37 instances after 0.4 s (slowest login/pod-3)". */
+  summary: string;
+}
+
+/** The JSON form of a RollbackFleetWatch view. */
+export function fleetConfirmationView(v: RollbackFleetView): FleetConfirmationView {
+  return {
+    source: v.source,
+    revision: v.revision,
+    decidedAt: v.decidedAt.toISOString(),
+    instances: v.instances,
+    confirmed: v.confirmed,
+    complete: v.complete,
+    waiting: v.waiting,
+    slowest: v.slowest ?? null,
+    stragglers: v.stragglers.map((s) => ({
+      appName: s.appName,
+      instanceId: s.instanceId,
+      revision: s.revision ?? null,
+      lastSeenAt: s.lastSeenAt.toISOString(),
+    })),
+    summary: v.summary,
+  };
 }
 
 function pendingWriteView(state: RolloutState, now: Date): PendingWriteView | null {

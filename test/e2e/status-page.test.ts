@@ -86,4 +86,22 @@ describe('status page in Chromium', () => {
     // Offline: everything the page loaded came from rampart itself.
     expect(failed).toEqual([]);
   });
+
+  it('after Roll back, shows that the SDK instance has the flag off (fleet confirmation)', async () => {
+    if (!stack || !browser) throw new Error('setup failed');
+    const page = await browser.newPage();
+    await page.goto(`${stack.rampart.url}/`);
+    await page.getByLabel('API token').fill(stack.operatorToken);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'mfa-staff' }).waitFor();
+    await page.getByLabel('Reason').fill('e2e: roll back');
+    await page.getByRole('button', { name: 'Roll back mfa-staff' }).click();
+    await expect
+      .poll(() => page.locator('#phase-mfa-staff').textContent(), { timeout: 10_000 })
+      .toBe('rolled_back');
+    // The demo's login service is the one SDK instance; its next poll fetches the flag off.
+    await expect
+      .poll(() => page.locator('#fleet-mfa-staff').textContent(), { timeout: 15_000 })
+      .toMatch(/^off on 1 of 1 instances after \d+\.\d s \(slowest demo-login-service\/.+\)$/);
+  });
 });

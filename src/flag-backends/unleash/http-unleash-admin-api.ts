@@ -3,6 +3,7 @@ import { ExponentialBackoff, handleWhen, type IPolicy, retry } from 'cockatiel';
 import { z } from 'zod';
 import { redactUrl } from '../../errors/redact-url.js';
 import { UnleashError } from '../../errors/unleash-error.js';
+import type { UnleashUsageReader, UsageBucket } from '../fleet/unleash-usage-evidence.js';
 import type {
   AdminFeature,
   AdminSegment,
@@ -72,10 +73,23 @@ const featureSchema = z.object({
   ),
 });
 
+/** GET /api/admin/client-metrics/features/:name/raw (Unleash 7.4): hourly sums per application. */
+const usageSchema = z.object({
+  data: z.array(
+    z.object({
+      appName: z.string(),
+      environment: z.string(),
+      timestamp: z.coerce.date(),
+      yes: z.number(),
+      no: z.number(),
+    }),
+  ),
+});
+
 const seg = encodeURIComponent;
 
 /** Unleash's Admin API over HTTP (axios). Idempotent calls are retried with capped exponential backoff. */
-export class HttpUnleashAdminApi implements UnleashAdminApi {
+export class HttpUnleashAdminApi implements UnleashAdminApi, UnleashUsageReader {
   readonly url: string;
   private readonly http: AxiosInstance;
   private readonly retryPolicy: IPolicy;
@@ -168,6 +182,22 @@ export class HttpUnleashAdminApi implements UnleashAdminApi {
       // A flag rampart has not created yet is still an authorised read.
       if (!(error instanceof UnleashError && error.code === 'unleash_not_found')) throw error;
     }
+  }
+
+  async featureUsage(feature: string, hoursBack: number): Promise<UsageBucket[]> {
+    const what = `read client metrics of flag ${feature}`;
+    const data = await this.idempotent(what, () =>
+      this.http.get<unknown>(`/api/admin/client-metrics/features/${seg(feature)}/raw`, {
+        params: { hoursBack },
+      }),
+    );
+    return this.parse(usageSchema, data, what).data.map(({ appName, environment, timestamp, yes, no }) => ({
+      appName,
+      environment,
+      timestamp,
+      yes,
+      no,
+    }));
   }
 
   private async once(what: string, call: () => Promise<{ data: unknown }>): Promise<unknown> {

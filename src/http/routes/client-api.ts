@@ -3,9 +3,11 @@ import express, { type RequestHandler, type Router } from 'express';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { RequestError } from '../../errors/request-error.js';
-import type { ClientFeatureSource } from '../../flag-backends/client-feature-source.js';
+import type { ClientFeatureSource, ClientFlagSnapshot } from '../../flag-backends/client-feature-source.js';
+import type { FleetChannel, FleetTracker } from '../../flag-backends/fleet/fleet-tracker.js';
 import { parseBody } from '../parse-body.js';
 import { ClientEvaluationCounter, sharedCounter } from './client-evaluation-counter.js';
+import type { ClientStreamHub } from './client-stream-hub.js';
 import { toClientFeature } from './to-client-feature.js';
 
 export interface ClientApiDeps {
@@ -18,6 +20,10 @@ export interface ClientApiDeps {
   /** Environment served to tokens that do not name one. */
   defaultEnvironment?: string;
   registry: Registry;
+  /** Serves /api/client/streaming when set (else 404, and the SDK polls). */
+  streams?: ClientStreamHub;
+  /** Records which SDK instance fetched which revision (fleet confirmation of rollbacks). */
+  fleet?: FleetTracker;
 }
 
 /** Where a token may read. */
@@ -38,6 +44,7 @@ function scopeOf(token: string, defaultEnvironment: string): Scope {
 const registerBody = z.object({ appName: z.string().min(1), instanceId: z.string().optional() });
 const metricsBody = z.object({
   appName: z.string().min(1),
+  instanceId: z.string().optional(),
   bucket: z.object({
     toggles: z
       .record(z.string(), z.object({ yes: z.number().int().min(0), no: z.number().int().min(0) }))
@@ -45,7 +52,41 @@ const metricsBody = z.object({
   }),
 });
 
-const ENDPOINTS = new Set(['/features', '/delta', '/register', '/metrics']);
+const ENDPOINTS = new Set(['/features', '/delta', '/streaming', '/register', '/metrics']);
+
+/** Instance ids are the SDK's own (hostname, pid or a uuid); bounded so a client cannot store megabytes. */
+const MAX_ID_LENGTH = 200;
+
+function header(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text ? text.slice(0, MAX_ID_LENGTH) : undefined;
+}
+
+/** Who is calling: unleash-client sends both headers on every request (body fields win on POSTs). */
+function caller(req: express.Request, body?: { appName: string; instanceId?: string | undefined }) {
+  return {
+    appName: (body?.appName ?? header(req.headers['unleash-appname']) ?? 'unknown').slice(0, MAX_ID_LENGTH),
+    instanceId: (body?.instanceId ?? header(req.headers['unleash-instanceid']) ?? 'unknown').slice(
+      0,
+      MAX_ID_LENGTH,
+    ),
+  };
+}
+
+/** The features of a snapshot a token may read, narrowed by the SDK's query. */
+function featuresFor(
+  snapshot: ClientFlagSnapshot,
+  scope: Scope,
+  project: string | undefined,
+  namePrefix: string,
+) {
+  return snapshot.flags
+    .filter((f) => f.environment === scope.environment)
+    .filter((f) => scope.project === '*' || f.project === scope.project)
+    .filter((f) => project === undefined || f.project === project)
+    .filter((f) => f.name.startsWith(namePrefix))
+    .map(toClientFeature);
+}
 
 function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
@@ -72,6 +113,18 @@ export function createClientApiRouter(deps: ClientApiDeps): Router {
     ['endpoint', 'status'],
   );
   const evaluations = new ClientEvaluationCounter(deps.registry);
+  const record = (
+    req: express.Request,
+    channel: FleetChannel,
+    revision?: number,
+    body?: { appName: string; instanceId?: string | undefined },
+  ) => {
+    if (!deps.fleet) return;
+    const who = caller(req, body);
+    if (revision === undefined || !Number.isFinite(revision))
+      deps.fleet.seen(who.appName, who.instanceId, channel);
+    else deps.fleet.fetched(who.appName, who.instanceId, channel, revision);
+  };
 
   const authenticate: RequestHandler = (req, res, next) => {
     const header = req.headers.authorization ?? '';
@@ -117,17 +170,14 @@ export function createClientApiRouter(deps: ClientApiDeps): Router {
       const etag = `"${queryHash}:${snapshot.revision}"`;
       res.setHeader('ETag', etag);
       res.setHeader('Cache-Control', 'no-cache');
+      // A 304 confirms the revision as much as a 200: the SDK already holds it.
+      record(req, endpoint === '/delta' ? 'delta' : 'features', Number(snapshot.revision));
       if (etagMatches(req.headers['if-none-match'], etag)) {
         requests.inc({ endpoint, status: '304' });
         res.status(304).end();
         return;
       }
-      const features = snapshot.flags
-        .filter((f) => f.environment === scope.environment)
-        .filter((f) => scope.project === '*' || f.project === scope.project)
-        .filter((f) => project === undefined || f.project === project)
-        .filter((f) => f.name.startsWith(namePrefix))
-        .map(toClientFeature);
+      const features = featuresFor(snapshot, scope, project, namePrefix);
       requests.inc({ endpoint, status: '200' });
       if (endpoint === '/delta') {
         const eventId = Number.parseInt(snapshot.revision, 10) || 0;
@@ -147,16 +197,36 @@ export function createClientApiRouter(deps: ClientApiDeps): Router {
   router.get('/api/client/features', serveFlags('/features'));
   router.get('/api/client/delta', serveFlags('/delta'));
 
+  const { streams } = deps;
+  if (streams) {
+    router.get('/api/client/streaming', async (req, res) => {
+      if (!streams.hasRoom()) {
+        // unleash-client falls back to polling on 429 (as it does against Unleash's own limit).
+        requests.inc({ endpoint: '/streaming', status: '429' });
+        throw new RequestError('too_many_requests', 'too many streaming clients: poll instead', 60);
+      }
+      const scope = res.locals.scope as Scope;
+      const project = typeof req.query.project === 'string' ? req.query.project : undefined;
+      const namePrefix = typeof req.query.namePrefix === 'string' ? req.query.namePrefix : '';
+      requests.inc({ endpoint: '/streaming', status: '200' });
+      await streams.accept(res, {
+        ...caller(req),
+        render: (snapshot) => featuresFor(snapshot, scope, project, namePrefix),
+      });
+    });
+  }
+
   const json = express.json({ limit: '1mb' });
 
   router.post('/api/client/register', json, (req, res) => {
-    parseBody(registerBody, req);
+    record(req, 'register', undefined, parseBody(registerBody, req));
     requests.inc({ endpoint: '/register', status: '202' });
     res.status(202).end();
   });
 
   router.post('/api/client/metrics', json, async (req, res) => {
     const body = parseBody(metricsBody, req);
+    record(req, 'metrics', undefined, body);
     const snapshot = await deps.source.snapshot();
     evaluations.count(body.bucket.toggles, new Set(snapshot.flags.map((f) => f.name)));
     requests.inc({ endpoint: '/metrics', status: '202' });

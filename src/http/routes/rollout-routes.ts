@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Controller } from '../../controller/controller.js';
 import { ValidationError } from '../../errors/validation-error.js';
 import type { FlagBackend } from '../../flag-backends/flag-backend.js';
+import type { RollbackFleetView } from '../../flag-backends/fleet/rollback-fleet-watch.js';
 import type { CommandGateway } from '../../leader/command-gateway.js';
 import type { FlagRef } from '../../rollout-spec/rollout-spec-schema.js';
 import type { RampartMetrics } from '../../telemetry/rampart-metrics.js';
@@ -9,7 +10,7 @@ import type { Clock } from '../../time/clock.js';
 import { auditQuerySchema, COMMAND_ROUTES, commandBodySchema } from '../api-schemas.js';
 import { requireRole } from '../auth.js';
 import { parseBody } from '../parse-body.js';
-import { rolloutDetail, rolloutSummary } from '../rollout-view.js';
+import { fleetConfirmationView, rolloutDetail, rolloutSummary } from '../rollout-view.js';
 import type { TickLog } from '../tick-log.js';
 
 export interface RolloutRoutesDeps {
@@ -22,6 +23,8 @@ export interface RolloutRoutesDeps {
   tickLog: Pick<TickLog, 'get'>;
   metrics: Pick<RampartMetrics, 'commandsTotal'>;
   clock: Clock;
+  /** Rollbacks' fleet confirmation (when rampart serves SDKs through the client API). */
+  fleet?: { view(rollout: string): RollbackFleetView | undefined };
   /** A flag read for the detail view may take no longer than this. */
   readBackTimeoutMs?: number;
 }
@@ -53,7 +56,12 @@ export function rolloutRoutes(deps: RolloutRoutesDeps): Router {
       deps.readBackTimeoutMs ?? 2_000,
       'flag read-back',
     ).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-    res.json(rolloutDetail(state, deps.tickLog.get(state.name), flag, deps.clock.now()));
+    const detail = rolloutDetail(state, deps.tickLog.get(state.name), flag, deps.clock.now());
+    if (deps.fleet) {
+      const fleet = deps.fleet.view(state.name);
+      detail.fleet = fleet ? fleetConfirmationView(fleet) : null;
+    }
+    res.json(detail);
   });
 
   router.get('/api/rollouts/:name/audit', read, async (req, res) => {

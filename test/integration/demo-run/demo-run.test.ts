@@ -98,6 +98,25 @@ async function expectRolledBackThroughSdk(s: DemoStack, result: IncidentResult):
   expect(check?.undecided).toBe(0);
   expect(check?.listed).toBe((check?.sdkOn ?? -1) + (check?.beforeFetch ?? 0));
   expect(check?.command).toMatch(/^rampart exposure mfa-staff --from \S+Z --to \S+Z --users ACCOUNTS_FILE$/);
+  await expectFleetConfirmed(s);
+}
+
+/** rampart's own fleet confirmation: the demo's one SDK instance fetched the revision with the flag off. */
+async function expectFleetConfirmed(s: DemoStack): Promise<void> {
+  await expect.poll(() => s.rampart.fleet?.view('mfa-staff')?.complete, { timeout: 5000 }).toBe(true);
+  const res = await fetch(`${s.rampart.url}/api/rollouts/mfa-staff`, {
+    headers: { Authorization: `Bearer ${s.operatorToken}` },
+  });
+  const { fleet } = (await res.json()) as {
+    fleet: { summary: string; confirmed: number; instances: number };
+  };
+  expect(fleet).toMatchObject({ confirmed: 1, instances: 1 });
+  expect(fleet.summary).toMatch(
+    /^off on 1 of 1 instances after \d+\.\d s \(slowest demo-login-service\/.+\)$/,
+  );
+  const metrics = await s.rampart.registry.metrics();
+  expect(metrics).toContain('rampart_rollback_fleet_instances{rollout="mfa-staff",state="confirmed"} 1');
+  expect(metrics).toMatch(/^rampart_rollback_fleet_confirmation_seconds\{rollout="mfa-staff"\} [\d.]+$/m);
 }
 
 describe('rampart demo, one run per fault', () => {

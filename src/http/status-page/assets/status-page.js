@@ -212,6 +212,16 @@
         el('dt', { text: 'Flag write' }),
         el('dd', { id: `write-${d.name}`, class: 'write-pending', text: pendingWriteText(d.pendingWrite) }),
       );
+    // After a rollback of an embedded flag: which SDK instances have it off (or the stragglers).
+    if (d.fleet)
+      dl.append(
+        el('dt', { text: 'Fleet' }),
+        el('dd', {
+          id: `fleet-${d.name}`,
+          class: d.fleet.complete ? 'fleet-confirmed' : 'fleet-pending',
+          text: `${d.fleet.waiting ? 'confirming: ' : ''}${d.fleet.summary}`,
+        }),
+      );
     if (d.reason) dl.append(el('dt', { text: 'Reason' }), el('dd', { text: d.reason }));
     if (d.start) dl.append(el('dt', { text: 'Start' }), el('dd', { text: d.start }));
     if (d.soakEndsAt)
