@@ -1,5 +1,6 @@
 import { auditCommand } from './audit.js';
 import type { Command } from './command.js';
+import { dashboardsCommand } from './dashboards.js';
 import { demoCommand } from './demo.js';
 import { helpCommand } from './help.js';
 import { planCommand } from './plan.js';
@@ -31,5 +32,6 @@ export const commands: readonly Command[] = [
   auditCommand,
   demoCommand,
   simulateCommand,
+  dashboardsCommand,
   helpCommand,
 ];

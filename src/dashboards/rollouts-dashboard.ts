@@ -19,7 +19,7 @@ const ROLLOUTS_DASHBOARD_UID = 'rampart-rollouts';
 
 const R = 'rollout=~"$rollout"';
 
-const PHASE_COLORS: Record<(typeof PHASES)[number], string> = {
+export const PHASE_COLORS: Record<(typeof PHASES)[number], string> = {
   pending: 'text',
   ramping: 'blue',
   awaiting_approval: 'purple',
@@ -33,12 +33,12 @@ const PHASE_COLORS: Record<(typeof PHASES)[number], string> = {
  * rampart_rollout_phase is one-hot; weighting each phase by its index turns it into one series
  * per rollout whose value names the phase, which a state timeline can colour.
  */
-export function phaseCodeExpr(): string {
-  const terms = PHASES.map((p, i) => `rampart_rollout_phase{${R},phase="${p}"} * ${i}`);
+export function phaseCodeExpr(rollout = R): string {
+  const terms = PHASES.map((p, i) => `rampart_rollout_phase{${rollout},phase="${p}"} * ${i}`);
   return `sum by (rollout) (${terms.join(' or ')})`;
 }
 
-const VERDICTS = [
+export const VERDICTS = [
   { value: 0, text: 'pass', color: 'green' },
   { value: 1, text: 'inconclusive', color: 'blue' },
   { value: 2, text: 'error', color: 'orange' },
