@@ -1,4 +1,5 @@
 import { auditCommand } from './audit.js';
+import { checkMetricsCommand } from './check-metrics.js';
 import type { Command } from './command.js';
 import { dashboardsCommand } from './dashboards.js';
 import { demoCommand } from './demo.js';
@@ -32,6 +33,7 @@ export const commands: readonly Command[] = [
   auditCommand,
   demoCommand,
   simulateCommand,
+  checkMetricsCommand,
   dashboardsCommand,
   helpCommand,
 ];
