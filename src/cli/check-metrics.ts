@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { METRICS_CONTRACT } from '../dashboards/metrics-contract.js';
 import { AppError } from '../errors/app-error.js';
 import { redactUrl } from '../errors/redact-url.js';
+import { requiredSeries, TARGET_LABELS, withoutTargetLabels } from '../guardrails/required-series.js';
 import { prometheusSourceConfigSchema } from '../metric-sources/metric-source-config.js';
 import { createPrometheusHttpApi } from '../metric-sources/prometheus/create-prometheus-http-api.js';
 import { AxiosScrapeTransport } from '../metric-sources/scrape/scrape-transport.js';
 import { checkSeries, type SeriesReport } from '../metrics-check/check-series.js';
-import { requiredSeries, TARGET_LABELS, withoutTargetLabels } from '../metrics-check/required-series.js';
 import {
   metricsUrlReader,
   prometheusReader,

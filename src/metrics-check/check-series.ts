@@ -1,5 +1,5 @@
 import type { ContractMetric } from '../dashboards/metrics-contract.js';
-import { type RequiredSeries, TARGET_LABELS } from './required-series.js';
+import { type RequiredSeries, TARGET_LABELS } from '../guardrails/required-series.js';
 
 type Labels = Readonly<Record<string, string>>;
 

@@ -1,12 +1,12 @@
 import { MetricSourceError } from '../errors/metric-source-error.js';
 import { redactUrl } from '../errors/redact-url.js';
+import type { RequiredQuery, RequiredSeries } from '../guardrails/required-series.js';
 import { rangeSeconds, selector, substitutePromql } from '../metric-sources/prometheus/compile-promql.js';
 import type { PrometheusQueryApi } from '../metric-sources/prometheus/prometheus-query-api.js';
 import { type FlatSample, parseExposition } from '../metric-sources/scrape/parse-exposition.js';
 import { describeScrapeError, type ScrapeTransport } from '../metric-sources/scrape/scrape-transport.js';
 import type { Ticker } from '../time/ticker.js';
 import type { Observation } from './check-series.js';
-import type { RequiredQuery, RequiredSeries } from './required-series.js';
 
 /** The answer of a raw PromQL guardrail's query, or why there is none. */
 export interface QueryCheck {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { METRICS_CONTRACT } from '../../../src/dashboards/metrics-contract.js';
-import { checkSeries } from '../../../src/metrics-check/check-series.js';
 import {
   type RequiredSeries,
   requiredSeries,
   withoutTargetLabels,
-} from '../../../src/metrics-check/required-series.js';
+} from '../../../src/guardrails/required-series.js';
+import { checkSeries } from '../../../src/metrics-check/check-series.js';
 import { metricsUrlReader } from '../../../src/metrics-check/series-readers.js';
 import { parseRolloutSpec } from '../../../src/rollout-spec/parse-rollout-spec.js';
 import { ManualClock } from '../../../src/time/manual-clock.js';

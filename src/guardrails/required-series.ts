@@ -1,6 +1,6 @@
-import type { GuardrailQuery } from '../guardrails/guardrail-query.js';
-import { guardrailQueries } from '../guardrails/registry.js';
 import type { LabelMatchers, RolloutSpec, VariantLabels } from '../rollout-spec/rollout-spec-schema.js';
+import type { GuardrailQuery } from './guardrail-query.js';
+import { guardrailQueries } from './registry.js';
 
 /** A selection of series that a spec's guardrails query, and what must be true of it. */
 export interface RequiredSeries {
