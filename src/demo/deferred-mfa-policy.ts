@@ -8,8 +8,20 @@ import type { MfaPolicy } from './login-service/mfa-policy.js';
 export class DeferredMfaPolicy implements MfaPolicy {
   private target: MfaPolicy | undefined;
 
+  private readonly listeners: (() => void)[] = [];
+
+  /** Connects the real policy; the flag goes from "off before any rollout" to what it really is. */
   connect(policy: MfaPolicy): void {
     this.target = policy;
+    for (const listener of this.listeners) {
+      policy.onFlagChange?.(listener);
+      listener();
+    }
+  }
+
+  onFlagChange(listener: () => void): void {
+    this.listeners.push(listener);
+    this.target?.onFlagChange?.(listener);
   }
 
   isEnforced(userId: string): boolean {

@@ -1,4 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
+import { FlagMetrics } from '../../instrument/flag-metrics.js';
+import type { Clock } from '../../time/clock.js';
 
 /** `treatment` when the MFA flag is on for the user, `control` otherwise (docs/architecture.md). */
 export type Variant = 'treatment' | 'control';
@@ -9,37 +11,17 @@ export const variantOf = (enforced: boolean): Variant => (enforced ? 'treatment'
 
 /**
  * The metrics contract shared with the simulator, on an injected Registry so several services
- * (tests) can live in one process.
+ * (tests) can live in one process. The contract's series come from rampart's own instrumentation
+ * helper (`flag`); the MFA enrollment counters are the demo's own.
  */
 export class LoginMetrics {
-  readonly loginAttempts: Counter<'variant' | 'result'>;
-  readonly logouts: Counter<'variant'>;
-  readonly mfaChallenges: Counter<'variant' | 'result'>;
+  readonly flag: FlagMetrics;
   readonly mfaEnrollments: Counter<'variant'>;
   readonly mfaEnrollmentOwnerMismatch: Counter<'variant'>;
-  readonly httpRequests: Counter<'variant' | 'route' | 'code'>;
-  readonly flagExposures: Counter<'variant'>;
 
-  constructor(registry: Registry) {
+  constructor(registry: Registry, clock?: Clock) {
+    this.flag = new FlagMetrics({ registry, clock });
     const registers = [registry];
-    this.loginAttempts = new Counter({
-      name: 'login_attempts_total',
-      help: 'Login attempts by outcome; an MFA login counts once, when its challenge is answered.',
-      labelNames: ['variant', 'result'],
-      registers,
-    });
-    this.logouts = new Counter({
-      name: 'logouts_total',
-      help: 'Sessions ended by the user.',
-      labelNames: ['variant'],
-      registers,
-    });
-    this.mfaChallenges = new Counter({
-      name: 'mfa_challenges_total',
-      help: 'MFA challenges answered, by outcome.',
-      labelNames: ['variant', 'result'],
-      registers,
-    });
     this.mfaEnrollments = new Counter({
       name: 'mfa_enrollments_total',
       help: 'TOTP enrollments completed.',
@@ -52,28 +34,10 @@ export class LoginMetrics {
       labelNames: ['variant'],
       registers,
     });
-    this.httpRequests = new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests by route pattern and status code.',
-      labelNames: ['variant', 'route', 'code'],
-      registers,
-    });
-    this.flagExposures = new Counter({
-      name: 'flag_exposures_total',
-      help: 'Sessions opened, by the variant the user was in (one exposure per session).',
-      labelNames: ['variant'],
-      registers,
-    });
     // Both arms appear from the start, so rate() and absent-series checks see zeros, not gaps.
     for (const variant of ['treatment', 'control'] as const) {
-      for (const result of ['success', 'failure', 'error'] as const) {
-        this.loginAttempts.inc({ variant, result }, 0);
-        this.mfaChallenges.inc({ variant, result }, 0);
-      }
-      this.logouts.inc({ variant }, 0);
       this.mfaEnrollments.inc({ variant }, 0);
       this.mfaEnrollmentOwnerMismatch.inc({ variant }, 0);
-      this.flagExposures.inc({ variant }, 0);
     }
   }
 }

@@ -45,8 +45,8 @@ export function loginRoutes(d: LoginRouteDeps): Router {
       authMethods: mfa ? ['pwd', 'totp'] : ['pwd'],
       createdAt: d.clock.now().getTime(),
     });
-    d.metrics.flagExposures.inc({ variant });
-    d.metrics.loginAttempts.inc({ variant, result: 'success' });
+    d.metrics.flag.sessionOpened(variant);
+    d.metrics.flag.loginAttempt(variant, 'success');
     return token;
   }
 
@@ -54,11 +54,15 @@ export function loginRoutes(d: LoginRouteDeps): Router {
     const body = parseBody(loginBody, req);
     const variant = variantOf(d.policy.isEnforced(body.user));
     setVariant(res, variant, body.user);
+    d.metrics.flag.exposed(body.user, variant);
     try {
       if (!(await d.users.verify(body.user, body.password))) {
-        d.metrics.loginAttempts.inc({ variant, result: 'failure' });
+        d.metrics.flag.login(body.user, variant, 'failure');
         throw new RequestError('unauthorized', 'wrong user or password');
       }
+      // Per user, a login succeeds at the credential step: MFA friction must not read as harm
+      // (contract v2). Per attempt it still counts once the session opens, as before.
+      d.metrics.flag.loginUser(body.user, variant, 'success');
       if (variant === 'control') {
         res.json({ status: 'ok', token: openSession(body.user, variant, false) });
         return;
@@ -67,7 +71,7 @@ export function loginRoutes(d: LoginRouteDeps): Router {
       const challenge = d.challenges.create(body.user, variant);
       res.json({ status: 'mfa_required', challenge, enrollmentRequired: !enrolled });
     } catch (err) {
-      if (isServerError(err)) d.metrics.loginAttempts.inc({ variant, result: 'error' });
+      if (isServerError(err)) d.metrics.flag.login(body.user, variant, 'error');
       throw err;
     }
   });
@@ -101,16 +105,17 @@ export function loginRoutes(d: LoginRouteDeps): Router {
     setVariant(res, variant, userId);
     try {
       if (!d.interceptor.method('totp').verify(userId, body.code)) {
-        d.metrics.mfaChallenges.inc({ variant, result: 'failure' });
-        d.metrics.loginAttempts.inc({ variant, result: 'failure' });
+        d.metrics.flag.mfa(userId, variant, 'failure');
+        // Folded into the per-attempt login series only, which the original guardrails read.
+        d.metrics.flag.loginAttempt(variant, 'failure');
         throw new RequestError('unauthorized', 'wrong or expired code');
       }
-      d.metrics.mfaChallenges.inc({ variant, result: 'success' });
+      d.metrics.flag.mfa(userId, variant, 'success');
       res.json({ status: 'ok', token: openSession(userId, variant, true) });
     } catch (err) {
       if (isServerError(err)) {
-        d.metrics.mfaChallenges.inc({ variant, result: 'error' });
-        d.metrics.loginAttempts.inc({ variant, result: 'error' });
+        d.metrics.flag.mfa(userId, variant, 'error');
+        d.metrics.flag.login(userId, variant, 'error');
       }
       throw err;
     }

@@ -6,7 +6,7 @@ import { type Clock, systemClock } from '../../time/clock.js';
 import { adminRoutes } from './admin-routes.js';
 import { Challenges } from './challenges.js';
 import { type FaultName, FaultSwitches } from './fault-switches.js';
-import { LoginMetrics } from './login-metrics.js';
+import { LoginMetrics, type RequestVariant } from './login-metrics.js';
 import { loginRoutes } from './login-routes.js';
 import { MfaEnrollments } from './mfa-enrollments.js';
 import { MfaInterceptor } from './mfa-interceptor.js';
@@ -61,7 +61,9 @@ export async function createLoginService(options: LoginServiceOptions): Promise<
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? pino({ enabled: false });
   const users = await UserDirectory.create({ users: options.users, scryptCost: options.scryptCost });
-  const metrics = new LoginMetrics(options.registry);
+  const metrics = new LoginMetrics(options.registry, clock);
+  // A new step or a rollback starts a new epoch of the distinct-user series.
+  options.policy.onFlagChange?.(() => metrics.flag.newEpoch());
   const tokens = new TokenStore();
   const enrollments = new MfaEnrollments(clock);
   const interceptor = new MfaInterceptor(enrollments);
@@ -80,8 +82,8 @@ export async function createLoginService(options: LoginServiceOptions): Promise<
     if (req.path === '/metrics') return next();
     res.on('finish', () => {
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      const variant = res.locals.variant ?? 'none';
-      metrics.httpRequests.inc({ variant, route, code: String(res.statusCode) });
+      const variant: RequestVariant = res.locals.variant ?? 'none';
+      metrics.flag.httpRequest(variant, route, res.statusCode);
       options.onResponse?.({
         route,
         status: res.statusCode,

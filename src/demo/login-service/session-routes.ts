@@ -27,7 +27,7 @@ export function sessionRoutes(tokens: TokenStore, faults: FaultSwitches, metrics
     const session = tokens.revoke(bearerToken(req));
     if (!session) throw new RequestError('unauthorized', 'unknown session token');
     setVariant(res, session.variant, session.userId);
-    metrics.logouts.inc({ variant: session.variant });
+    metrics.flag.logout(session.userId, session.variant);
     res.status(204).end();
   });
 

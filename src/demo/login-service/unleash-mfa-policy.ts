@@ -1,8 +1,11 @@
 import { InMemStorageProvider, Unleash, UnleashEvents } from 'unleash-client';
+import { followFlagChanges } from '../../instrument/instrument-unleash.js';
 import type { MfaPolicy } from './mfa-policy.js';
 
 /** The MFA policy of the demo: the unmodified unleash-client SDK asked per user. */
 export class UnleashMfaPolicy implements MfaPolicy {
+  private readonly stops: (() => void)[] = [];
+
   constructor(
     private readonly client: Unleash,
     private readonly flagName: string,
@@ -16,7 +19,12 @@ export class UnleashMfaPolicy implements MfaPolicy {
     return this.client.isEnabled(this.flagName, { userId, properties: { accountType: 'staff' } });
   }
 
+  onFlagChange(listener: () => void): void {
+    this.stops.push(followFlagChanges(this.client, this.flagName, listener));
+  }
+
   close(): void {
+    for (const stop of this.stops.splice(0)) stop();
     this.client.destroy();
   }
 }

@@ -106,6 +106,33 @@ describe('healthy login service', () => {
     expect(total(m, 'http_requests_total', { variant: 'control', route: '/logout', code: '204' })).toBe(1);
   });
 
+  it('emits the distinct-user series: once per user, MFA friction not counted as a login failure', async () => {
+    const wrongPassword = { user: 'user-2', password: 'wrong' };
+    for (let i = 0; i < 3; i++) await call(url, 'POST', '/login', { body: wrongPassword });
+    const first = await fullLogin(url, 'user-2', secrets);
+    await call(url, 'POST', '/logout', { token: first });
+    const second = await fullLogin(url, 'user-2', secrets);
+    await call(url, 'POST', '/logout', { token: second });
+    await fullLogin(url, 'user-3', secrets);
+    const challenge = (await login(url, 'user-3')).body.challenge;
+    await call(url, 'POST', '/mfa/verify', { body: { challenge, code: '000000' } });
+    await fullLogin(url, 'user-3', secrets);
+    const m = await scrape(url);
+    expect(total(m, 'flag_exposed_users_total', { variant: 'control' })).toBe(1);
+    expect(total(m, 'flag_exposed_users_total', { variant: 'treatment' })).toBe(1);
+    expect(total(m, 'login_attempts_total', { variant: 'control', result: 'failure' })).toBe(3);
+    expect(total(m, 'login_users_total', { variant: 'control', result: 'failure' })).toBe(1);
+    expect(total(m, 'login_users_total', { variant: 'control', result: 'success' })).toBe(1);
+    // The wrong code is an MFA failure of the user, not a failed login (it still folds into attempts).
+    expect(total(m, 'mfa_users_total', { variant: 'treatment', result: 'failure' })).toBe(1);
+    expect(total(m, 'mfa_users_total', { variant: 'treatment', result: 'success' })).toBe(1);
+    expect(total(m, 'login_users_total', { variant: 'treatment', result: 'failure' })).toBe(0);
+    expect(total(m, 'login_attempts_total', { variant: 'treatment', result: 'failure' })).toBe(1);
+    expect(total(m, 'logout_users_total', { variant: 'control', repeat: 'first' })).toBe(1);
+    expect(total(m, 'logout_users_total', { variant: 'control', repeat: 'again' })).toBe(1);
+    expect(m.some((s) => Object.values(s.labels).some((v) => v.startsWith('user-')))).toBe(false);
+  });
+
   it('guards the admin endpoint and names the valid faults', async () => {
     const noToken = await call(url, 'POST', '/admin/faults', { body: { name: 'token-purge', on: true } });
     expect(noToken.status).toBe(401);
@@ -189,6 +216,7 @@ describe('the incident’s faults, for real', () => {
     expect(control.body.status).toBe('ok');
     let m = await scrape(url);
     expect(total(m, 'login_attempts_total', { variant: 'treatment', result: 'error' })).toBe(2);
+    expect(total(m, 'login_users_total', { variant: 'treatment', result: 'error' })).toBe(2);
     expect(total(m, 'login_attempts_total', { variant: 'control', result: 'success' })).toBe(1);
     expect(total(m, 'http_requests_total', { variant: 'treatment', route: '/login', code: '500' })).toBe(1);
     expect(total(m, 'http_requests_total', { variant: 'treatment', route: '/mfa/enroll', code: '500' })).toBe(

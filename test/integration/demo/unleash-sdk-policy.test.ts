@@ -69,6 +69,10 @@ describe('MFA decided by the unmodified unleash-client SDK', () => {
       const m = await scrape(svc.url);
       expect(total(m, 'login_attempts_total', { variant: 'treatment', result: 'success' })).toBe(1);
       expect(total(m, 'login_attempts_total', { variant: 'control', result: 'success' })).toBe(1);
+      // The flag changed, so a new epoch began: user-4 counts once in each arm's distinct users.
+      expect(total(m, 'flag_exposed_users_total', { variant: 'treatment' })).toBe(1);
+      expect(total(m, 'flag_exposed_users_total', { variant: 'control' })).toBe(1);
+      expect(total(m, 'rampart_instrument_epochs_total')).toBe(2);
     } finally {
       await svc.stop();
     }
