@@ -47,10 +47,13 @@ let timer: NodeJS.Timeout | undefined;
 let dir = '';
 const urls = { good: '', broken: '' };
 
-/** The flagship spec narrowed to one scrape job, as a team points it at its own service. */
+/** A login rollout on the per-attempt series (the flagship's guardrails, fixed for this test). */
+const SPEC = 'test/fixtures/metrics-check/login-rollout.yaml';
+
+/** The spec narrowed to one scrape job, as a team points it at its own service. */
 function specFor(job: string, extra = ''): string {
   const path = join(dir, `${job}.yaml`);
-  writeFileSync(path, `${readFileSync('flags/mfa-staff.yaml', 'utf8')}matchers: { job: ${job} }\n${extra}`);
+  writeFileSync(path, `${readFileSync(SPEC, 'utf8')}matchers: { job: ${job} }\n${extra}`);
   return path;
 }
 
@@ -103,7 +106,7 @@ describe('rampart check-metrics --metrics-url', () => {
   it('passes a service that exposes every series the flagship needs, both variants, moving', async () => {
     const run = await check(
       '--spec',
-      'flags/mfa-staff.yaml',
+      SPEC,
       '--metrics-url',
       `http://${urls.good}/metrics`,
       '--interval',
@@ -121,7 +124,7 @@ describe('rampart check-metrics --metrics-url', () => {
   it('reports what is missing, wrongly labelled and idle, and exits 1', async () => {
     const run = await check(
       '--spec',
-      'flags/mfa-staff.yaml',
+      SPEC,
       '--metrics-url',
       `http://${urls.broken}/metrics`,
       '--interval',
@@ -141,7 +144,7 @@ describe('rampart check-metrics --metrics-url', () => {
   it('fails with a message when the URL does not answer', async () => {
     const run = await check(
       '--spec',
-      'flags/mfa-staff.yaml',
+      SPEC,
       '--metrics-url',
       'http://127.0.0.1:1/metrics',
       '--interval',
@@ -214,7 +217,7 @@ describe('rampart check-metrics --prometheus', () => {
 `;
     // The extra guardrails are appended to the spec's guardrails list, its last key before matchers.
     const path = join(dir, 'promql.yaml');
-    const base = readFileSync('flags/mfa-staff.yaml', 'utf8').replace(/\nalerts:.*\nnotify:.*\n/, '\n');
+    const base = readFileSync(SPEC, 'utf8').replace(/\nalerts:.*\nnotify:.*\n/, '\n');
     writeFileSync(path, `${base}${extra}matchers: { job: good }\n`);
     const run = await check('--spec', path, '--prometheus', prom?.url ?? '', '--window', '30s', '--json');
     expect(run.err).toBe('');

@@ -12,8 +12,10 @@ import { parseRolloutSpec } from '../../../src/rollout-spec/parse-rollout-spec.j
 import { ManualClock } from '../../../src/time/manual-clock.js';
 import { ManualTicker } from '../../../src/time/manual-ticker.js';
 
-function flagship() {
-  const parsed = parseRolloutSpec(readFileSync('flags/mfa-staff.yaml', 'utf8'), 'flags/mfa-staff.yaml');
+const FIXTURE = 'test/fixtures/metrics-check/login-rollout.yaml';
+
+function loginRollout() {
+  const parsed = parseRolloutSpec(readFileSync(FIXTURE, 'utf8'), FIXTURE);
   if (!parsed.ok) throw parsed.error;
   return parsed.value;
 }
@@ -33,8 +35,8 @@ const both = (labels: Record<string, string>) => [
 ];
 
 describe('requiredSeries', () => {
-  it("lists each selection the flagship's guardrails query, merged, through the guardrail registry", () => {
-    const { series, queries } = requiredSeries(flagship());
+  it("lists each selection a spec's guardrails query, merged, through the guardrail registry", () => {
+    const { series, queries } = requiredSeries(loginRollout());
     expect(series.map((s) => [s.metric, s.matchers, s.variant?.label, s.mustMove, s.guardrails])).toEqual([
       [
         'login_attempts_total',
