@@ -12,6 +12,7 @@ const SERIES: readonly { name: string; labels: Record<string, readonly string[]>
   { name: 'flag_exposures_total', labels: {} },
   { name: 'flag_exposed_users_total', labels: {} },
   { name: 'login_users_total', labels: { result: ['success', 'failure', 'error'] } },
+  { name: 'mfa_users_total', labels: { result: ['success', 'failure'] } },
   { name: 'logout_users_total', labels: { repeat: ['first', 'again'] } },
 ];
 
