@@ -8,6 +8,7 @@ import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import {
   datasourceVariable,
   eventAnnotation,
+  movedWithin,
   panelIds,
   promQuery,
   thresholds,
@@ -46,7 +47,7 @@ export function rolloutDashboard(spec: RolloutSpec): dashboard.Dashboard {
     .annotation(
       eventAnnotation({
         name: 'Phase transitions',
-        expr: `sum by (from, to) (increase(rampart_transitions_total{${R}}[2m])) > 0`,
+        expr: `sum by (from, to) (${movedWithin(`rampart_transitions_total{${R}}`)}) > 0`,
         color: 'blue',
         title: '{{from}} -> {{to}}',
         text: 'phase transition',
@@ -55,7 +56,7 @@ export function rolloutDashboard(spec: RolloutSpec): dashboard.Dashboard {
     .annotation(
       eventAnnotation({
         name: 'Rollbacks',
-        expr: `sum by (reason) (increase(rampart_rollbacks_total{${R}}[2m])) > 0`,
+        expr: `sum by (reason) (${movedWithin(`rampart_rollbacks_total{${R}}`)}) > 0`,
         color: 'red',
         title: `Rollback of ${spec.name}`,
         text: 'reason: {{reason}}',

@@ -6,6 +6,7 @@ import {
   DATASOURCE,
   datasourceVariable,
   eventAnnotation,
+  movedWithin,
   panelIds,
   promQuery,
   rolloutVariable,
@@ -96,7 +97,7 @@ export function rolloutsDashboard(): dashboard.Dashboard {
     .annotation(
       eventAnnotation({
         name: 'Phase transitions',
-        expr: `sum by (rollout, from, to) (increase(rampart_transitions_total{${R}}[2m])) > 0`,
+        expr: `sum by (rollout, from, to) (${movedWithin(`rampart_transitions_total{${R}}`)}) > 0`,
         color: 'blue',
         title: '{{rollout}}: {{from}} -> {{to}}',
         text: 'phase transition',

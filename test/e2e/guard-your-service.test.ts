@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { dashboardExpressions } from '../../src/dashboards/dashboard-expressions.js';
+import { substituteGrafanaVariables } from '../../src/dashboards/promql-names.js';
+import { generateRolloutDashboard } from '../../src/dashboards/rollout-dashboard-file.js';
+import { parseRolloutSpec } from '../../src/rollout-spec/parse-rollout-spec.js';
 import { type AlertmanagerServer, startAlertmanager } from '../support/alertmanager.js';
 import { freePort, waitFor } from '../support/free-port.js';
 import { startPostgres } from '../support/postgres.js';
@@ -320,6 +324,25 @@ describe('README: guard your own service (examples/staff-login, Unleash, Prometh
     expect(rollback?.reason).toContain(ALERT);
     await setBug('logout-loop', false);
     await sdkServesFlagOff();
+  });
+
+  it("every query of the rollout's generated dashboard returns data from this Prometheus", async () => {
+    const parsed = parseRolloutSpec(
+      readFileSync(join(dir, 'specs', 'staff-mfa.yaml'), 'utf8'),
+      'staff-mfa.yaml',
+    );
+    if (!parsed.ok) throw parsed.error;
+    const generated = generateRolloutDashboard(parsed.value);
+    const empty: string[] = [];
+    for (const { where, expr } of dashboardExpressions(JSON.parse(generated.text))) {
+      const res = await fetch(
+        `${prometheus.url}/api/v1/query?query=${encodeURIComponent(substituteGrafanaVariables(expr))}`,
+      );
+      const body = (await res.json()) as { status: string; data?: { result: unknown[] } };
+      if (body.status !== 'success' || (body.data?.result ?? []).length === 0)
+        empty.push(`${where}: ${expr}`);
+    }
+    expect(empty).toEqual([]);
   });
 
   it('never asked a customer for MFA, and the traffic saw no errors', () => {
