@@ -1,5 +1,7 @@
 import { auditCommand } from './audit.js';
+import { checkMetricsCommand } from './check-metrics.js';
 import type { Command } from './command.js';
+import { dashboardsCommand } from './dashboards.js';
 import { demoCommand } from './demo.js';
 import { exposureCommand } from './exposure.js';
 import { helpCommand } from './help.js';
@@ -33,5 +35,7 @@ export const commands: readonly Command[] = [
   exposureCommand,
   demoCommand,
   simulateCommand,
+  checkMetricsCommand,
+  dashboardsCommand,
   helpCommand,
 ];

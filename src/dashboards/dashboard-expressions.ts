@@ -1,5 +1,4 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { DASHBOARD_FILES } from './dashboards.js';
 import { metricNamesIn, substituteGrafanaVariables } from './promql-names.js';
 
 /** One PromQL expression of a dashboard and where it sits, for messages. */
@@ -44,11 +43,11 @@ export function dashboardExpressions(d: dashboard.Dashboard): DashboardExpressio
   return out;
 }
 
-/** The metric names the generated dashboards query, sorted: each must exist in rampart or the contract. */
-export function dashboardMetricNames(): string[] {
+/** The metric names `dashboards` query, sorted: each must exist in rampart or the contract. */
+export function dashboardMetricNames(dashboards: readonly dashboard.Dashboard[]): string[] {
   const names = new Set<string>();
-  for (const { build } of DASHBOARD_FILES) {
-    for (const { expr } of dashboardExpressions(build())) {
+  for (const d of dashboards) {
+    for (const { expr } of dashboardExpressions(d)) {
       for (const name of metricNamesIn(substituteGrafanaVariables(expr))) names.add(name);
     }
   }

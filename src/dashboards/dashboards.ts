@@ -1,8 +1,7 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { mfaLoginHealthDashboard } from './mfa-login-health-dashboard.js';
 import { rolloutsDashboard } from './rollouts-dashboard.js';
 
-/** A generated dashboard and the file under dashboards/ it is written to. */
+/** A generic generated dashboard and the file under dashboards/ it is written to (rollout dashboards: rampart dashboards). */
 export interface DashboardFile {
   file: string;
   build(): dashboard.Dashboard;
@@ -10,7 +9,6 @@ export interface DashboardFile {
 
 export const DASHBOARD_FILES: readonly DashboardFile[] = [
   { file: 'rampart-rollouts.json', build: rolloutsDashboard },
-  { file: 'mfa-login-health.json', build: mfaLoginHealthDashboard },
 ];
 
 /** Sorts object keys at every depth; arrays keep their order (panel order is meaningful). */

@@ -114,3 +114,12 @@ export function timeSeriesPanel(id: number, title: string, description: string):
         .sort(common.SortOrder.Descending),
     );
 }
+
+/**
+ * Counter series that moved within `window`, for annotations: increase() misses a series born at
+ * 1 (its first sample is already the event), so a series that appeared within the window counts
+ * too. Zero-valued series are dropped by the caller's `> 0`.
+ */
+export function movedWithin(selector: string, window = '2m'): string {
+  return `(increase(${selector}[${window}]) > 0) or (${selector} unless ${selector} offset ${window})`;
+}

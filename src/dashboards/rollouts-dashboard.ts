@@ -6,6 +6,7 @@ import {
   DATASOURCE,
   datasourceVariable,
   eventAnnotation,
+  movedWithin,
   panelIds,
   promQuery,
   rolloutVariable,
@@ -19,7 +20,7 @@ const ROLLOUTS_DASHBOARD_UID = 'rampart-rollouts';
 
 const R = 'rollout=~"$rollout"';
 
-const PHASE_COLORS: Record<(typeof PHASES)[number], string> = {
+export const PHASE_COLORS: Record<(typeof PHASES)[number], string> = {
   pending: 'text',
   ramping: 'blue',
   awaiting_approval: 'purple',
@@ -33,12 +34,12 @@ const PHASE_COLORS: Record<(typeof PHASES)[number], string> = {
  * rampart_rollout_phase is one-hot; weighting each phase by its index turns it into one series
  * per rollout whose value names the phase, which a state timeline can colour.
  */
-export function phaseCodeExpr(): string {
-  const terms = PHASES.map((p, i) => `rampart_rollout_phase{${R},phase="${p}"} * ${i}`);
+export function phaseCodeExpr(rollout = R): string {
+  const terms = PHASES.map((p, i) => `rampart_rollout_phase{${rollout},phase="${p}"} * ${i}`);
   return `sum by (rollout) (${terms.join(' or ')})`;
 }
 
-const VERDICTS = [
+export const VERDICTS = [
   { value: 0, text: 'pass', color: 'green' },
   { value: 1, text: 'inconclusive', color: 'blue' },
   { value: 2, text: 'error', color: 'orange' },
@@ -96,7 +97,7 @@ export function rolloutsDashboard(): dashboard.Dashboard {
     .annotation(
       eventAnnotation({
         name: 'Phase transitions',
-        expr: `sum by (rollout, from, to) (increase(rampart_transitions_total{${R}}[2m])) > 0`,
+        expr: `sum by (rollout, from, to) (${movedWithin(`rampart_transitions_total{${R}}`)}) > 0`,
         color: 'blue',
         title: '{{rollout}}: {{from}} -> {{to}}',
         text: 'phase transition',

@@ -38,6 +38,7 @@ export const compareKind: GuardrailKind<'compare'> = {
     return { kind: 'compare', good: m, total: m };
   },
   plan: (g, ctx) => compareHold(g, ctx),
+  chart: { ratio: { of: 'good', per: 'total' }, unit: 'percentunit' },
   evaluate: evaluateCompare,
   peer: {
     set: 'all',

@@ -84,6 +84,12 @@ export interface GuardrailKind<K extends Guardrail['kind']> {
    * the guardrail is expected to hold a step. Absent: not statistical, nothing to estimate.
    */
   plan?(g: GuardrailOf<K>, ctx: PlanContext): HoldEstimate;
+  /**
+   * How a rollout's dashboard charts the guardrail from the same `queries`: one count role per
+   * another, per variant (e.g. good logins per login). Absent: each query is charted on its own
+   * (counts per variant, scalars as they are), so a new kind gets panels without a dashboard edit.
+   */
+  chart?: { ratio: { of: GuardrailQuery['role']; per: GuardrailQuery['role'] }; unit: ChartUnit };
   /** How a peer tool (Flagger, Argo) would check the guardrail; absent: the peers have no equivalent. */
   peer?: {
     /** The smallest check set that includes this check (`all` for comparisons). */
@@ -92,6 +98,9 @@ export interface GuardrailKind<K extends Guardrail['kind']> {
     check(g: GuardrailOf<K>, ctx: PeerContext): Promise<CheckResult | undefined>;
   };
 }
+
+/** The unit of a guardrail's chart: a share (0..1) or a plain number. */
+export type ChartUnit = 'percentunit' | 'short';
 
 /** The common window: the current step since its start. */
 export function stepWindow(t: WindowTimes): { since: Date } {

@@ -33,6 +33,7 @@ export const rateKind: GuardrailKind<'rate'> = {
     return { kind: 'rate', events: m, per: m };
   },
   plan: (g, ctx) => rateHold(g, ctx),
+  chart: { ratio: { of: 'events', per: 'per' }, unit: 'short' },
   evaluate: evaluateRate,
   peer: {
     set: 'all',

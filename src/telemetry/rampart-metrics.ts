@@ -2,6 +2,9 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Verdict, VerdictStatus } from '../analysis/verdict.js';
 import { PHASES } from '../rollout/phase.js';
 
+/** The `reason` values of rampart_rollbacks_total (see rollbackLabel in record-tick.ts). */
+const ROLLBACK_REASONS = ['guardrail', 'alert', 'no_data', 'manual'] as const;
+
 const VERDICT_VALUES: Record<VerdictStatus, number> = { pass: 0, inconclusive: 1, error: 2, fail: 3 };
 
 /**
@@ -121,9 +124,15 @@ export class RampartMetrics {
     this.buildInfo.set({ version, node: process.version }, 1);
   }
 
-  /** Records the phase as a one-hot series set, so dashboards can show the current phase. */
+  /**
+   * Records the phase as a one-hot series set, so dashboards can show the current phase. Also
+   * creates the rollout's rollback series at 0: Prometheus' increase() cannot see a counter's first
+   * increment when the series is born at 1, so the first rollback of a reason would be missed by the
+   * RampartRollback rule and the dashboards' annotations.
+   */
   setPhase(rollout: string, phase: string): void {
     for (const p of PHASES) this.rolloutPhase.set({ rollout, phase: p }, p === phase ? 1 : 0);
+    for (const reason of ROLLBACK_REASONS) this.rollbacksTotal.inc({ rollout, reason }, 0);
   }
 
   /** Records each guardrail's latest verdict, estimate and bound. */

@@ -58,14 +58,19 @@ export function rangeSeconds(ms: number): number {
  * counts are approximate (error about one scrape interval / range); the sequential test tolerates it.
  */
 export function compileCountQuery(q: CountQuery, since: Date, until: Date): CompiledQuery {
+  const range = rangeSeconds(until.getTime() - since.getTime());
+  return { query: countExpression(q, `${range}s`), time: until };
+}
+
+/**
+ * The per-variant increase over `range` (a PromQL duration, or a Grafana variable such as
+ * `$__rate_interval` in a dashboard): the one expression a count query compiles to.
+ */
+export function countExpression(q: CountQuery, range: string): string {
   if (!LABEL_NAME.test(q.variant.label)) {
     throw new RangeError(`not a Prometheus label name: ${JSON.stringify(q.variant.label)}`);
   }
-  const range = rangeSeconds(until.getTime() - since.getTime());
-  return {
-    query: `sum by (${q.variant.label}) (increase(${selector(q.metric, q.matchers)}[${range}s]))`,
-    time: until,
-  };
+  return `sum by (${q.variant.label}) (increase(${selector(q.metric, q.matchers)}[${range}]))`;
 }
 
 /** A scalar query and, for ratios, the query of its denominator (events behind the ratio). */
@@ -79,23 +84,31 @@ export interface CompiledScalar {
  * (a total outage), so the ratio is 0 rather than missing; a zero denominator still yields NaN = NoData.
  */
 export function compileScalarQuery(q: ScalarQuery, windowMs: number, at: Date): CompiledScalar {
-  const range = `${rangeSeconds(windowMs)}s`;
+  if (q.kind === 'promql')
+    return { value: { query: substitutePromql(q.query, windowMs, q.rollout), time: at } };
+  const { value, events } = scalarExpressions(q, `${rangeSeconds(windowMs)}s`);
+  return { value: { query: value, time: at }, ...(events ? { events: { query: events, time: at } } : {}) };
+}
+
+/**
+ * The expressions a ratio or scalar query compiles to over `range` (a PromQL duration or a Grafana
+ * variable). Raw PromQL is the author's own text: see substitutePromql.
+ */
+export function scalarExpressions(
+  q: Exclude<ScalarQuery, { kind: 'promql' }>,
+  range: string,
+): { value: string; events?: string } {
   switch (q.kind) {
     case 'ratio': {
       const total = `sum(increase(${selector(q.metric, q.matchers)}[${range}]))`;
       const good = `sum(increase(${selector(q.metric, { ...q.matchers, ...q.good })}[${range}]))`;
-      return {
-        value: { query: `(${good} or vector(0)) / ${total}`, time: at },
-        events: { query: total, time: at },
-      };
+      return { value: `(${good} or vector(0)) / ${total}`, events: total };
     }
     case 'scalar': {
       const sel = `${selector(q.metric, q.matchers)}[${range}]`;
       const fn = q.fn === 'last' ? 'last_over_time' : q.fn;
-      return { value: { query: `sum(${fn}(${sel}))`, time: at } };
+      return { value: `sum(${fn}(${sel}))` };
     }
-    case 'promql':
-      return { value: { query: substitutePromql(q.query, windowMs, q.rollout), time: at } };
     default:
       return q satisfies never;
   }

@@ -77,7 +77,11 @@ export class RampartApi {
     return out;
   }
 
-  async command(name: string, kind: 'resume' | 'pause', reason: string): Promise<{ status: string }> {
+  async command(
+    name: string,
+    kind: 'start' | 'resume' | 'pause',
+    reason: string,
+  ): Promise<{ status: string }> {
     const res = await fetch(`${this.url}/api/rollouts/${name}/${kind}`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' },

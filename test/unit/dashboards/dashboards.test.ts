@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { dashboardExpressions, dashboardMetricNames } from '../../../src/dashboards/dashboard-expressions.js';
@@ -6,14 +7,36 @@ import { DASHBOARD_FILES, renderDashboard } from '../../../src/dashboards/dashbo
 import { PROVISIONED_DATASOURCE_UID } from '../../../src/dashboards/grafana-parts.js';
 import { METRICS_CONTRACT } from '../../../src/dashboards/metrics-contract.js';
 import { metricNamesIn, substituteGrafanaVariables } from '../../../src/dashboards/promql-names.js';
+import { generateRolloutDashboard } from '../../../src/dashboards/rollout-dashboard-file.js';
 import { phaseCodeExpr } from '../../../src/dashboards/rollouts-dashboard.js';
+import { requiredSeries } from '../../../src/guardrails/required-series.js';
 import { PHASES } from '../../../src/rollout/phase.js';
+import { parseRolloutSpec } from '../../../src/rollout-spec/parse-rollout-spec.js';
 import { promqlSyntaxErrors } from '../../../src/rollout-spec/promql-syntax.js';
 import { knownSeriesNames } from './known-metrics.js';
 
 const dashboardsDir = new URL('../../../dashboards/', import.meta.url);
 
+/** The flagship rollout's generated dashboard: the one the README and dashboards/README.md point at. */
+function flagship() {
+  const parsed = parseRolloutSpec(readFileSync('flags/mfa-staff.yaml', 'utf8'), 'flags/mfa-staff.yaml');
+  if (!parsed.ok) throw parsed.error;
+  return { spec: parsed.value, ...generateRolloutDashboard(parsed.value) };
+}
+const FLAGSHIP = flagship();
+const BUILT = [
+  ...DASHBOARD_FILES.map((d) => ({ file: d.file, built: d.build() })),
+  { file: FLAGSHIP.file, built: JSON.parse(FLAGSHIP.text) as dashboard.Dashboard },
+];
+
 describe('generated dashboards', () => {
+  it('dashboards/rollout-mfa-staff.json is `rampart dashboards flags/mfa-staff.yaml --out dashboards`', () => {
+    expect(FLAGSHIP.problems).toEqual([]);
+    expect(FLAGSHIP.file).toBe('rollout-mfa-staff.json');
+    // On failure: run `npm run dashboards` (or the command above) and commit the result.
+    expect(readFileSync(new URL(FLAGSHIP.file, dashboardsDir), 'utf8')).toBe(FLAGSHIP.text);
+  });
+
   it.each(DASHBOARD_FILES.map((d) => [d.file, d] as const))(
     'dashboards/%s equals the generator output',
     (file, d) => {
@@ -24,9 +47,9 @@ describe('generated dashboards', () => {
   );
 
   it('has fixed, distinct uids and distinct panel ids', () => {
-    const built = DASHBOARD_FILES.map((d) => d.build());
-    expect(built.map((d) => d.uid)).toEqual(['rampart-rollouts', 'rampart-mfa-login-health']);
-    expect(built.map((d) => d.title)).toEqual(['rampart — rollouts', 'MFA login health']);
+    const built = BUILT.map((d) => d.built);
+    expect(built.map((d) => d.uid)).toEqual(['rampart-rollouts', 'rampart-rollout-mfa-staff']);
+    expect(built.map((d) => d.title)).toEqual(['rampart — rollouts', 'Rollout mfa-staff']);
     for (const d of built) {
       const ids = (d.panels ?? []).map((p) => p.id);
       expect(ids.every((id) => typeof id === 'number')).toBe(true);
@@ -41,8 +64,8 @@ describe('generated dashboards', () => {
     );
   });
 
-  const expressions = DASHBOARD_FILES.flatMap((d) =>
-    dashboardExpressions(d.build()).map((e) => ({ ...e, where: `${d.file}: ${e.where}` })),
+  const expressions = BUILT.flatMap((d) =>
+    dashboardExpressions(d.built).map((e) => ({ ...e, where: `${d.file}: ${e.where}` })),
   );
 
   it('finds the queries of every panel, annotation and variable', () => {
@@ -59,11 +82,18 @@ describe('generated dashboards', () => {
 
   it('queries only metrics that rampart registers or the metrics contract defines', async () => {
     const known = await knownSeriesNames();
-    const used = dashboardMetricNames();
+    const used = dashboardMetricNames(BUILT.map((d) => d.built));
     expect(used.filter((name) => !known.has(name))).toEqual([]);
-    // Every contract metric has a panel on the MFA dashboard.
-    for (const m of METRICS_CONTRACT) expect(used).toContain(m.name);
+    // Every metric a guardrail of the flagship names is charted, and each is in the contract.
+    const contract = METRICS_CONTRACT.map((m) => m.name);
+    const guarded = [...new Set(requiredSeries(FLAGSHIP.spec).series.map((r) => r.metric))];
+    expect(guarded.length).toBeGreaterThan(2);
+    for (const name of guarded) {
+      expect(used).toContain(name);
+      expect(contract).toContain(name);
+    }
     expect(used).toContain('rampart_rollout_percentage');
+    expect(used).toContain('rampart_guardrail_bound');
   });
 
   it('encodes the one-hot phase as the index of the current phase', () => {
@@ -105,8 +135,8 @@ describe('Grafana provisioning', () => {
     expect(file.datasources).toEqual([
       expect.objectContaining({ uid: PROVISIONED_DATASOURCE_UID, type: 'prometheus', access: 'proxy' }),
     ]);
-    for (const { build } of DASHBOARD_FILES) {
-      const variable = build().templating?.list?.find((v) => v.name === 'datasource');
+    for (const { built } of BUILT) {
+      const variable = built.templating?.list?.find((v) => v.name === 'datasource');
       expect(variable?.current?.value).toBe(PROVISIONED_DATASOURCE_UID);
     }
   });

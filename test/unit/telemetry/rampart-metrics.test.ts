@@ -51,4 +51,18 @@ describe('RampartMetrics', () => {
     expect(text).toContain('rampart_guardrail_verdict{rollout="mfa-staff",guardrail="login-success"} 3');
     expect(text).toContain('rampart_guardrail_bound{rollout="mfa-staff",guardrail="login-success"} -0.07');
   });
+
+  it("creates a rollout's rollback series at 0, so the first rollback is an increase", async () => {
+    const registry = new Registry();
+    const metrics = new RampartMetrics(registry, '0.1.0');
+    metrics.setPhase('mfa-staff', 'pending');
+    const text = await registry.metrics();
+    for (const reason of ['guardrail', 'alert', 'no_data', 'manual'])
+      expect(text).toContain(`rampart_rollbacks_total{rollout="mfa-staff",reason="${reason}"} 0`);
+    metrics.rollbacksTotal.inc({ rollout: 'mfa-staff', reason: 'alert' });
+    metrics.setPhase('mfa-staff', 'rolled_back');
+    expect(await registry.metrics()).toContain(
+      'rampart_rollbacks_total{rollout="mfa-staff",reason="alert"} 1',
+    );
+  });
 });
