@@ -69,17 +69,20 @@ function runBundle(): Promise<string> {
     writeFileSync(join(root, 'package.json'), JSON.stringify({ type: 'module', private: true, version }));
     const bundleDir = mkdtempSync(join(root, 'bundle-'));
     process.once('exit', () => rmSync(bundleDir, { recursive: true, force: true }));
-    const out = join(bundleDir, 'run-entry.mjs');
+    // The spec loader's worker is its own entry, next to the bundle as the daemon expects it
+    // (src/compose/worker-spec-loader.ts looks for spec-load-worker with its own extension).
     await build({
-      entryPoints: ['test/support/run-entry.ts'],
+      entryPoints: ['test/support/run-entry.ts', 'src/compose/spec-load-worker.ts'],
       bundle: true,
       platform: 'node',
       format: 'esm',
       packages: 'external',
-      outfile: out,
+      outdir: bundleDir,
+      entryNames: '[name]',
+      outExtension: { '.js': '.mjs' },
       logLevel: 'warning',
     });
-    return out;
+    return join(bundleDir, 'run-entry.mjs');
   })();
   return bundlePromise;
 }
