@@ -129,7 +129,9 @@ export class WorkerSpecLoader {
 }
 
 function isMissingModule(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === 'ERR_MODULE_NOT_FOUND';
+  // The CommonJS loader (a worker's entry file) and the ESM loader (its imports) name it differently.
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
 }
 
 async function inThreadReply(paths: readonly string[]): Promise<Omit<Reply, 'id'>> {
