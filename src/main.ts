@@ -182,6 +182,7 @@ export async function startRampart(options: RampartOptions): Promise<RunningRamp
     tickLog,
     observability: { registry, metrics, logger },
     tokens: runtime.apiTokens,
+    idempotency: store.idempotency,
     trustedProxies: runtime.listen.trustedProxies,
     clock,
     version: RAMPART_VERSION,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RemoteError } from './api-client.js';
 import type { Command } from './command.js';
 import { EXIT, usageError } from './command.js';
@@ -27,16 +28,21 @@ function rolloutCommand(kind: Kind): Command {
   const command: Command = {
     name: kind,
     summary: SUMMARIES[kind],
-    usage: `rampart ${kind} NAME --reason TEXT${kind === 'promote' ? ' [--full]' : ''} [--server URL] [--json]`,
+    usage: `rampart ${kind} NAME --reason TEXT${kind === 'promote' ? ' [--full]' : ''} [--idempotency-key KEY] [--server URL] [--json]`,
     details: `Arguments:
   NAME           The rollout
 
 Options:
   --reason TEXT  Why (required; written to the audit log with your token's name)
-${kind === 'promote' ? '  --full         Go straight to the last step (100 %)\n' : ''}${REMOTE_HELP}`,
+${kind === 'promote' ? '  --full         Go straight to the last step (100 %)\n' : ''}  --idempotency-key KEY
+                 Sent as Idempotency-Key (default: a new UUID per invocation). A lost answer is
+                 retried with it, and the server applies the command once; pass the key an
+                 earlier run printed to retry that run safely
+${REMOTE_HELP}`,
     options: {
       ...REMOTE_OPTIONS,
       reason: { type: 'string' },
+      'idempotency-key': { type: 'string' },
       ...(kind === 'promote' ? { full: { type: 'boolean' } } : {}),
     },
     allowPositionals: true,
@@ -46,10 +52,14 @@ ${kind === 'promote' ? '  --full         Go straight to the last step (100 %)\n'
       const reason = typeof values.reason === 'string' ? values.reason.trim() : '';
       if (!reason) return usageError(io, command, '--reason TEXT is required');
       const body = kind === 'promote' && values.full ? { reason, full: true } : { reason };
+      const given = values['idempotency-key'];
+      // One key per invocation: every retry of this run is the same request to the server.
+      const key = typeof given === 'string' && given ? given : randomUUID();
       try {
         const res = await clientFor(values, io.env).post<Accepted>(
           `/api/rollouts/${encodeURIComponent(name)}/${kind}`,
           body,
+          key,
         );
         if (values.json) io.out(`${JSON.stringify(res)}\n`);
         else
@@ -60,6 +70,11 @@ ${kind === 'promote' ? '  --full         Go straight to the last step (100 %)\n'
       } catch (error) {
         if (!(error instanceof RemoteError)) throw error;
         io.err(`rampart ${kind}: ${escapeText(error.message)}\n`);
+        if (error.retryable) {
+          io.err(
+            `rampart ${kind}: the command may have been applied; check rampart status ${escapeText(name)}, or rerun with --idempotency-key ${escapeText(key)} (applied at most once)\n`,
+          );
+        }
         return EXIT.failed;
       }
     },

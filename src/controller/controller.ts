@@ -98,6 +98,9 @@ export class Controller {
    * RequestError `not_found` or `conflict`, instead of queueing a command that cannot apply.
    */
   async enqueue(command: CommandInput): Promise<QueuedCommand> {
+    // A resubmission (same dedupe key) answers with the first command, even if the state moved on.
+    const first = command.dedupeKey && (await this.deps.store.commandByDedupeKey(command.dedupeKey));
+    if (first) return first;
     const issues = commandIssues(command);
     if (issues.length > 0) throw new ValidationError(issues.map((i) => ({ source: 'command', ...i })));
     const state = await this.load(command.rollout);
@@ -106,10 +109,23 @@ export class Controller {
     return this.deps.store.enqueueCommand(command, this.deps.clock.now());
   }
 
-  /** Audits an alert that stopped firing; the rollout is left as it is. Throws NotFoundError. */
-  async recordResolvedAlert(alert: ResolvedAlert): Promise<void> {
-    const state = await this.load(alert.rollout);
-    await this.deps.store.appendAudit([resolvedAlertAudit(state, alert, this.deps.clock.now())]);
+  /**
+   * Audits alerts of one rollout that stopped firing, once per firing that became a command; the
+   * rollout is left as it is. Returns how many were audited. Throws RequestError `not_found`.
+   */
+  async recordResolvedAlerts(rollout: string, alerts: ResolvedAlert[]): Promise<number> {
+    if (alerts.length === 0) return 0;
+    const state = await this.load(rollout);
+    const now = this.deps.clock.now();
+    const written = await this.deps.store.auditResolvedAlerts(
+      alerts.map((alert) => ({ firingKey: alert.firingKey, audit: resolvedAlertAudit(state, alert, now) })),
+    );
+    return written.length;
+  }
+
+  /** The command submitted with `dedupeKey` (e.g. an alert acted on before), or undefined. */
+  commandByDedupeKey(dedupeKey: string): Promise<QueuedCommand | undefined> {
+    return this.deps.store.commandByDedupeKey(dedupeKey);
   }
 
   /** One command by id (to answer "was it applied?"). */

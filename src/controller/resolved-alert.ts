@@ -4,6 +4,8 @@ import type { RolloutState } from '../rollout/rollout-state.js';
 /** An Alertmanager alert for a rollout that stopped firing. */
 export interface ResolvedAlert {
   rollout: string;
+  /** The dedupe key of the firing alert's command: audited only if that firing was acted on. */
+  firingKey: string;
   actor: string;
   reason: string;
   fingerprint: string;

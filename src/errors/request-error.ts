@@ -11,7 +11,11 @@ export type RequestErrorCode =
   /** Well-formed but not allowed in the current state (e.g. approve while not awaiting approval). */
   | 'conflict'
   /** Too many failed authentications from one client; retry after `retryAfterSeconds`. */
-  | 'too_many_requests';
+  | 'too_many_requests'
+  /** The request with this Idempotency-Key is still being answered; retry after `retryAfterSeconds`. */
+  | 'idempotency_in_progress'
+  /** This Idempotency-Key was used for a request with another body: use a new key per request. */
+  | 'idempotency_key_reused';
 
 const STATUS_CODE: Record<RequestErrorCode, number> = {
   not_found: 404,
@@ -19,6 +23,8 @@ const STATUS_CODE: Record<RequestErrorCode, number> = {
   forbidden: 403,
   conflict: 409,
   too_many_requests: 429,
+  idempotency_in_progress: 409,
+  idempotency_key_reused: 422,
 };
 
 /** A request refused for what it asks, who asks or how often: the caller, not rampart, has to change something. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IDEMPOTENCY_KEY_PATTERN } from './idempotency.js';
 
 export const COMMAND_ROUTES = ['start', 'pause', 'resume', 'approve', 'promote', 'rollback'] as const;
 
@@ -26,4 +27,19 @@ export const commandAcceptedSchema = z.object({
   result: z.string().nullable(),
   phase: z.string(),
   percentage: z.number(),
+});
+
+/**
+ * Headers of every state-changing (POST) route. The key is scoped by token and route and kept
+ * 24 hours: a retry with it gets the first answer (with `Idempotent-Replayed: true`) and is not
+ * applied again.
+ */
+export const idempotencyHeadersSchema = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY_PATTERN, '1 to 255 visible ASCII characters')
+    .optional()
+    .describe(
+      'Makes the request safe to retry: one new key (e.g. a UUID) per request. A retry with the same key and body gets the first answer and is not applied again; the same key with another body is a 422; a retry while the first is still running is a 409 (idempotency_in_progress, Retry-After). Kept 24 h per token and route.',
+    ),
 });

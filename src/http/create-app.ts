@@ -7,10 +7,12 @@ import { RequestError } from '../errors/request-error.js';
 import type { FlagBackend } from '../flag-backends/flag-backend.js';
 import type { CommandGateway } from '../leader/command-gateway.js';
 import type { FlagRef } from '../rollout-spec/rollout-spec-schema.js';
+import type { IdempotencyRecords } from '../store/store.js';
 import type { RampartMetrics } from '../telemetry/rampart-metrics.js';
 import type { Clock } from '../time/clock.js';
 import { type ApiToken, authenticate, FailedAuthLimiter, limitFailedAuthentications } from './auth.js';
 import { errorHandler } from './error-handler.js';
+import { idempotency } from './idempotency.js';
 import { openApiDocument } from './openapi.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { type HealthRoutesDeps, healthRoutes } from './routes/health-routes.js';
@@ -33,6 +35,8 @@ export interface AppDeps {
   tickLog: TickLog;
   observability: Observability;
   tokens: readonly ApiToken[];
+  /** Where the first answers of requests sent with an Idempotency-Key are kept (the store). */
+  idempotency: IdempotencyRecords;
   clock: Clock;
   version: string;
   /** What /readyz checks, and extra facts it reports (e.g. leader identity). */
@@ -119,6 +123,8 @@ export function createApp(deps: AppDeps): Express {
     authenticate(deps.tokens),
     jsonOnly,
     postBodies(express.json({ limit: deps.bodyLimit ?? '256kb', strict: true })),
+    // Every POST route (commands, alerts, routes added later) honours Idempotency-Key.
+    idempotency({ records: deps.idempotency, clock, logger }),
   );
   const { flagBackend, tickLog } = deps;
   app.use(rolloutRoutes({ controller, commands, flagBackend, tickLog, metrics, clock }));

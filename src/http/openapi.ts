@@ -1,4 +1,4 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { alertmanagerPayloadSchema } from './alertmanager/alertmanager-payload.js';
 import {
@@ -7,6 +7,7 @@ import {
   commandAcceptedSchema,
   commandBodySchema,
   errorBodySchema,
+  idempotencyHeadersSchema,
 } from './api-schemas.js';
 import { type Capability, rolesFor } from './auth.js';
 import { clientMetricsBody, clientRegisterBody } from './routes/client-api.js';
@@ -17,7 +18,11 @@ const errors = {
   401: { description: 'Missing or unknown token', ...json(errorBodySchema) },
   403: { description: 'The token role may not do this', ...json(errorBodySchema) },
   404: { description: 'No such rollout', ...json(errorBodySchema) },
-  409: { description: 'Not valid in the current phase', ...json(errorBodySchema) },
+  409: {
+    description: 'Not valid in the current phase, or the request with this Idempotency-Key is still running',
+    ...json(errorBodySchema),
+  },
+  422: { description: 'This Idempotency-Key was used with another body', ...json(errorBodySchema) },
   429: { description: 'Too many failed authentications', ...json(errorBodySchema) },
 };
 const nameParam = z.object({ name: z.string() });
@@ -26,7 +31,19 @@ const roles = (capability: Capability) => ({ 'x-rampart-roles': [...rolesFor(cap
 
 /** The OpenAPI 3.1 document of rampart's API, generated from the same zod schemas the routes parse with. */
 export function openApiDocument(version: string): object {
-  const registry = new OpenAPIRegistry();
+  const paths = new OpenAPIRegistry();
+  // Every state-changing route honours Idempotency-Key (the middleware covers every POST).
+  const registry = {
+    registerComponent: paths.registerComponent.bind(paths),
+    registerPath(route: RouteConfig) {
+      if (route.method !== 'post') return paths.registerPath(route);
+      return paths.registerPath({
+        ...route,
+        request: { ...route.request, headers: idempotencyHeadersSchema },
+        responses: { ...route.responses, 409: errors[409], 422: errors[422] },
+      });
+    },
+  };
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   registry.registerComponent('securitySchemes', 'clientToken', {
     type: 'apiKey',
@@ -88,7 +105,8 @@ export function openApiDocument(version: string): object {
       403: errors[403],
     },
   });
-  clientApiPaths(registry);
+  // The client API is mounted before the idempotency middleware: SDK posts carry no key.
+  clientApiPaths(paths);
   for (const path of ['/healthz', '/readyz', '/metrics', '/api/openapi.json']) {
     registry.registerPath({ method: 'get', path, responses: { 200: { description: 'OK' } } });
   }
@@ -96,7 +114,7 @@ export function openApiDocument(version: string): object {
   for (const path of ['/', '/status-page/status-page.js', '/status-page/status-page.css']) {
     registry.registerPath({ method: 'get', path, responses: { 200: { description: 'Status page' } } });
   }
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  return new OpenApiGeneratorV31(paths.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'rampart',

@@ -15,6 +15,11 @@ interface CommandBase {
   /** Who asked: a user name, or `alertmanager`. */
   actor: string;
   reason: string;
+  /**
+   * Makes resubmitting the command a no-op: a second command with the same key is not queued, the
+   * first is returned. Set from a client's Idempotency-Key, or from an alert's identity.
+   */
+  dedupeKey?: string;
 }
 
 /** A command that carries nothing beyond who asked and why. */

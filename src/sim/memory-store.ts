@@ -3,7 +3,15 @@ import { StoreError } from '../errors/store-error.js';
 import type { AuditDraft, AuditEntry } from '../rollout/audit.js';
 import type { CommandInput, CommandOutcome, QueuedCommand } from '../rollout/command.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
-import type { AuditQuery, FlagKey, FlagRecord, FlagRepository, Store } from '../store/store.js';
+import type {
+  AuditQuery,
+  FlagKey,
+  FlagRecord,
+  FlagRepository,
+  ResolvedAlertDraft,
+  Store,
+} from '../store/store.js';
+import { MemoryIdempotencyRecords } from './memory-idempotency-records.js';
 
 /**
  * The Store contract in memory, for the simulator (the in-memory SQLite store spent most of a
@@ -36,7 +44,9 @@ export class MemoryStore implements Store {
   private readonly rollouts = new Map<string, RolloutState>();
   private readonly audit: AuditEntry[] = [];
   private readonly commands: QueuedCommand[] = [];
+  private readonly resolvedAlerts = new Set<string>();
   readonly flags: FlagRepository = new MemoryFlagRepository();
+  readonly idempotency = new MemoryIdempotencyRecords();
 
   async getRollout(name: string): Promise<RolloutState | undefined> {
     const s = this.rollouts.get(name);
@@ -80,6 +90,16 @@ export class MemoryStore implements Store {
     return this.append(entries);
   }
 
+  async auditResolvedAlerts(alerts: ResolvedAlertDraft[]): Promise<AuditEntry[]> {
+    const fresh = alerts.filter((a) => {
+      if (this.resolvedAlerts.has(a.firingKey)) return false;
+      if (!this.commands.some((c) => c.dedupeKey === a.firingKey)) return false;
+      this.resolvedAlerts.add(a.firingKey);
+      return true;
+    });
+    return this.append(fresh.map((a) => a.audit));
+  }
+
   async readAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
     let out = this.audit.filter(
       (e) =>
@@ -93,6 +113,9 @@ export class MemoryStore implements Store {
   }
 
   async enqueueCommand(command: CommandInput, at: Date): Promise<QueuedCommand> {
+    // Looked up without an await in between, so concurrent submissions of one key cannot both miss.
+    const first = command.dedupeKey && this.commands.find((c) => c.dedupeKey === command.dedupeKey);
+    if (first) return structuredClone(first);
     const queued: QueuedCommand = {
       ...structuredClone(command),
       id: this.commands.length + 1,
@@ -103,6 +126,11 @@ export class MemoryStore implements Store {
     };
     this.commands.push(queued);
     return structuredClone(queued);
+  }
+
+  async commandByDedupeKey(dedupeKey: string): Promise<QueuedCommand | undefined> {
+    const c = this.commands.find((x) => x.dedupeKey === dedupeKey);
+    return c ? structuredClone(c) : undefined;
   }
 
   async queuedCommands(rollout: string): Promise<QueuedCommand[]> {

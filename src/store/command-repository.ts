@@ -34,7 +34,12 @@ function payloadOf(command: CommandInput): StoredPayload {
 }
 
 function commandOf(row: Selectable<CommandsTable>): CommandInput {
-  const by = { rollout: row.rollout, actor: row.actor, reason: row.reason };
+  const by = {
+    rollout: row.rollout,
+    actor: row.actor,
+    reason: row.reason,
+    ...(row.dedupe_key === null ? {} : { dedupeKey: row.dedupe_key }),
+  };
   const payload = JSON.parse(row.payload) as StoredPayload;
   const kind = row.kind as CommandKind;
   // Rows written before promote always stored `full` hold `{}` for a one-step promote.
@@ -63,6 +68,11 @@ export async function enqueueCommand(
   return db.transaction().execute(async (trx) => {
     // Replicas enqueue concurrently; ids are max+1, so writers take turns.
     await locks.exclusive(trx, 'commands');
+    // Under the lock, so two submissions with one key cannot both miss (the unique index agrees).
+    if (command.dedupeKey !== undefined) {
+      const first = await commandByDedupeKey(trx, command.dedupeKey);
+      if (first) return first;
+    }
     const last = await trx
       .selectFrom('commands')
       .select((eb) => eb.fn.max('id').as('id'))
@@ -79,6 +89,7 @@ export async function enqueueCommand(
       status: 'queued',
       result: null,
       applied_at: null,
+      dedupe_key: command.dedupeKey ?? null,
     };
     await trx.insertInto('commands').values(row).execute();
     return fromRow(row);
@@ -98,6 +109,19 @@ export async function queuedCommands(db: Kysely<Database>, rollout: string): Pro
 
 export async function getCommand(db: Kysely<Database>, id: number): Promise<QueuedCommand | undefined> {
   const row = await db.selectFrom('commands').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && fromRow(row);
+}
+
+/** The command submitted with `dedupeKey`, or undefined. */
+export async function commandByDedupeKey(
+  db: Kysely<Database>,
+  dedupeKey: string,
+): Promise<QueuedCommand | undefined> {
+  const row = await db
+    .selectFrom('commands')
+    .selectAll()
+    .where('dedupe_key', '=', dedupeKey)
+    .executeTakeFirst();
   return row && fromRow(row);
 }
 

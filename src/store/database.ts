@@ -8,6 +8,28 @@ export interface Database {
   audit_log: AuditLogTable;
   flags: FlagsTable;
   leadership: LeadershipTable;
+  idempotency_keys: IdempotencyKeysTable;
+  resolved_alerts: ResolvedAlertsTable;
+}
+
+/** The first answer to each API request sent with an Idempotency-Key, per principal and route. */
+export interface IdempotencyKeysTable {
+  /** Principal, method and path: the same key from another caller or route is another request. */
+  scope: string;
+  key: string;
+  /** SHA-256 of the request body: the same key with another body is refused. */
+  request_hash: string;
+  created_at: string;
+  /** Null while the first request is in flight (or died with its process). */
+  status: number | null;
+  body: string | null;
+  completed_at: string | null;
+}
+
+/** Firing alerts (by their command's dedupe key) whose resolution was audited: once each. */
+export interface ResolvedAlertsTable {
+  dedupe_key: string;
+  resolved_at: string;
 }
 
 /** One row (id 1): the current leadership epoch, bumped by each new leader in its lock session. */
@@ -45,6 +67,8 @@ export interface CommandsTable {
   status: string;
   result: string | null;
   applied_at: string | null;
+  /** Unique when set: a resubmission with the same key finds this command instead of adding one. */
+  dedupe_key: string | null;
 }
 
 export interface AuditLogTable {

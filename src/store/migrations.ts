@@ -110,6 +110,47 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('flags').dropColumn('constraints').execute();
     },
   },
+  // Exactly-once commands: a command may carry a dedupe key (a client's Idempotency-Key, or an alert's
+  // rollout/fingerprint/startsAt); the unique index makes a second submission find the first. The
+  // API stores each keyed request's first answer, and resolved alerts are audited once per firing.
+  '0004_idempotency': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('commands').addColumn('dedupe_key', 'text').execute();
+      await db.schema
+        .createIndex('commands_dedupe_key')
+        .unique()
+        .on('commands')
+        .column('dedupe_key')
+        .execute();
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer')
+        .addColumn('body', 'text')
+        .addColumn('completed_at', 'text')
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['scope', 'key'])
+        .execute();
+      await db.schema
+        .createIndex('idempotency_keys_created_at')
+        .on('idempotency_keys')
+        .column('created_at')
+        .execute();
+      await db.schema
+        .createTable('resolved_alerts')
+        .addColumn('dedupe_key', 'text', (c) => c.primaryKey())
+        .addColumn('resolved_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('resolved_alerts').execute();
+      await db.schema.dropTable('idempotency_keys').execute();
+      await db.schema.dropIndex('commands_dedupe_key').execute();
+      await db.schema.alterTable('commands').dropColumn('dedupe_key').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -4,12 +4,20 @@ import type { AuditDraft, AuditEntry } from '../rollout/audit.js';
 import type { CommandInput, CommandOutcome, QueuedCommand } from '../rollout/command.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import { appendAudit, readAudit } from './audit-repository.js';
-import { enqueueCommand, getCommand, queuedCommands, recordOutcomes } from './command-repository.js';
+import {
+  commandByDedupeKey,
+  enqueueCommand,
+  getCommand,
+  queuedCommands,
+  recordOutcomes,
+} from './command-repository.js';
 import type { Database } from './database.js';
 import type { WriterFence } from './fence.js';
 import { createFlagRepository } from './flag-repository.js';
+import { createIdempotencyRepository } from './idempotency-repository.js';
+import { auditResolvedAlerts } from './resolved-alert-repository.js';
 import { getRollout, insertRollout, listRollouts, updateRollout } from './rollout-repository.js';
-import type { AuditQuery, FlagRepository, Store } from './store.js';
+import type { AuditQuery, FlagRepository, IdempotencyRecords, ResolvedAlertDraft, Store } from './store.js';
 import { sqliteWriteLocks, type WriteLocks } from './write-locks.js';
 
 export interface SqlStoreOptions {
@@ -28,6 +36,7 @@ export interface SqlStoreOptions {
 /** The Store over any kysely dialect (SQLite, PostgreSQL): repositories plus transactions. */
 export class SqlStore implements Store {
   readonly flags: FlagRepository;
+  readonly idempotency: IdempotencyRecords;
   private readonly locks: WriteLocks;
   private readonly onClose: () => Promise<void>;
 
@@ -37,6 +46,7 @@ export class SqlStore implements Store {
   ) {
     this.locks = options.locks ?? sqliteWriteLocks;
     this.onClose = options.onClose ?? (() => db.destroy());
+    this.idempotency = createIdempotencyRepository(db);
     this.flags = createFlagRepository(db, async (trx) => {
       await this.fenced(trx);
       await this.locks.exclusive(trx, 'flags');
@@ -89,6 +99,15 @@ export class SqlStore implements Store {
     });
   }
 
+  /** Not fenced, like appendAudit: any replica may receive the resolved alert. */
+  auditResolvedAlerts(alerts: ResolvedAlertDraft[]): Promise<AuditEntry[]> {
+    return this.db.transaction().execute(async (trx) => {
+      await this.locks.exclusive(trx, 'audit');
+      const epoch = this.options.fence?.current() ?? (await this.storedEpoch(trx));
+      return auditResolvedAlerts(trx, alerts, epoch);
+    });
+  }
+
   readAudit(query?: AuditQuery): Promise<AuditEntry[]> {
     return readAudit(this.db, query);
   }
@@ -96,6 +115,10 @@ export class SqlStore implements Store {
   /** Not fenced: followers accept commands into the queue; the leader applies them. */
   enqueueCommand(command: CommandInput, at: Date): Promise<QueuedCommand> {
     return enqueueCommand(this.db, command, at, this.locks);
+  }
+
+  commandByDedupeKey(dedupeKey: string): Promise<QueuedCommand | undefined> {
+    return commandByDedupeKey(this.db, dedupeKey);
   }
 
   queuedCommands(rollout: string): Promise<QueuedCommand[]> {

@@ -42,6 +42,8 @@ export interface ApiHarness extends Harness {
   registry: Registry;
   tickLog: TickLog;
   logLines: string[];
+  /** Replaces `app` with a new one over the same store, as after a restart: nothing in memory survives. */
+  restartApp(): void;
 }
 
 /** rampart's HTTP app over a controller on an in-memory store and a virtual clock. */
@@ -68,23 +70,25 @@ export async function makeApiHarness(
     sha256: sha256Hex(token),
   }));
   const apiBackend = new SwitchableBackend(h.backend);
-  const app = createApp({
-    ...options,
-    controller: h.controller,
-    commands: h.scheduler,
-    flagBackend: () => apiBackend,
-    tickLog,
-    observability: { registry, metrics, logger },
-    tokens,
-    clock: h.clock,
-    version: 'test',
-    readiness: {
-      checks: [
-        { name: 'store', check: async () => Array.isArray(await h.store.listRollouts()) },
-        { name: 'flags', check: () => apiBackend.readiness([]) },
-      ],
-    },
-  });
+  const build = () =>
+    createApp({
+      ...options,
+      controller: h.controller,
+      commands: h.scheduler,
+      flagBackend: () => apiBackend,
+      tickLog,
+      observability: { registry, metrics, logger },
+      tokens,
+      idempotency: h.store.idempotency,
+      clock: h.clock,
+      version: 'test',
+      readiness: {
+        checks: [
+          { name: 'store', check: async () => Array.isArray(await h.store.listRollouts()) },
+          { name: 'flags', check: () => apiBackend.readiness([]) },
+        ],
+      },
+    });
   await h.controller.register(testSpec());
   await h.controller.register(
     testSpec({
@@ -93,7 +97,18 @@ export async function makeApiHarness(
       alerts: { match: { rollout: 'checkout' } },
     }),
   );
-  return { ...h, app, apiBackend, registry, tickLog, logLines };
+  const harness: ApiHarness = {
+    ...h,
+    app: build(),
+    apiBackend,
+    registry,
+    tickLog,
+    logLines,
+    restartApp() {
+      harness.app = build();
+    },
+  };
+  return harness;
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -87,7 +87,13 @@ export function rolloutRoutes(deps: RolloutRoutesDeps): Router {
         ]);
       }
       const rollout = req.params.name as string;
-      const by = { rollout, actor: req.principal?.name ?? 'unknown', reason: body.reason };
+      const by = {
+        rollout,
+        actor: req.principal?.name ?? 'unknown',
+        reason: body.reason,
+        // With an Idempotency-Key, a retry finds this command instead of queueing a second one.
+        ...(req.dedupeKey === undefined ? {} : { dedupeKey: req.dedupeKey }),
+      };
       const applied = await deps.commands.applyNow(
         kind === 'promote' ? { ...by, kind, full: body.full ?? false } : { ...by, kind },
       );

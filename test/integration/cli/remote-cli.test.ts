@@ -13,6 +13,7 @@ import {
 import { statusCommand } from '../../../src/cli/status.js';
 import { type ApiHarness, makeApiHarness, TOKENS } from '../../support/api-harness.js';
 import { freePort } from '../../support/free-port.js';
+import { startLossyProxy } from '../../support/lossy-proxy.js';
 
 const COMMANDS = [
   statusCommand,
@@ -165,6 +166,56 @@ describe('remote CLI', () => {
     expect(down.err).toMatch(
       /cannot reach rampart at http:\/\/127\.0\.0\.1:\d+: is it running\? \(rampart run\)/,
     );
+  });
+
+  it('a command whose answers are lost is retried with one key and applied once', async () => {
+    const port = Number(new URL(url).port);
+    const proxy = await startLossyProxy(port, 2);
+    try {
+      const res = await cli(['promote', 'mfa-staff', '--reason', 'ship it', '--json'], {
+        RAMPART_URL: `http://127.0.0.1:${proxy.port}`,
+      });
+      expect(proxy.cut).toBe(2);
+      expect(res).toMatchObject({ code: 0, err: '' });
+      expect(JSON.parse(res.out)).toMatchObject({ status: 'applied', percentage: 5 });
+      const promoted = (await h.store.readAudit({ rollout: 'mfa-staff' })).filter(
+        (e) => e.action === 'promoted',
+      );
+      expect(promoted).toHaveLength(1);
+      // Each invocation is its own request: a second promote is a second step.
+      await cli(['promote', 'mfa-staff', '--reason', 'ship it']);
+      expect((await h.controller.status('mfa-staff')).percentage).toBe(25);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('says how to retry safely when every answer was lost', async () => {
+    const port = Number(new URL(url).port);
+    const proxy = await startLossyProxy(port, 100);
+    try {
+      const res = await cli(['pause', 'mfa-staff', '--reason', 'x', '--idempotency-key', 'run-42'], {
+        RAMPART_URL: `http://127.0.0.1:${proxy.port}`,
+      });
+      expect(res.code).toBe(1);
+      expect(proxy.cut).toBe(5);
+      expect(res.err).toContain('rerun with --idempotency-key run-42 (applied at most once)');
+      const retry = await cli([
+        'pause',
+        'mfa-staff',
+        '--reason',
+        'x',
+        '--idempotency-key',
+        'run-42',
+        '--json',
+      ]);
+      expect(JSON.parse(retry.out)).toMatchObject({ status: 'applied', phase: 'paused' });
+      expect(
+        (await h.store.readAudit({ rollout: 'mfa-staff' })).filter((e) => e.action === 'paused'),
+      ).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('refuses a command without --reason as a usage error', async () => {

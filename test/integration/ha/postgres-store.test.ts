@@ -3,6 +3,7 @@ import { openPostgresStore } from '../../../src/store/open-postgres-store.js';
 import type { SqlStore } from '../../../src/store/sql-store.js';
 import { type PostgresServer, startPostgres } from '../../support/postgres.js';
 import { draft, state, storeContract } from '../../support/store-contract.js';
+import { dedupeContract } from '../../support/store-dedupe-contract.js';
 
 let server: PostgresServer;
 const opened: SqlStore[] = [];
@@ -25,6 +26,11 @@ async function freshUrl(): Promise<string> {
 describe('PostgreSQL store', () => {
   storeContract(async (fence) => {
     const store = await openPostgresStore({ url: await freshUrl(), fence });
+    opened.push(store);
+    return store;
+  });
+  dedupeContract(async () => {
+    const store = await openPostgresStore({ url: await freshUrl() });
     opened.push(store);
     return store;
   });

@@ -69,20 +69,60 @@ describe('Alertmanager receiver', () => {
     expect(rollbacks).toHaveLength(1);
   });
 
-  it('audits resolved alerts without acting, and counts alerts that match no rollout', async () => {
+  it('audits a resolved alert whose firing was acted on, and counts alerts that match no rollout', async () => {
+    await post(payload([alert('firing', { rollout: 'mfa-staff' })]));
     const res = await post(
       payload([
         alert('resolved', { rollout: 'mfa-staff' }),
         alert('firing', { alertname: 'DiskFull' }, 'fp9'),
       ]),
     );
-    expect(res.body).toMatchObject({ rollbacks: [], resolved: 1, unmatched: 1 });
-    expect((await h.controller.status('mfa-staff')).phase).toBe('ramping');
+    expect(res.body).toMatchObject({ rollbacks: [], resolved: 1, resolvedAudited: 1, unmatched: 1 });
+    expect((await h.controller.status('mfa-staff')).phase).toBe('rolled_back');
     const actions = (await h.store.readAudit({ rollout: 'mfa-staff' })).map((e) => e.action);
-    expect(actions).toContain('alert_resolved');
+    expect(actions.filter((a) => a === 'alert_resolved')).toHaveLength(1);
     const metrics = await h.registry.metrics();
     expect(metrics).toContain('rampart_alerts_received_total{status="firing",matched="false"} 1');
     expect(metrics).toContain('rampart_alerts_received_total{status="resolved",matched="true"} 1');
+  });
+
+  it('after a restart, a re-sent firing alert does not roll back a rollout an operator resumed', async () => {
+    const body = payload([alert('firing', { alertname: 'LoginFailuresHigh', rollout: 'mfa-staff' })]);
+    await post(body);
+    expect((await h.controller.status('mfa-staff')).phase).toBe('rolled_back');
+    await h.step('mfa-staff');
+    const resumed = await request(h.app)
+      .post('/api/rollouts/mfa-staff/resume')
+      .set(bearer(TOKENS.operator))
+      .send({ reason: 'false alarm: the alert rule was wrong' });
+    expect(resumed.body).toMatchObject({ status: 'applied', phase: 'ramping' });
+    h.restartApp();
+    // Alertmanager re-sends the same alert (same fingerprint and startsAt) every repeat_interval.
+    const again = await post(body);
+    expect(again.body).toMatchObject({ rollbacks: [], duplicates: 1 });
+    expect((await h.controller.status('mfa-staff')).phase).toBe('ramping');
+    // A new firing of the same alert (a new startsAt) still rolls back.
+    const refired = payload([
+      { ...alert('firing', { rollout: 'mfa-staff' }), startsAt: '2026-11-30T10:10:00Z' },
+    ]);
+    expect((await post(refired)).body.rollbacks).toHaveLength(1);
+    expect((await h.controller.status('mfa-staff')).phase).toBe('rolled_back');
+  });
+
+  it('11 posts of 1,000 resolved alerts audit only the firings acted on, once each', async () => {
+    await post(payload([alert('firing', { rollout: 'mfa-staff' }, 'acted')]));
+    const before = (await h.store.readAudit()).length;
+    const resolved = Array.from({ length: 999 }, (_, i) =>
+      alert('resolved', { rollout: 'mfa-staff' }, `never-fired-${i}`),
+    );
+    for (let i = 0; i < 11; i++) {
+      const res = await post(payload([...resolved, alert('resolved', { rollout: 'mfa-staff' }, 'acted')]));
+      expect(res.body).toMatchObject({ resolved: 1000, resolvedAudited: i === 0 ? 1 : 0 });
+    }
+    const added = (await h.store.readAudit()).slice(before);
+    expect(added.map((e) => [e.action, (e.evidence as { fingerprint: string }).fingerprint])).toEqual([
+      ['alert_resolved', 'acted'],
+    ]);
   });
 
   it('rejects other payload versions with 400 and does not act', async () => {

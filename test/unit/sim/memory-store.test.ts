@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { newRollout } from '../../../src/controller/new-rollout.js';
 import { MemoryStore } from '../../../src/sim/memory-store.js';
+import { dedupeContract } from '../../support/store-dedupe-contract.js';
 import { loadFixture } from './sim-helpers.js';
 
 const spec = (await loadFixture('test/fixtures/scenarios/valid-inline-spec.yaml')).spec;
 const at = new Date('2026-11-30T09:00:00Z');
 
 describe('MemoryStore honours the Store contract', () => {
+  dedupeContract(async () => new MemoryStore());
+
   it('checks and bumps versions, numbers audit entries from 1 without gaps', async () => {
     const store = new MemoryStore();
     const { state, audit } = newRollout(spec, 'test', at);

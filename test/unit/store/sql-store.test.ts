@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../src/store/open-sqlite-store.js';
 import { SqlStore } from '../../../src/store/sql-store.js';
 import { draft, state, storeContract } from '../../support/store-contract.js';
+import { dedupeContract } from '../../support/store-dedupe-contract.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -67,4 +68,5 @@ describe('SQLite store', () => {
     const store = await openSqliteStore({ path: ':memory:' });
     return fence ? new SqlStore(store.db, { fence }) : store;
   });
+  dedupeContract(() => openSqliteStore({ path: ':memory:' }));
 });
