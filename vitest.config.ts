@@ -47,6 +47,7 @@ export default defineConfig({
         test: {
           name: 'attack',
           include: ['test/attack/**/*.test.ts'],
+          globalSetup: ['test/support/preflight.ts'],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 60_000,

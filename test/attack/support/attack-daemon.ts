@@ -34,6 +34,8 @@ export interface AttackDaemonOptions {
   specs?: Record<string, string>;
   /** Where the slack-webhook notifier posts (its URL carries the webhook secret). */
   webhookSink: string;
+  /** A postgres:// store (its password from ATTACK_STORE_PASSWORD) instead of the SQLite file. */
+  postgresUrl?: string;
 }
 
 /** Rollout specs every attack daemon carries: both subscribe to alerts, mfa-staff notifies. */
@@ -87,14 +89,14 @@ function runBundle(): Promise<string> {
   return bundlePromise;
 }
 
-function configYaml(dir: string, port: number): string {
+function configYaml(dir: string, port: number, postgresUrl?: string): string {
   const token = (role: string) =>
     `  - { name: ${role}-user, role: ${role}, tokenEnv: ATTACK_${role.toUpperCase()}_TOKEN }`;
   return `apiVersion: rampart/v1
 kind: Config
 listen: { host: 127.0.0.1, port: ${port} }
 specsDir: ${join(dir, 'flags')}
-store: { url: "sqlite:${join(dir, 'rampart.db')}" }
+store: ${postgresUrl ? `{ url: "${postgresUrl}", passwordEnv: ATTACK_STORE_PASSWORD }` : `{ url: "sqlite:${join(dir, 'rampart.db')}" }`}
 flagBackends:
   embedded: { type: embedded, clientTokensEnv: ATTACK_CLIENT_TOKENS }
   unleash: { type: unleash, url: "http://127.0.0.1:9/", adminTokenEnv: ATTACK_UNLEASH_TOKEN }
@@ -116,7 +118,7 @@ export async function startAttackDaemon(options: AttackDaemonOptions): Promise<A
   }
   const port = await freePort();
   const config = join(dir, 'rampart.yaml');
-  writeFileSync(config, configYaml(dir, port));
+  writeFileSync(config, configYaml(dir, port, options.postgresUrl));
   const url = `http://127.0.0.1:${port}`;
   const env = { ...process.env, ...secretEnv(options.webhookSink), RAMPART_LOG_LEVEL: 'debug' };
   let log = '';
@@ -174,4 +176,40 @@ export async function startAttackDaemon(options: AttackDaemonOptions): Promise<A
     },
   };
   return daemon;
+}
+
+/**
+ * Runs `rampart run` on an attack config whose store is `storeUrl` and waits for it to exit (a
+ * start-up that must fail); returns its exit code and everything it printed.
+ */
+export async function runUntilExit(
+  storeUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string }> {
+  const bundle = await runBundle();
+  const dir = mkdtempSync(join(process.cwd(), '.tmp', 'attack', 'fail-'));
+  try {
+    mkdirSync(join(dir, 'flags'));
+    writeFileSync(join(dir, 'flags', 'mfa-staff.yaml'), rolloutSpec('mfa-staff'));
+    const config = join(dir, 'rampart.yaml');
+    writeFileSync(
+      config,
+      configYaml(dir, await freePort()).replace(/^store: .*$/m, `store: { url: "${storeUrl}" }`),
+    );
+    const proc = spawn(process.execPath, [bundle, config], {
+      env: { ...process.env, ...secretEnv('http://127.0.0.1:9'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    proc.stdout?.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    proc.stderr?.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)));
+    return { code, output };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

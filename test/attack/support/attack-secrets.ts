@@ -16,6 +16,7 @@ export const ATTACK_SECRETS = {
   client: secret('client'),
   unleash: secret('unleash'),
   webhook: secret('hook'),
+  store: secret('store'),
 } as const;
 
 export type AttackRole = 'viewer' | 'operator' | 'admin' | 'alertmanager';
@@ -31,6 +32,7 @@ export function secretEnv(webhookSink: string): Record<string, string> {
     ATTACK_CLIENT_TOKENS: s.client,
     ATTACK_UNLEASH_TOKEN: s.unleash,
     ATTACK_WEBHOOK_URL: `${webhookSink}/services/${s.webhook}`,
+    ATTACK_STORE_PASSWORD: s.store,
   };
 }
 
