@@ -22,11 +22,19 @@ try {
   const client = new RecordingClient(daemon.url);
   const start = await client.as('operator', 'POST', '/api/rollouts/mfa-staff/start', { reason: 'bench' });
   if (start.status !== 202) throw new Error(`start: ${start.status} ${start.text}`);
+  // Warm-up (JIT, the spec loader's worker starting), not measured.
+  await runHostileReload({
+    client,
+    specsDir: daemon.specsDir,
+    rollout: 'mfa-staff',
+    durationMs: 3_000,
+    intervalMs: undefined,
+  });
   const quiet = await runHostileReload({
     client,
     specsDir: daemon.specsDir,
     rollout: 'mfa-staff',
-    durationMs: 5_000,
+    durationMs: 10_000,
     intervalMs: undefined,
   });
   const hostile = await runHostileReload({
