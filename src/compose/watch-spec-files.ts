@@ -20,7 +20,7 @@ export function watchSpecFiles(
   duties: LeaderDuties,
   deps: { watcher: FileWatcher; ticker: Ticker; logger: Logger },
 ): { close(): void } {
-  const loader = new WorkerSpecLoader({ logger: deps.logger });
+  const loader = new WorkerSpecLoader({ logger: deps.logger, ticker: deps.ticker });
   loader.start();
   const watch = watchRolloutSpecs(
     runtime.specsDir,

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../controller/logger.js';
 import { type Issue, ValidationError } from '../errors/validation-error.js';
 import { type LoadedSpec, loadRolloutSpecs } from '../rollout-spec/load-spec-files.js';
+import type { Ticker } from '../time/ticker.js';
 
 type Loaded = Awaited<ReturnType<typeof loadRolloutSpecs>>;
 
@@ -17,6 +18,8 @@ interface Reply {
 
 export interface WorkerSpecLoaderOptions {
   logger: Logger;
+  /** Times each scan out. */
+  ticker: Ticker;
   /** A scan taking longer is abandoned (the worker is restarted) and counts as unreadable. */
   timeoutMs?: number;
   /** Heap of the worker; a file that needs more kills the worker, not the daemon. */
@@ -60,17 +63,17 @@ export class WorkerSpecLoader {
     const worker = this.started();
     const id = this.nextId++;
     return new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.options.ticker.after(this.timeoutMs, () => {
         this.fail(new Error(`reading the spec files took over ${this.timeoutMs} ms`));
         this.close();
-      }, this.timeoutMs);
+      });
       this.pending.set(id, {
         resolve: (r) => {
-          clearTimeout(timer);
+          timer.cancel();
           resolve(r);
         },
         reject: (e) => {
-          clearTimeout(timer);
+          timer.cancel();
           reject(e);
         },
       });

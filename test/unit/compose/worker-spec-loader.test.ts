@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerSpecLoader } from '../../../src/compose/worker-spec-loader.js';
 import { silentLogger } from '../../../src/controller/logger.js';
 import { loadRolloutSpecs } from '../../../src/rollout-spec/load-spec-files.js';
+import { systemTicker } from '../../../src/time/system-ticker.js';
 
 const loaders: WorkerSpecLoader[] = [];
 const dirs: string[] = [];
@@ -18,6 +19,7 @@ function loader(options: { timeoutMs?: number } = {}): WorkerSpecLoader {
   const warnings: string[] = [];
   const l = new WorkerSpecLoader({
     ...options,
+    ticker: systemTicker,
     logger: { ...silentLogger, warn: (_o, m) => warnings.push(String(m)) },
   });
   loaders.push(l);
