@@ -42,6 +42,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // rampart's own attack suite against real `rampart run` processes on loopback (test/attack/).
+        test: {
+          name: 'attack',
+          include: ['test/attack/**/*.test.ts'],
+          globalSetup: ['test/support/preflight.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # In order, cheapest first; each is `npm run test:<name>`. A name with no such script (e.g. a
 # suite another branch adds) is reported as skipped rather than failing the run.
-SUITES=(unit validity integration e2e)
+SUITES=(unit validity integration e2e attack)
 REPORTS=test-artifacts
 
 start=$(date +%s)

@@ -6,11 +6,13 @@ import { watchRolloutSpecs } from '../controller/watch-rollout-specs.js';
 import type { LeaderDuties } from '../leader/leader-duties.js';
 import type { LoadedSpec } from '../rollout-spec/load-spec-files.js';
 import type { Ticker } from '../time/ticker.js';
+import { WorkerSpecLoader } from './worker-spec-loader.js';
 
 /**
  * Watches runtime.specsDir for the daemon: a new file registers its rollout as at start, a changed
  * one is reloaded (or refused), a removed one pauses its rollout; every replica remembers the
- * newest specs, only the leader acts on them.
+ * newest specs, only the leader acts on them. Files are parsed in a worker thread, so no file in
+ * the directory can stall the API, the webhook or the ticks.
  */
 export function watchSpecFiles(
   runtime: RuntimeConfig,
@@ -18,7 +20,9 @@ export function watchSpecFiles(
   duties: LeaderDuties,
   deps: { watcher: FileWatcher; ticker: Ticker; logger: Logger },
 ): { close(): void } {
-  return watchRolloutSpecs(
+  const loader = new WorkerSpecLoader({ logger: deps.logger, ticker: deps.ticker });
+  loader.start();
+  const watch = watchRolloutSpecs(
     runtime.specsDir,
     initial,
     {
@@ -26,6 +30,16 @@ export function watchSpecFiles(
       changed: ({ spec }) => duties.applySpec(spec.name, spec),
       removed: ({ spec, source }) => duties.removeSpec(spec.name, source),
     },
-    { ...deps, check: (specs) => checkSpecReferences(specs, runtime) },
+    {
+      ...deps,
+      check: (specs) => checkSpecReferences(specs, runtime),
+      load: (paths) => loader.load(paths),
+    },
   );
+  return {
+    close() {
+      watch.close();
+      loader.close();
+    },
+  };
 }

@@ -21,6 +21,8 @@ export interface WatchRolloutSpecsOptions {
   /** What the configuration cannot satisfy (e.g. an unknown flag backend): such a file is not loaded. */
   check: (specs: readonly LoadedSpec[]) => Issue[];
   debounceMs?: number;
+  /** Reads and parses the spec files (default: loadRolloutSpecs on this thread; the daemon uses a worker). */
+  load?: typeof loadRolloutSpecs;
 }
 
 /**
@@ -36,7 +38,7 @@ export function watchRolloutSpecs(
 ): SpecDirectoryWatch {
   const { logger } = options;
   const scan = async (): Promise<SpecScan> => {
-    const loaded = await loadRolloutSpecs([dir]);
+    const loaded = await (options.load ?? loadRolloutSpecs)([dir]);
     const issues = [...(loaded.error?.issues ?? []), ...options.check(loaded.specs)];
     // A missing directory (mid-swap, unmounted) is no reason to remove every rollout.
     if (issues.some((i) => i.source === dir)) throw new Error(`cannot read ${dir}`);

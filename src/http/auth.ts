@@ -27,6 +27,11 @@ const CAPABILITIES = {
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof CAPABILITIES;
 
+/** The roles a capability admits (the OpenAPI document lists them per route). */
+export function rolesFor(capability: Capability): readonly Role[] {
+  return CAPABILITIES[capability];
+}
+
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
@@ -141,7 +146,7 @@ export function authenticate(tokens: readonly ApiToken[]): RequestHandler {
 
 /** Express middleware after `authenticate`: the token's role must have `capability` (403 otherwise). */
 export function requireRole(capability: Capability): RequestHandler {
-  const allowed: readonly Role[] = CAPABILITIES[capability];
+  const allowed = rolesFor(capability);
   return (req, _res, next) => {
     const principal = req.principal;
     if (!principal)

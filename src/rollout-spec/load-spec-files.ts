@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Issue } from '../errors/validation-error.js';
@@ -6,7 +6,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import { parseRolloutSpec } from './parse-rollout-spec.js';
 import { tooLargeIssue } from './parse-yaml-with-schema.js';
 import type { RolloutSpec } from './rollout-spec-schema.js';
-import { SPEC_LIMITS } from './spec-limits.js';
+import { formatBytes, SPEC_LIMITS } from './spec-limits.js';
 
 const YAML_FILE = /\.ya?ml$/;
 
@@ -27,7 +27,9 @@ export async function listYamlFiles(
     } else if (info.isDirectory()) {
       const entries = (await readdir(path)).sort();
       for (const entry of entries) if (!entry.startsWith('.')) await visit(join(path, entry), false);
-    } else if (explicit || YAML_FILE.test(path)) {
+    } else if (explicit || (YAML_FILE.test(path) && info.isFile())) {
+      // Found in a folder: regular files only. A FIFO would block the read forever, a link to
+      // /dev/zero would never end it.
       files.push(path);
     }
   };
@@ -52,6 +54,23 @@ export function peekKind(text: string): string | undefined {
     // A syntax error is reported by the real parser.
   }
   return undefined;
+}
+
+/** The file as UTF-8 text, or undefined when it holds more than `maxBytes` (never reads past that). */
+async function readAtMost(path: string, maxBytes: number): Promise<string | undefined> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let total = 0;
+    while (total < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, total, buffer.length - total, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+    }
+    return total > maxBytes ? undefined : buffer.toString('utf8', 0, total);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** A rollout spec and the file it came from. */
@@ -81,7 +100,13 @@ export async function loadRolloutSpecs(
       issues.push(tooLargeIssue(source, size, SPEC_LIMITS.fileBytes));
       continue;
     }
-    const text = await readFile(source, 'utf8');
+    const text = await readAtMost(source, SPEC_LIMITS.fileBytes);
+    if (text === undefined) {
+      // Grown past the limit since the stat (a file being written, or not a regular file).
+      const limit = formatBytes(SPEC_LIMITS.fileBytes);
+      issues.push({ source, path: '', message: `the file holds more than ${limit}; the limit is ${limit}` });
+      continue;
+    }
     // Only the controller's own config is skipped, as `rampart validate` does: any other kind
     // (`Rollouts`, `rollout`) is judged as a spec, so a typo fails loudly instead of vanishing.
     if (peekKind(text) === 'Config') continue;

@@ -48,7 +48,7 @@ export interface ApiHarness extends Harness {
 
 /** rampart's HTTP app over a controller on an in-memory store and a virtual clock. */
 export async function makeApiHarness(
-  options: Pick<AppDeps, 'trustedProxies' | 'clientApi'> = {},
+  options: Pick<AppDeps, 'trustedProxies' | 'clientApi' | 'statusPage'> = {},
 ): Promise<ApiHarness> {
   const h = await makeHarness();
   const registry = new Registry();

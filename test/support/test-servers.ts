@@ -109,6 +109,7 @@ export type TestServerId = keyof typeof TEST_SERVERS;
 export const PROJECT_SERVERS: Readonly<Record<string, readonly TestServerId[]>> = {
   integration: ['postgres', 'unleashServer', 'prometheus', 'promtool', 'amtool'],
   e2e: ['postgres', 'unleashServer', 'prometheus', 'alertmanager', 'chromium'],
+  attack: ['postgres'],
 };
 
 function howToInstall(server: TestServer): string {

@@ -41,8 +41,8 @@ function scopeOf(token: string, defaultEnvironment: string): Scope {
     : { project: '*', environment: defaultEnvironment };
 }
 
-const registerBody = z.object({ appName: z.string().min(1), instanceId: z.string().optional() });
-const metricsBody = z.object({
+export const clientRegisterBody = z.object({ appName: z.string().min(1), instanceId: z.string().optional() });
+export const clientMetricsBody = z.object({
   appName: z.string().min(1),
   instanceId: z.string().optional(),
   bucket: z.object({
@@ -219,13 +219,13 @@ export function createClientApiRouter(deps: ClientApiDeps): Router {
   const json = express.json({ limit: '1mb' });
 
   router.post('/api/client/register', json, (req, res) => {
-    record(req, 'register', undefined, parseBody(registerBody, req));
+    record(req, 'register', undefined, parseBody(clientRegisterBody, req));
     requests.inc({ endpoint: '/register', status: '202' });
     res.status(202).end();
   });
 
   router.post('/api/client/metrics', json, async (req, res) => {
-    const body = parseBody(metricsBody, req);
+    const body = parseBody(clientMetricsBody, req);
     record(req, 'metrics', undefined, body);
     const snapshot = await deps.source.snapshot();
     evaluations.count(body.bucket.toggles, new Set(snapshot.flags.map((f) => f.name)));

@@ -93,8 +93,10 @@ describe('Idempotency-Key', () => {
     const doc = (await request(h.app).get('/api/openapi.json')).body as {
       paths: Record<string, { post?: { parameters?: { name: string; in: string }[]; responses: object } }>;
     };
+    // The Unleash-compatible client API (SDK registrations and metrics) changes no rollout and is
+    // mounted before the middleware; every other POST is a command or an alert.
     const posts = Object.entries(doc.paths).flatMap(([path, item]) =>
-      item.post ? [[path, item.post] as const] : [],
+      item.post && !path.startsWith('/api/client/') ? [[path, item.post] as const] : [],
     );
     expect(posts.length).toBeGreaterThanOrEqual(7);
     for (const [path, post] of posts) {

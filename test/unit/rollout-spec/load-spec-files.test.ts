@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +86,23 @@ describe('loadRolloutSpecs', () => {
       `${join(dir, 'missing.yaml')}: no such file or directory`,
       `${join(dir, 'b.yaml')}: name: "same" is already the name of ${join(dir, 'a.yaml')}`,
       `${join(dir, 'c.yaml')}:5:12: steps[1]: 50 is not allowed; the last step must be 100`,
+    ]);
+  });
+
+  it('skips what is not a regular file in a folder: a FIFO would block, /dev/zero never ends', async () => {
+    writeFileSync(join(dir, 'ok.yaml'), spec('ok'));
+    symlinkSync('/dev/zero', join(dir, 'zero.yaml'));
+    execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
+    const { specs, error } = await loadRolloutSpecs([dir]);
+    expect(error?.message).toBeUndefined();
+    expect(specs.map((s) => s.spec.name)).toEqual(['ok']);
+  });
+
+  it('never reads past the size limit, even from a file that is larger than its stat said', async () => {
+    const { specs, error } = await loadRolloutSpecs(['/dev/zero']);
+    expect(specs).toEqual([]);
+    expect(error?.issues.map((i) => i.message)).toEqual([
+      'the file holds more than 64 KiB; the limit is 64 KiB',
     ]);
   });
 
