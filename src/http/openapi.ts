@@ -9,8 +9,8 @@ import {
   errorBodySchema,
   idempotencyHeadersSchema,
 } from './api-schemas.js';
-import { exposureBodySchema } from './exposure-schema.js';
 import { type Capability, rolesFor } from './auth.js';
+import { exposureBodySchema } from './exposure-schema.js';
 import { clientMetricsBody, clientRegisterBody } from './routes/client-api.js';
 
 const json = <S extends z.ZodType>(schema: S) => ({ content: { 'application/json': { schema } } });
