@@ -14,6 +14,7 @@ import type { AuditQuery, Store } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 import { commandConflict } from './apply-command.js';
 import type { Effect, Transition } from './effects.js';
+import { withGuardrailMemory } from './guardrail-memory.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
@@ -154,7 +155,9 @@ export class Controller {
       }
     }
     const verdicts = wantsVerdicts(preview) ? await this.verdicts(preview, flag, now) : [];
-    const { transition: t, outcomes } = decide({ state: loaded, commands, flag, verdicts, now });
+    // The evidence the guardrails carry across ticks is saved with whatever the tick decides.
+    const remembered = withGuardrailMemory(loaded, verdicts);
+    const { transition: t, outcomes } = decide({ state: remembered, commands, flag, verdicts, now });
 
     let state = await this.commit(loaded, t, outcomes);
     const effects = [...t.effects];
@@ -193,6 +196,7 @@ export class Controller {
         percentage: read?.enabled ? read.percentage : state.percentage,
         stepStartedAt: state.stepStartedAt,
         stepStarts: state.stepStarts,
+        memory: state.guardrailMemory,
         now,
       });
     } catch (error) {

@@ -8,6 +8,7 @@ import { promqlKind } from './promql.js';
 import { rateKind } from './rate.js';
 import { srmKind } from './srm.js';
 import { thresholdKind } from './threshold.js';
+import { usersKind } from './users.js';
 import { zeroKind } from './zero.js';
 
 /**
@@ -21,6 +22,7 @@ export const GUARDRAIL_REGISTRY: { readonly [K in Guardrail['kind']]: GuardrailK
   zero: zeroKind,
   srm: srmKind,
   promql: promqlKind,
+  users: usersKind,
 };
 
 /**
