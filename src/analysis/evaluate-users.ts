@@ -6,6 +6,7 @@ import type { GuardrailInput } from './guardrail-input.js';
 import { makeJudgement, notJudged } from './make-judgement.js';
 import type { StepContext } from './step-context.js';
 import { updateUserEvidence, userEValues } from './user-eprocess.js';
+import { canarySteps } from './users-plan.js';
 import type { Judgement } from './verdict.js';
 
 /**
@@ -72,8 +73,11 @@ export function evaluateUsers(
         `the flag raises the share of users with ${g.users.bad} by more than ${rho}x`,
     );
   }
+  const canary = canarySteps(g, { steps: step.steps ?? [], population: step.population }, alpha);
   const needsSafe =
-    g.users.proveSafe === 'each-step' || (g.users.proveSafe === 'before-full' && step.nextStepRemovesControl);
+    !canary.includes(step.stepIndex) &&
+    (g.users.proveSafe === 'each-step' ||
+      (g.users.proveSafe === 'before-full' && step.nextStepRemovesControl));
   const safeLimit = Math.log(1 / alpha);
   if (needsSafe && e.runSafe < safeLimit) {
     return judge(
@@ -81,6 +85,11 @@ export function evaluateUsers(
       `not yet shown below ${rho}x: safe e-value ${fmtNumber(Math.exp(e.runSafe))} of ${fmtNumber(1 / alpha)} needed`,
     );
   }
-  const shown = e.runSafe >= safeLimit ? `shown below ${rho}x` : `no harm beyond ${rho}x seen`;
+  const shown =
+    e.runSafe >= safeLimit
+      ? `shown below ${rho}x`
+      : canary.includes(step.stepIndex)
+        ? `canary step (population ${step.population} too small to show it below ${rho}x), no harm seen`
+        : `no harm beyond ${rho}x seen`;
   return judge('pass', `${shown} (harm e-value ${fmtNumber(Math.exp(e.runHarm))})`);
 }

@@ -29,6 +29,30 @@ function driftPerEvent(s: number, rho: number): number {
 }
 
 /**
+ * Indices of the steps below 100 % whose non-inferiority gate cannot be met even if the whole declared
+ * `population` passes through every step up to it (at the guardrail's baseline, no effect): canary
+ * steps. Their gate does not hold (the harm e-processes still roll back); `plan` and `validate` name
+ * them. Without a declared population rampart cannot know, so none is a canary and the gate holds.
+ */
+export function canarySteps(
+  g: GuardrailOf<'users'>,
+  spec: { steps: readonly number[]; population?: number | undefined },
+  alpha: number,
+): number[] {
+  if (spec.population === undefined) return [];
+  const need = Math.log(1 / alpha) + Math.log(SAFE_GRID.length);
+  const perStep = spec.population * (g.users.baseline ?? DEFAULT_BASELINE);
+  let reachable = 0;
+  const canary: number[] = [];
+  spec.steps.forEach((p, i) => {
+    if (p <= 0 || p >= 100) return;
+    reachable += perStep * driftPerEvent(p / 100, g.users.maxRatio);
+    if (reachable < need) canary.push(i);
+  });
+  return canary;
+}
+
+/**
  * The steps below 100 % at the planned arrival rate of exposed users (ctx.perMinute, both arms) with
  * the control rate `baseline` in both arms: when the run's safe e-value is expected to reach
  * 1/alpha, the mixture counted as its best grid point less log(grid size). With a known population
@@ -60,35 +84,56 @@ function usersStepPlans(g: GuardrailOf<'users'>, ctx: PlanContext): UsersStepPla
   return plans;
 }
 
+/** The canary steps of a `users` guardrail in words, or '' when there are none. */
+export function canaryText(g: GuardrailOf<'users'>, spec: PlanContext['spec'], alpha: number): string {
+  const canary = canarySteps(g, spec, alpha).map((i) => `${spec.steps[i]} %`);
+  if (canary.length === 0) return '';
+  return (
+    `canary step(s) ${canary.join(', ')}: population ${spec.population} is too small to show the rate ` +
+    `below ${g.users.maxRatio}x there, so they advance on the harm test alone`
+  );
+}
+
 /** `users`: where the non-inferiority gate holds and how long, at the planned traffic. */
 export function usersHold(g: GuardrailOf<'users'>, ctx: PlanContext): HoldEstimate {
   const selects = [{ metric: g.users.exposed, matchers: { ...ctx.spec.matchers } }];
   if (g.users.proveSafe === 'off')
     return { selects, seconds: 0, text: 'never holds: harm detection only (proveSafe: off)' };
+  const canary = canarySteps(g, ctx.spec, ctx.alpha);
   const all = usersStepPlans(g, ctx);
-  const gated = g.users.proveSafe === 'each-step' ? all : all.slice(-1);
-  const bakeMin = ctx.spec.bake / 60_000;
-  const never = gated.filter((s) => s.minutes === undefined);
+  const indexed = ctx.spec.steps.flatMap((p, i) => (p > 0 && p < 100 ? [i] : []));
+  const gatedAll = all.filter((_, k) => !canary.includes(indexed[k] ?? -1));
+  const gated =
+    g.users.proveSafe === 'each-step' ? gatedAll : all.slice(-1).filter((s) => gatedAll.includes(s));
+  const notes = [canaryText(g, ctx.spec, ctx.alpha)];
   const few = all.filter((s) => s.treatmentUsers < 1).map((s) => `${s.percentage} %`);
-  const small = few.length > 0 ? `; under one treatment user expected at ${few.join(', ')}` : '';
+  if (few.length > 0) notes.push(`under one treatment user expected per bake at ${few.join(', ')}`);
+  const tail = notes
+    .filter((n) => n !== '')
+    .map((n) => `; ${n}`)
+    .join('');
+  const never = gated.filter((s) => s.minutes === undefined);
   if (never.length > 0) {
     const at = never.map((s) => `${s.percentage} %`).join(', ');
     return {
       selects,
       seconds: null,
       text:
-        `holds at ${at} forever: too few users to show the rate below ${g.users.maxRatio}x at this ` +
-        `traffic${ctx.spec.population ? ` and population ${ctx.spec.population}` : ''} ` +
-        `(proveSafe: before-full or off accepts that risk)${small}`,
+        `holds at ${at} until it shows the rate below ${g.users.maxRatio}x: not expected at this traffic ` +
+        `(declare population, or proveSafe: before-full | off)${tail}`,
     };
   }
-  const worst = gated.reduce((a, s) => ((s.minutes ?? 0) > (a?.minutes ?? -1) ? s : a), gated[0]);
-  if (!worst) return { selects, seconds: null, text: 'no step before 100 % to gate' };
+  const worst = gated.reduce<UsersStepPlan | undefined>(
+    (a, s) => (a === undefined || (s.minutes ?? 0) > (a.minutes ?? 0) ? s : a),
+    undefined,
+  );
+  if (!worst) return { selects, seconds: 0, text: `no step gated${tail}` };
   const m = worst.minutes ?? 0;
+  const bakeMin = ctx.spec.bake / 60_000;
   const past = m > bakeMin ? `${Math.ceil(m - bakeMin)} min past the bake` : 'within the bake';
   return {
     selects,
     seconds: m * 60,
-    text: `longest hold at ${worst.percentage} %: shown below ${g.users.maxRatio}x after ~${Math.max(1, Math.ceil(m))} min (${past})${small}`,
+    text: `longest hold at ${worst.percentage} %: shown below ${g.users.maxRatio}x after ~${Math.max(1, Math.ceil(m))} min (${past})${tail}`,
   };
 }
