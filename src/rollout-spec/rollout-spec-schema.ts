@@ -97,6 +97,12 @@ const srm = z.strictObject({
   pValue: z.number().gt(0).lt(0.5).default(0.001),
   minPerArm: z.number().int().min(1).default(8),
   /**
+   * `e-value`: the exact anytime-valid test for DISTINCT users (flag_exposed_users_total), valid for
+   * any population size and with no minimum count; `chi-square`: the sequential chi-square of v1
+   * specs, for per-session exposures, with minPerArm expected per arm.
+   */
+  method: z.enum(['chi-square', 'e-value']).default('chi-square'),
+  /**
    * Counting starts this long after the step started: until then traffic served at the previous
    * percentage (one scrape interval, the SDKs' refresh) is still in the window and the test is
    * inconclusive.
