@@ -53,6 +53,11 @@ export interface GuardrailKind<K extends Guardrail['kind']> {
    */
   readonly withoutControl: boolean;
   /**
+   * Judged before the first step too (a global SLO check): one already failing then holds the start
+   * (the flag did not cause it) instead of rolling back later. Absent: false.
+   */
+  readonly preflight?: boolean;
+  /**
    * The metric-source queries behind the guardrail at one tick. Counts run over the current window
    * (see `window`), scalars over their own window ending now. Throws MetricSourceError (unsupported_query) when the
    * guardrail cannot be queried; the controller then judges `failed`.

@@ -38,6 +38,11 @@ export function soakGuardrails(spec: RolloutSpec): Guardrail[] {
   return spec.guardrails.filter((g) => guardrailKind(g.kind).withoutControl);
 }
 
+/** The guardrails of `spec` judged before its first step (GuardrailKind.preflight). */
+export function preflightGuardrails(spec: RolloutSpec): Guardrail[] {
+  return spec.guardrails.filter((g) => guardrailKind(g.kind).preflight === true);
+}
+
 /** The metric-source queries behind one guardrail (see GuardrailKind.queries). */
 export function guardrailQueries(scope: RolloutScope, g: Guardrail): GuardrailQuery[] {
   return guardrailKind(g.kind).queries(scope, g);
