@@ -7,8 +7,11 @@ export interface ContractMetric {
   readonly values?: Readonly<Record<string, readonly string[]>>;
 }
 
-/** The value of the `variant` label that tells users with the flag on from those without. */
-const VARIANTS = ['treatment', 'control'] as const;
+/**
+ * The value of the `variant` label: flag on (treatment), in the rollout's scope with the flag off
+ * (control), or excluded by the rollout's scope constraints (out_of_scope, never counted in control).
+ */
+const VARIANTS = ['treatment', 'control', 'out_of_scope'] as const;
 
 /**
  * The metrics contract (docs/architecture.md): specs, dashboards and alert rules are written against these
@@ -41,6 +44,29 @@ export const METRICS_CONTRACT: readonly ContractMetric[] = [
     labels: ['variant', 'route', 'code'],
     values: { variant: VARIANTS },
   },
-  // Counted once per session, so exposures compare with the configured split.
+  // Counted once per session.
   { name: 'flag_exposures_total', type: 'counter', labels: ['variant'], values: { variant: VARIANTS } },
+  // Distinct-user series: each user increments each label set at most once per epoch (from the
+  // start, and from each flag configuration change the service's SDK sees), so increase() over a
+  // step counts users. The user is the unit the flag assigns, so the guardrails judge users.
+  { name: 'flag_exposed_users_total', type: 'counter', labels: ['variant'], values: { variant: VARIANTS } },
+  {
+    name: 'login_users_total',
+    type: 'counter',
+    labels: ['variant', 'result'],
+    values: { variant: VARIANTS, result: ['success', 'failure', 'error'] },
+  },
+  {
+    name: 'mfa_users_total',
+    type: 'counter',
+    labels: ['variant', 'result'],
+    values: { variant: VARIANTS, result: ['success', 'failure'] },
+  },
+  // repeat="again": the user logged out a second time in the epoch and visit window (a bounce).
+  {
+    name: 'logout_users_total',
+    type: 'counter',
+    labels: ['variant', 'repeat'],
+    values: { variant: VARIANTS, repeat: ['first', 'again'] },
+  },
 ];

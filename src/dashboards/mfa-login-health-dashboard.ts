@@ -132,6 +132,43 @@ export function mfaLoginHealthDashboard(): dashboard.Dashboard {
         )
         .unit('percentunit'),
     )
+    .withRow(new dashboard.RowBuilder('Distinct users').id(id()))
+    .withPanel(
+      timeSeriesPanel(
+        id(),
+        'Users with a failed or 5xx login per exposed user',
+        'Distinct users (counted once per flag configuration) with a bad login, over distinct exposed users: a locked account retrying 20 times is one user.',
+      )
+        .withTarget(
+          promQuery(
+            `sum by (variant) (increase(login_users_total{result=~"failure|error"}${RATE})) / sum by (variant) (increase(flag_exposed_users_total${RATE}))`,
+            'login {{variant}}',
+            'A',
+          ),
+        )
+        .withTarget(
+          promQuery(
+            `sum by (variant) (increase(mfa_users_total{result="failure"}${RATE})) / sum by (variant) (increase(flag_exposed_users_total${RATE}))`,
+            'MFA {{variant}}',
+            'B',
+          ),
+        )
+        .unit('percentunit'),
+    )
+    .withPanel(
+      timeSeriesPanel(
+        id(),
+        'Users logging out again per exposed user',
+        'Distinct users who logged out a second time within their visit (a logout loop), over distinct exposed users; re-logins do not inflate the denominator.',
+      )
+        .withTarget(
+          promQuery(
+            `sum by (variant) (increase(logout_users_total{repeat="again"}${RATE})) / sum by (variant) (increase(flag_exposed_users_total${RATE}))`,
+            '{{variant}}',
+          ),
+        )
+        .unit('percentunit'),
+    )
     .withRow(new dashboard.RowBuilder('Exposures').id(id()))
     .withPanel(
       timeSeriesPanel(

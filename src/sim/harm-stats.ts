@@ -6,6 +6,13 @@ export interface HarmStats {
   atRisk: Set<number>;
   /** Failed (or 5xx) logins the fault caused. */
   failedByFault: number;
-  /** Login attempts in the first user-facing fault's arm since it started (the detector's sample). */
-  affectedLogins: number;
+  /**
+   * Distinct users in the first user-facing fault's arm (and segment) who logged in since it
+   * started: the detector's sample, in the unit its guardrails count (users).
+   */
+  samples: Set<number>;
+}
+
+export function newHarmStats(): HarmStats {
+  return { exposed: new Set(), atRisk: new Set(), failedByFault: 0, samples: new Set() };
 }

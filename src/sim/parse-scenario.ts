@@ -45,6 +45,7 @@ function scenarioRules(raw: unknown): PathIssue[] {
       message: 'a scenario needs exactly one of `rollout:` (a spec file) or `spec:` (an inline rollout)',
     });
   }
+  issues.push(...segmentRules(r));
   if (Array.isArray(r.faults)) {
     r.faults.forEach((fault, i) => {
       if (fault === null || typeof fault !== 'object' || Array.isArray(fault)) {
@@ -62,6 +63,44 @@ function scenarioRules(raw: unknown): PathIssue[] {
       }
     });
   }
+  return issues;
+}
+
+/** Segments: unique names, shares that fit in one population, faults that name an existing one. */
+function segmentRules(r: Record<string, unknown>): PathIssue[] {
+  const traffic = r.traffic as Record<string, unknown> | null | undefined;
+  const list =
+    traffic && typeof traffic === 'object' && Array.isArray(traffic.segments) ? traffic.segments : [];
+  const segments = list.filter((x): x is Record<string, unknown> => x !== null && typeof x === 'object');
+  const issues: PathIssue[] = [];
+  const names = new Set<unknown>();
+  segments.forEach((seg, i) => {
+    if (names.has(seg.name))
+      issues.push({
+        path: ['traffic', 'segments', i, 'name'],
+        at: 'value',
+        message: `${quote(seg.name)} is used twice`,
+      });
+    names.add(seg.name);
+  });
+  const total = segments.reduce((sum, seg) => sum + (typeof seg.share === 'number' ? seg.share : 0), 0);
+  if (total > 1 + 1e-9)
+    issues.push({
+      path: ['traffic', 'segments'],
+      at: 'key',
+      message: `the segments' shares add up to ${Math.round(total * 1e6) / 1e6}, more than the whole population (1)`,
+    });
+  if (Array.isArray(r.faults))
+    r.faults.forEach((fault, i) => {
+      if (fault === null || typeof fault !== 'object' || !('segment' in fault)) return;
+      const name = (fault as Record<string, unknown>).segment;
+      if (!names.has(name))
+        issues.push({
+          path: ['faults', i, 'segment'],
+          at: 'value',
+          message: `${quote(name)} is not a segment of traffic.segments`,
+        });
+    });
   return issues;
 }
 

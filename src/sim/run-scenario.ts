@@ -140,7 +140,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     maxPercentage = Math.max(maxPercentage, state.percentage);
     if (state.phase === 'rolled_back' && before.phase !== 'rolled_back') {
       detectedAt = now;
-      samplesAtDetection = traffic.harm.affectedLogins;
+      samplesAtDetection = traffic.harm.samples.size;
     }
     if (state.phase === 'awaiting_approval' && before.phase !== 'awaiting_approval') {
       const after = scenario.operator?.approveAfter;
@@ -188,6 +188,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     failedLoginsDuringFault: traffic.harm.failedByFault,
     treatmentSamplesAtDetection: detected === null || falseAlarm ? null : samplesAtDetection,
     sprtBoundSamples: sprtBoundSamples(scenario),
+    scopeLeaks: traffic.scopeLeaks,
     maxPercentage,
     finalPercentage: state.percentage,
     stepsReached: steps,

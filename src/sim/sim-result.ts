@@ -22,6 +22,8 @@ export interface SimResult {
   failedLoginsDuringFault: number;
   treatmentSamplesAtDetection: number | null;
   sprtBoundSamples: number | null;
+  /** Distinct `inScope: false` users who had the flag on at any time (0 without segments). */
+  scopeLeaks: number;
   maxPercentage: number;
   finalPercentage: number;
   stepsReached: number[];

@@ -63,7 +63,10 @@ export class UserScope {
 
   constructor(
     private readonly constraints: readonly FlagConstraint[],
-    private readonly properties: Readonly<Record<string, string>>,
+    /** The user's context fields: one for everyone, or per user (segments carry their own). */
+    private readonly properties:
+      | Readonly<Record<string, string>>
+      | ((user: number) => Readonly<Record<string, string>>),
     users: number,
     private readonly startMs: number,
   ) {
@@ -78,9 +81,13 @@ export class UserScope {
       const cached = this.cache[user] ?? 0;
       if (cached !== 0) return cached === 1;
     }
-    const context: ConstraintContext = { userId: `user-${user}`, properties: { ...this.properties } };
+    const context: ConstraintContext = { userId: `user-${user}`, properties: { ...this.contextOf(user) } };
     const inScope = constraintsMatch(this.constraints, context, new Date(this.startMs + t));
     if (!this.timeDependent) this.cache[user] = inScope ? 1 : 2;
     return inScope;
+  }
+
+  private contextOf(user: number): Readonly<Record<string, string>> {
+    return typeof this.properties === 'function' ? this.properties(user) : this.properties;
   }
 }

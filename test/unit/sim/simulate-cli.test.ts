@@ -23,6 +23,7 @@ const FIELDS = [
   'failedLoginsDuringFault',
   'treatmentSamplesAtDetection',
   'sprtBoundSamples',
+  'scopeLeaks',
   'maxPercentage',
   'finalPercentage',
   'stepsReached',
