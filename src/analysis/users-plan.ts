@@ -12,6 +12,8 @@ interface UsersStepPlan {
   treatmentUsers: number;
   /** Minutes from the step start until non-inferiority is shown; undefined: not at this traffic. */
   minutes: number | undefined;
+  /** Whether the gate holds this step (proveSafe, not a canary step). */
+  gated: boolean;
 }
 
 /**
@@ -55,38 +57,53 @@ export function canarySteps(
 /**
  * The steps below 100 % at the planned arrival rate of exposed users (ctx.perMinute, both arms) with
  * the control rate `baseline` in both arms: when the run's safe e-value is expected to reach
- * 1/alpha, the mixture counted as its best grid point less log(grid size). With a known population
- * a step sees at most that many distinct users, however long it lasts.
+ * 1/alpha, the mixture counted as its best grid point less log(grid size). A step lasts its bake,
+ * or until the gate is met where it is gated; its evidence carries into the next. With a known
+ * population a step sees at most that many distinct users, however long it lasts.
  */
 function usersStepPlans(g: GuardrailOf<'users'>, ctx: PlanContext): UsersStepPlan[] {
   const b = g.users.baseline ?? DEFAULT_BASELINE;
   const need = Math.log(1 / ctx.alpha) + Math.log(SAFE_GRID.length);
   const bakeMin = ctx.spec.bake / 60_000;
   const cap = ctx.spec.population ?? Number.POSITIVE_INFINITY;
+  const canary = canarySteps(g, ctx.spec, ctx.alpha);
+  const lastComparative = ctx.spec.steps.findLastIndex((p) => p > 0 && p < 100);
   let carried = 0;
   const plans: UsersStepPlan[] = [];
-  for (const p of ctx.spec.steps) {
-    if (p <= 0 || p >= 100) continue;
+  ctx.spec.steps.forEach((p, i) => {
+    if (p <= 0 || p >= 100) return;
     const s = p / 100;
-    const perEventDrift = driftPerEvent(s, g.users.maxRatio);
-    const usersBy = (min: number) => Math.min(cap, ctx.perMinute * min);
-    const gainBy = (min: number) => usersBy(min) * b * perEventDrift;
+    const gainPerMin = ctx.perMinute * b * driftPerEvent(s, g.users.maxRatio);
+    const gainBy = (min: number) => (Math.min(cap, ctx.perMinute * min) / ctx.perMinute) * gainPerMin;
     const left = need - carried;
     let minutes: number | undefined;
     if (left <= 0) minutes = 0;
-    else if (perEventDrift > 0 && ctx.perMinute > 0) {
-      const m = left / (ctx.perMinute * b * perEventDrift);
-      minutes = usersBy(m) < ctx.perMinute * m ? undefined : m;
+    else if (gainPerMin > 0) {
+      const m = left / gainPerMin;
+      // A population smaller than the users the step needs never gets there.
+      minutes = ctx.perMinute * m > cap ? undefined : m;
     }
-    plans.push({ percentage: p, treatmentUsers: Math.min(cap, ctx.perMinute * bakeMin) * s, minutes });
-    carried += gainBy(Math.max(bakeMin, minutes ?? bakeMin));
-  }
+    const gated =
+      !canary.includes(i) &&
+      (g.users.proveSafe === 'each-step' || (g.users.proveSafe === 'before-full' && i === lastComparative));
+    plans.push({
+      percentage: p,
+      treatmentUsers: Math.min(cap, ctx.perMinute * bakeMin) * s,
+      minutes,
+      gated,
+    });
+    carried += gainBy(gated && minutes !== undefined ? Math.max(bakeMin, minutes) : bakeMin);
+  });
   return plans;
 }
 
 /** The canary steps of a `users` guardrail in words, or '' when there are none. */
 export function canaryText(g: GuardrailOf<'users'>, spec: PlanContext['spec'], alpha: number): string {
-  const canary = canarySteps(g, spec, alpha).map((i) => `${spec.steps[i]} %`);
+  const pop = spec.population ?? 0;
+  const canary = canarySteps(g, spec, alpha).map((i) => {
+    const p = spec.steps[i] ?? 0;
+    return `${p} % (~${Math.round((pop * p) / 100)} treatment users)`;
+  });
   if (canary.length === 0) return '';
   return (
     `canary step(s) ${canary.join(', ')}: population ${spec.population} is too small to show the rate ` +
@@ -99,19 +116,16 @@ export function usersHold(g: GuardrailOf<'users'>, ctx: PlanContext): HoldEstima
   const selects = [{ metric: g.users.exposed, matchers: { ...ctx.spec.matchers } }];
   if (g.users.proveSafe === 'off')
     return { selects, seconds: 0, text: 'never holds: harm detection only (proveSafe: off)' };
-  const canary = canarySteps(g, ctx.spec, ctx.alpha);
   const all = usersStepPlans(g, ctx);
-  const indexed = ctx.spec.steps.flatMap((p, i) => (p > 0 && p < 100 ? [i] : []));
-  const gatedAll = all.filter((_, k) => !canary.includes(indexed[k] ?? -1));
-  const gated =
-    g.users.proveSafe === 'each-step' ? gatedAll : all.slice(-1).filter((s) => gatedAll.includes(s));
-  const notes = [canaryText(g, ctx.spec, ctx.alpha)];
-  const few = all.filter((s) => s.treatmentUsers < 1).map((s) => `${s.percentage} %`);
-  if (few.length > 0) notes.push(`under one treatment user expected per bake at ${few.join(', ')}`);
-  const tail = notes
-    .filter((n) => n !== '')
-    .map((n) => `; ${n}`)
-    .join('');
+  const gated = all.filter((s) => s.gated);
+  const perStep = all.map((s) => {
+    const users = `${s.percentage} %: ${Math.round(s.treatmentUsers)} treatment users per bake`;
+    if (!s.gated) return `${users}, not gated`;
+    if (s.minutes === undefined) return `${users}, never shown at this traffic`;
+    return `${users}, shown after ~${Math.max(1, Math.ceil(s.minutes))} min`;
+  });
+  const notes = [canaryText(g, ctx.spec, ctx.alpha), `per step: ${perStep.join('; ')}`];
+  const tail = notes.filter((n) => n !== '').join('. ');
   const never = gated.filter((s) => s.minutes === undefined);
   if (never.length > 0) {
     const at = never.map((s) => `${s.percentage} %`).join(', ');
@@ -119,21 +133,21 @@ export function usersHold(g: GuardrailOf<'users'>, ctx: PlanContext): HoldEstima
       selects,
       seconds: null,
       text:
-        `holds at ${at} until it shows the rate below ${g.users.maxRatio}x: not expected at this traffic ` +
-        `(declare population, or proveSafe: before-full | off)${tail}`,
+        `holds at ${at} until the rate is shown below ${g.users.maxRatio}x: not expected at this traffic ` +
+        `(declare population, or proveSafe: before-full | off). ${tail}`,
     };
   }
   const worst = gated.reduce<UsersStepPlan | undefined>(
     (a, s) => (a === undefined || (s.minutes ?? 0) > (a.minutes ?? 0) ? s : a),
     undefined,
   );
-  if (!worst) return { selects, seconds: 0, text: `no step gated${tail}` };
+  if (!worst) return { selects, seconds: 0, text: `no step gated. ${tail}` };
   const m = worst.minutes ?? 0;
   const bakeMin = ctx.spec.bake / 60_000;
   const past = m > bakeMin ? `${Math.ceil(m - bakeMin)} min past the bake` : 'within the bake';
   return {
     selects,
     seconds: m * 60,
-    text: `longest hold at ${worst.percentage} %: shown below ${g.users.maxRatio}x after ~${Math.max(1, Math.ceil(m))} min (${past})${tail}`,
+    text: `longest hold at ${worst.percentage} %: below ${g.users.maxRatio}x shown after ~${Math.max(1, Math.ceil(m))} min (${past}). ${tail}`,
   };
 }
