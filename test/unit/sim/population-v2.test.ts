@@ -61,7 +61,13 @@ const METRICS = [
   'mfa_enrollments_total',
 ];
 const VARIANTS = ['treatment', 'control', 'out_of_scope'];
-const RESULTS: Record<string, string>[] = [{}, { result: 'success' }, { result: 'failure' }, { result: 'error' }, { repeat: 'again' }];
+const RESULTS: Record<string, string>[] = [
+  {},
+  { result: 'success' },
+  { result: 'failure' },
+  { result: 'error' },
+  { repeat: 'again' },
+];
 
 function totals(run: ReturnType<typeof traffic>, variants = VARIANTS): Record<string, number> {
   const out: Record<string, number> = {};
