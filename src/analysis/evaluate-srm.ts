@@ -5,8 +5,8 @@ import { csMultiplier } from './confidence-sequence.js';
 import { fmtCount, fmtNumber, fmtP, fmtShare } from './format.js';
 import type { GuardrailInput } from './guardrail-input.js';
 import { makeJudgement, notJudged } from './make-judgement.js';
-import type { StepContext } from './step-context.js';
 import { srmLogEValue } from './srm-evalue.js';
+import type { StepContext } from './step-context.js';
 import type { Evidence, Judgement } from './verdict.js';
 
 /**
