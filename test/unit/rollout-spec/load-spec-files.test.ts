@@ -24,7 +24,6 @@ describe('the shipped specs', () => {
     expect(mfa?.guardrails.map((g) => `${g.kind}:${g.name}`)).toEqual([
       'users:password-failures',
       'users:server-errors',
-      'threshold:mfa-step',
       'users:logout-loop',
       'threshold:global-login-success',
       'zero:enrollment-integrity',

@@ -97,21 +97,13 @@ describe('peer checks: which guardrails a peer is configured with', () => {
 
   it('limits: only the threshold and zero guardrails, as docs/scenarios.md says', async () => {
     const r = await runPeerChecks(source, spec, MIN, new Date(10 * MIN), 'limits');
-    expect(r.map((x) => x.reason.split(':')[0])).toEqual([
-      'mfa-step',
-      'global-login-success',
-      'enrollment-integrity',
-    ]);
-    // 0.5 is exactly mfa-step's limit (pass) and below global-login-success's 0.9 (fail).
-    expect(r.map((x) => x.status)).toEqual(['pass', 'fail', 'fail']);
+    expect(r.map((x) => x.reason.split(':')[0])).toEqual(['global-login-success', 'enrollment-integrity']);
+    // 0.5 is exactly global-login-success's limit (pass); any mismatch fails enrollment-integrity.
+    expect(r.map((x) => x.status)).toEqual(['pass', 'fail']);
   });
 
   it('all: the same for the flagship, whose users guardrails a peer has no equivalent of', async () => {
     const r = await runPeerChecks(source, spec, MIN, new Date(10 * MIN), 'all');
-    expect(r.map((x) => x.reason.split(':')[0])).toEqual([
-      'mfa-step',
-      'global-login-success',
-      'enrollment-integrity',
-    ]);
+    expect(r.map((x) => x.reason.split(':')[0])).toEqual(['global-login-success', 'enrollment-integrity']);
   });
 });
