@@ -91,7 +91,7 @@ describe('rampart simulate', () => {
       'flagger',
     ]);
     // Flagger on the rollout's threshold and zero guardrails never sees a 5-point MFA drop: global
-    // login success stays above its 0.5, so the run ends without a rollback.
+    // login success stays above its 0.7, so the run ends without a rollback.
     expect(r.out).toMatch(/mfa-drop-5pp seed 1 \(flagger-t5\): \w+, expected rolled_back -> WRONG/);
     expect(r.code).toBe(1);
     const all = await runCli([
