@@ -6,7 +6,7 @@ import type { GuardrailInput } from './guardrail-input.js';
 import { makeJudgement, notJudged } from './make-judgement.js';
 import type { StepContext } from './step-context.js';
 import { updateUserEvidence, userEValues } from './user-eprocess.js';
-import { canarySteps } from './users-plan.js';
+import { canarySteps, safeOutOfReach } from './users-plan.js';
 import type { Judgement } from './verdict.js';
 
 /**
@@ -73,9 +73,12 @@ export function evaluateUsers(
         `the flag raises the share of users with ${g.users.bad} by more than ${rho}x`,
     );
   }
-  const canary = canarySteps(g, { steps: step.steps ?? [], population: step.population }, alpha);
+  const isCanary =
+    canarySteps(g, { steps: step.steps ?? [], population: step.population }, alpha).includes(
+      step.stepIndex,
+    ) || safeOutOfReach(g, step.population, step.percentage / 100, e.runSafe, nT + nC, alpha);
   const needsSafe =
-    !canary.includes(step.stepIndex) &&
+    !isCanary &&
     (g.users.proveSafe === 'each-step' ||
       (g.users.proveSafe === 'before-full' && step.nextStepRemovesControl));
   const safeLimit = Math.log(1 / alpha);
@@ -88,7 +91,7 @@ export function evaluateUsers(
   const shown =
     e.runSafe >= safeLimit
       ? `shown below ${rho}x`
-      : canary.includes(step.stepIndex)
+      : isCanary
         ? `canary step (population ${step.population} too small to show it below ${rho}x), no harm seen`
         : `no harm beyond ${rho}x seen`;
   return judge('pass', `${shown} (harm e-value ${fmtNumber(Math.exp(e.runHarm))})`);

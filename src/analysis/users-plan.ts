@@ -14,6 +14,8 @@ interface UsersStepPlan {
   minutes: number | undefined;
   /** Whether the gate holds this step (proveSafe, not a canary step). */
   gated: boolean;
+  /** Not shown before the population is spent: `minutes` is then the time to see everyone. */
+  spent: boolean;
 }
 
 /**
@@ -55,6 +57,25 @@ export function canarySteps(
 }
 
 /**
+ * Whether the gate can no longer be met in this step: even if every user of the declared population
+ * not yet seen in the step arrives, at the baseline rate, the safe e-value stays below 1/alpha.
+ * The step then advances as a canary (harm tests only) instead of holding forever.
+ */
+export function safeOutOfReach(
+  g: GuardrailOf<'users'>,
+  population: number | undefined,
+  share: number,
+  logSafe: number,
+  exposedInStep: number,
+  alpha: number,
+): boolean {
+  if (population === undefined || share <= 0 || share >= 1) return false;
+  const remaining = Math.max(0, population - exposedInStep);
+  const gain = remaining * (g.users.baseline ?? DEFAULT_BASELINE) * driftPerEvent(share, g.users.maxRatio);
+  return logSafe + gain < Math.log(1 / alpha);
+}
+
+/**
  * The steps below 100 % at the planned arrival rate of exposed users (ctx.perMinute, both arms) with
  * the control rate `baseline` in both arms: when the run's safe e-value is expected to reach
  * 1/alpha, the mixture counted as its best grid point less log(grid size). A step lasts its bake,
@@ -77,11 +98,14 @@ function usersStepPlans(g: GuardrailOf<'users'>, ctx: PlanContext): UsersStepPla
     const gainBy = (min: number) => (Math.min(cap, ctx.perMinute * min) / ctx.perMinute) * gainPerMin;
     const left = need - carried;
     let minutes: number | undefined;
+    let spent = false;
     if (left <= 0) minutes = 0;
     else if (gainPerMin > 0) {
       const m = left / gainPerMin;
-      // A population smaller than the users the step needs never gets there.
-      minutes = ctx.perMinute * m > cap ? undefined : m;
+      // A population smaller than the users the step needs never gets there: the step holds until
+      // it has seen everyone, then advances as a canary (safeOutOfReach).
+      spent = ctx.perMinute * m > cap;
+      minutes = spent ? cap / ctx.perMinute : m;
     }
     const gated =
       !canary.includes(i) &&
@@ -91,6 +115,7 @@ function usersStepPlans(g: GuardrailOf<'users'>, ctx: PlanContext): UsersStepPla
       treatmentUsers: Math.min(cap, ctx.perMinute * bakeMin) * s,
       minutes,
       gated,
+      spent,
     });
     carried += gainBy(gated && minutes !== undefined ? Math.max(bakeMin, minutes) : bakeMin);
   });
@@ -122,7 +147,10 @@ export function usersHold(g: GuardrailOf<'users'>, ctx: PlanContext): HoldEstima
     const users = `${s.percentage} %: ${Math.round(s.treatmentUsers)} treatment users per bake`;
     if (!s.gated) return `${users}, not gated`;
     if (s.minutes === undefined) return `${users}, never shown at this traffic`;
-    return `${users}, shown after ~${Math.max(1, Math.ceil(s.minutes))} min`;
+    const m = Math.max(1, Math.ceil(s.minutes));
+    return s.spent
+      ? `${users}, not shown before its population is spent (~${m} min), then a canary`
+      : `${users}, shown after ~${m} min`;
   });
   const notes = [canaryText(g, ctx.spec, ctx.alpha), `per step: ${perStep.join('; ')}`];
   const tail = notes.filter((n) => n !== '').join('. ');

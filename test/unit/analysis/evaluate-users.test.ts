@@ -47,6 +47,16 @@ describe('users guardrail', () => {
     expect(v.reason).toContain('canary step (population 300 too small to show it below 1.5x), no harm seen');
   });
 
+  it('stops holding once the declared population is spent without the rate shown', () => {
+    // 50 % of 20,000 users: a gated step; early on it holds, once nearly everyone was seen it cannot
+    // be shown any more and advances as a canary.
+    const s = { ...step(50), stepIndex: 3, steps: [1, 5, 25, 50, 100], population: 20_000 };
+    expect(judge(usersG(), [5, 5], [500, 500], s).status).toBe('inconclusive');
+    const spent = judge(usersG(), [100, 100], [9_950, 9_950], s);
+    expect(spent.status).toBe('pass');
+    expect(spent.reason).toContain('canary step (population 20000');
+  });
+
   it('judges nothing on missing counts', () => {
     const v = evaluateGuardrail(
       usersG(),
