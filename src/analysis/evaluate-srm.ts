@@ -5,8 +5,9 @@ import { csMultiplier } from './confidence-sequence.js';
 import { fmtCount, fmtNumber, fmtP, fmtShare } from './format.js';
 import type { GuardrailInput } from './guardrail-input.js';
 import { makeJudgement, notJudged } from './make-judgement.js';
+import { srmLogEValue } from './srm-evalue.js';
 import type { StepContext } from './step-context.js';
-import type { Judgement } from './verdict.js';
+import type { Evidence, Judgement } from './verdict.js';
 
 /**
  * `srm` (sample ratio mismatch): chi-square goodness of fit (1 df) of the exposures per arm against
@@ -55,6 +56,7 @@ export function evaluateSrm(
       evidence,
     );
   }
+  if (g.srm.method === 'e-value') return srmByEValue(g, t, k, share, evidence);
   if (Math.min(total * share, total * (1 - share)) < g.srm.minPerArm) {
     return makeJudgement(
       g,
@@ -75,6 +77,31 @@ export function evaluateSrm(
     estimate: t / total,
     bound: s.boundary,
     pValue: s.pValue,
+    alpha: g.srm.pValue,
+  });
+}
+
+/** `method: e-value`: distinct users against the split by the exact e-value (srm-evalue.ts). */
+function srmByEValue(
+  g: GuardrailOf<'srm'>,
+  t: number,
+  k: number,
+  share: number,
+  evidence: Evidence,
+): Judgement {
+  const total = t + k;
+  const logE = srmLogEValue(Math.round(t), Math.round(total), share);
+  const failed = logE >= Math.log(1 / g.srm.pValue);
+  const observed = total > 0 ? fmtShare(t / total) : 'none';
+  const reason =
+    `treatment share ${observed} of ${fmtCount(total)} exposed users vs ${fmtShare(share)} configured, ` +
+    `e-value ${fmtNumber(Math.exp(logE))} ${failed ? '>=' : '<'} ${fmtNumber(1 / g.srm.pValue)}` +
+    (failed ? ': sample ratio mismatch, data untrustworthy' : '');
+  return makeJudgement(g, failed ? 'fail' : 'pass', reason, {
+    ...evidence,
+    estimate: total > 0 ? t / total : undefined,
+    bound: Math.exp(logE),
+    pValue: Math.min(1, Math.exp(-logE)),
     alpha: g.srm.pValue,
   });
 }

@@ -1,3 +1,5 @@
+import type { UserEvidenceMemory } from '../rollout/rollout-state.js';
+
 /** A measurement as the analysis sees it: a value, no data (hold), or an error (hold, reported). */
 export type Measured<T> =
   | { status: 'ok'; value: T }
@@ -21,6 +23,15 @@ export interface RateStratumInput {
   per: Measured<ArmCounts>;
 }
 
+/** What a `users` guardrail remembers from earlier ticks, and which run and step this tick is in. */
+export interface MemoryContext {
+  prev: UserEvidenceMemory | undefined;
+  /** The run's first step start (ISO). */
+  run: string;
+  /** The current step's start (ISO). */
+  step: string;
+}
+
 /**
  * The data one guardrail needs at one tick, gathered from the metric source by the controller.
  * `compare` and `rate`: the counts since the current step started, plus (optional) `earlier`, the
@@ -37,4 +48,5 @@ export type GuardrailInput =
   | { kind: 'threshold'; value: Measured<number>; events: Measured<number | undefined> }
   | { kind: 'zero'; increase: Measured<number> }
   | { kind: 'srm'; exposures: Measured<ArmCounts> }
-  | { kind: 'promql'; value: Measured<number> };
+  | { kind: 'promql'; value: Measured<number> }
+  | { kind: 'users'; bad: Measured<ArmCounts>; exposed: Measured<ArmCounts>; memory?: MemoryContext };

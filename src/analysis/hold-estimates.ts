@@ -96,7 +96,10 @@ export function rateHold(g: GuardrailOf<'rate'>, ctx: PlanContext): HoldEstimate
   return { selects, seconds: m === undefined ? null : m * 60, text: gateText(ctx, m, what) };
 }
 
-/** `srm`: each step waits `settle`, then for `minPerArm` exposures in the smaller arm. */
+/**
+ * `srm`: each step waits `settle`, then (chi-square) for `minPerArm` exposures in the smaller arm;
+ * the e-value method judges from the first user.
+ */
 export function srmHold(g: GuardrailOf<'srm'>, ctx: PlanContext): HoldEstimate {
   const selects = [{ metric: g.srm.metric, matchers: { ...ctx.spec.matchers, ...g.srm.matchers } }];
   let worst: { percentage: number; m: number } | undefined;
@@ -106,6 +109,13 @@ export function srmHold(g: GuardrailOf<'srm'>, ctx: PlanContext): HoldEstimate {
     if (!worst || m > worst.m) worst = { percentage: p, m };
   }
   if (!worst) return { selects, seconds: null, text: 'no step with two arms: nothing to check' };
+  if (g.srm.method === 'e-value') {
+    return {
+      selects,
+      seconds: g.srm.settle / 1000,
+      text: `inconclusive for settle (${g.srm.settle / 1000}s) at every step; the exact e-value needs no minimum count`,
+    };
+  }
   const text =
     `inconclusive for settle (${g.srm.settle / 1000}s) plus ${g.srm.minPerArm} exposures in the smaller arm ` +
     `at every step; longest at ${worst.percentage} %: ~${minutes(worst.m)}`;

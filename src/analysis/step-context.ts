@@ -28,6 +28,9 @@ export interface StepContext extends RolloutStep {
    * step until they have shown non-inferiority, because after it nothing can detect a harm any more.
    */
   nextStepRemovesControl: boolean;
+  /** The spec's steps and declared population (`users` finds its canary steps from them). */
+  steps?: readonly number[];
+  population?: number | undefined;
 }
 
 /** The StepContext of `ctx`: N* and the alpha split come from the spec, the same for every guardrail. */
@@ -38,6 +41,8 @@ export function stepContext(spec: RolloutSpec, ctx: RolloutStep): StepContext {
     plannedRunSamples: plannedRunSamples(spec),
     comparativeSteps: comparativeSteps(spec),
     nextStepRemovesControl: nextStepRemovesControl(spec.steps, ctx.stepIndex),
+    steps: spec.steps,
+    population: spec.population,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { UserEvidenceMemory } from '../rollout/rollout-state.js';
 import type { GuardrailKind } from '../rollout-spec/rollout-spec-schema.js';
 
 /** Outcome of one guardrail at one tick. Errors are data, never exceptions. */
@@ -43,6 +44,8 @@ export interface Judgement {
   /** One line a release manager can read, e.g. "login-success: treatment 0.862 (n=412) vs control ...". */
   reason: string;
   evidence: Evidence;
+  /** The guardrail's memory after this tick (`users`), saved in the rollout state by the controller. */
+  memory?: UserEvidenceMemory;
 }
 
 export interface Verdict extends Judgement {
@@ -52,7 +55,7 @@ export interface Verdict extends Judgement {
 
 /** The verdict of `j` for a guardrail whose `fail` asks for `onFail` (fields in the order stored before). */
 export function withFailAction(j: Judgement, onFail: FailAction): Verdict {
-  return {
+  const v: Verdict = {
     guardrail: j.guardrail,
     kind: j.kind,
     status: j.status,
@@ -60,4 +63,5 @@ export function withFailAction(j: Judgement, onFail: FailAction): Verdict {
     reason: j.reason,
     evidence: j.evidence,
   };
+  return j.memory ? { ...v, memory: j.memory } : v;
 }

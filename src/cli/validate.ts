@@ -5,6 +5,7 @@ import { parseConfig } from '../config/parse-config.js';
 import { resolveSecret } from '../config/resolve-secret.js';
 import type { Issue } from '../errors/validation-error.js';
 import { formatIssue } from '../errors/validation-error.js';
+import { populationWarnings } from '../guardrails/population-warnings.js';
 import { listYamlFiles, peekKind } from '../rollout-spec/load-spec-files.js';
 import { parseRolloutSpec } from '../rollout-spec/parse-rollout-spec.js';
 import type { Command } from './command.js';
@@ -40,7 +41,9 @@ async function validateFile(file: string, env: Env): Promise<FileReport> {
   }
   const result = parseRolloutSpec(text, file);
   if (!result.ok) return { file, kind: 'Rollout', valid: false, issues: [...result.error.issues] };
-  return { file, kind: 'Rollout', name: result.value.name, valid: true, issues: [] };
+  const warnings = populationWarnings(result.value);
+  const report: FileReport = { file, kind: 'Rollout', name: result.value.name, valid: true, issues: [] };
+  return warnings.length > 0 ? { ...report, warnings } : report;
 }
 
 /** Rollout names must be unique across everything validated together (one controller loads them all). */
@@ -75,7 +78,8 @@ Options:
   --json    Print one JSON object:
             { "valid": bool, "files": [{ file, kind, name?, valid, issues, warnings? }] }
             Warnings (a config listening on 0.0.0.0, without apiTokens, with a token under 16
-            characters; configs only) are printed but do not make a file invalid.
+            characters; a rollout whose declared population is too small for a step or for a
+            users guardrail's non-inferiority gate) are printed but do not make a file invalid.
   -h, --help
 
 Exit codes:

@@ -2,18 +2,20 @@ import type { Verdict } from '../analysis/verdict.js';
 import { RequestError } from '../errors/request-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { FlagBackend, FlagState } from '../flag-backends/flag-backend.js';
-import { soakGuardrails } from '../guardrails/registry.js';
+import { preflightGuardrails, soakGuardrails } from '../guardrails/registry.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { AuditEntry } from '../rollout/audit.js';
 import type { CommandInput, CommandOutcome, QueuedCommand } from '../rollout/command.js';
 import { commandIssues } from '../rollout/command.js';
 import type { RolloutState } from '../rollout/rollout-state.js';
 import { atLastStep } from '../rollout/rollout-state.js';
+import { startReason } from '../rollout/start-policy.js';
 import type { FlagRef, RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import type { AuditQuery, Store } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 import { commandConflict } from './apply-command.js';
 import type { Effect, Transition } from './effects.js';
+import { withGuardrailMemory } from './guardrail-memory.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
@@ -169,8 +171,12 @@ export class Controller {
         );
       }
     }
-    const verdicts = wantsVerdicts(preview) ? await this.verdicts(preview, flag, now) : [];
-    const { transition: t, outcomes } = decide({ state: loaded, commands, flag, verdicts, now });
+    const verdicts = wantsVerdicts(preview)
+      ? await this.verdicts(preview, flag, now)
+      : await this.preflight(preview, now);
+    // The evidence the guardrails carry across ticks is saved with whatever the tick decides.
+    const remembered = withGuardrailMemory(loaded, verdicts);
+    const { transition: t, outcomes } = decide({ state: remembered, commands, flag, verdicts, now });
 
     let state = await this.commit(loaded, t, outcomes);
     const effects = [...t.effects];
@@ -209,11 +215,35 @@ export class Controller {
         percentage: read?.enabled ? read.percentage : state.percentage,
         stepStartedAt: state.stepStartedAt,
         stepStarts: state.stepStarts,
+        memory: state.guardrailMemory,
         now,
       });
     } catch (error) {
       // The VerdictSource contract says it never throws; if it does, that is no data, which holds.
       this.logger.error({ rollout: state.name, err: String(error) }, 'verdict source threw; holding');
+      return [];
+    }
+  }
+
+  /**
+   * Before the first step, once the rollout may start: the preflight guardrails (global SLO checks),
+   * so one already failing holds the start. Nothing is asked while the rollout waits for its start.
+   */
+  private async preflight(state: RolloutState, now: Date): Promise<Verdict[]> {
+    if (state.phase !== 'pending' || startReason(state, now) === undefined) return [];
+    const guardrails = preflightGuardrails(state.spec);
+    if (guardrails.length === 0) return [];
+    try {
+      return await this.deps.verdictSource.verdicts({
+        spec: { ...state.spec, guardrails },
+        stepIndex: -1,
+        percentage: 0,
+        stepStartedAt: now,
+        stepStarts: [],
+        now,
+      });
+    } catch (error) {
+      this.logger.error({ rollout: state.name, err: String(error) }, 'verdict source threw in preflight');
       return [];
     }
   }

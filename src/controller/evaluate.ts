@@ -60,12 +60,21 @@ function gateAndMove(
 
 /**
  * A pending rollout writes nothing until it is started (a person's `start`, `start: auto` or the
- * start time), then starts at its first step once the windows (and an approval, if needed) allow.
+ * start time), then starts at its first step once the windows (and an approval, if needed) allow
+ * and no preflight guardrail (a global SLO check, `preflight`) fails: a condition that holds
+ * before the flag reaches anyone was not caused by it, so it holds the start instead of rolling
+ * back later.
  */
-export function evaluatePending(state: RolloutState, now: Date): Transition {
+export function evaluatePending(
+  state: RolloutState,
+  now: Date,
+  preflight: readonly Verdict[] = [],
+): Transition {
   const reason = startReason(state, now);
   if (reason === undefined) return held(state, describeStart(state.spec.start));
   if (!windowAllows(state.spec.windows, now)) return held(state, 'outside the allowed windows');
+  const failing = preflight.find((v) => v.status === 'fail');
+  if (failing) return held(state, `preflight: ${failing.reason}; the start waits until it passes`);
   const started = state.started ?? { actor: RAMPART_ACTOR, reason, at: now };
   return gateAndMove({ ...state, started }, now, 0, reason, null, started.actor);
 }

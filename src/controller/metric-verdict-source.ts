@@ -89,6 +89,13 @@ export class MetricVerdictSource implements VerdictSource {
     if ('notYet' in current) return { input: current.notYet, unknown: [] };
     const answers = await Promise.all(queries.map((q) => this.ask(q, current.since, req.now)));
     let input = kind.input(g, answers);
+    if (kind.withMemory) {
+      input = kind.withMemory(input, {
+        prev: req.memory?.[g.name],
+        run: (runStart ?? req.stepStartedAt).toISOString(),
+        step: req.stepStartedAt.toISOString(),
+      });
+    }
     if (kind.withEarlier && windows.length > 0) {
       const strata = await Promise.all(
         windows.map((w) => Promise.all(queries.map((q) => this.askPast(q, w, req)))),

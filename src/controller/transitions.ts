@@ -24,7 +24,7 @@ export interface DecideInput {
   commands: readonly QueuedCommand[];
   /** The flag as read at this tick; undefined when the read failed or was not needed. */
   flag: FlagState | undefined;
-  /** Verdicts of this tick; empty when none were asked for (see wantsVerdicts). */
+  /** Verdicts of this tick (before the first step: the preflight ones); empty when none were asked for. */
   verdicts: readonly Verdict[];
   now: Date;
 }
@@ -80,7 +80,7 @@ export function decide(input: DecideInput): Decision {
   let t = transition;
   const flag = input.flag;
   if (flag) t = chain(t, (s) => checkExternalChange(s, flag, now));
-  if (t.state.phase === 'pending') t = chain(t, (s) => evaluatePending(s, now));
+  if (t.state.phase === 'pending') t = chain(t, (s) => evaluatePending(s, now, input.verdicts));
   else if (wantsVerdicts(t.state)) t = chain(t, (s) => evaluate(s, input.verdicts, now));
   return { transition: t, outcomes };
 }

@@ -1,5 +1,5 @@
 import type { Verdict } from '../analysis/verdict.js';
-import type { StepStart } from '../rollout/rollout-state.js';
+import type { StepStart, UserEvidenceMemory } from '../rollout/rollout-state.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 
 /** What the controller knows when it asks for verdicts at one tick. */
@@ -17,6 +17,8 @@ export interface VerdictRequest {
    * the run is the current step alone.
    */
   stepStarts?: readonly StepStart[];
+  /** The guardrails' memory from the rollout state (RolloutState.guardrailMemory), by name. */
+  memory?: Readonly<Record<string, UserEvidenceMemory>>;
   now: Date;
 }
 

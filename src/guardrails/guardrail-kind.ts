@@ -1,4 +1,4 @@
-import type { GuardrailInput } from '../analysis/guardrail-input.js';
+import type { GuardrailInput, MemoryContext } from '../analysis/guardrail-input.js';
 import type { HoldEstimate, PlanContext } from '../analysis/hold-estimates.js';
 import type { StepContext } from '../analysis/step-context.js';
 import type { FailAction, Judgement } from '../analysis/verdict.js';
@@ -53,6 +53,11 @@ export interface GuardrailKind<K extends Guardrail['kind']> {
    */
   readonly withoutControl: boolean;
   /**
+   * Judged before the first step too (a global SLO check): one already failing then holds the start
+   * (the flag did not cause it) instead of rolling back later. Absent: false.
+   */
+  readonly preflight?: boolean;
+  /**
    * The metric-source queries behind the guardrail at one tick. Counts run over the current window
    * (see `window`), scalars over their own window ending now. Throws MetricSourceError (unsupported_query) when the
    * guardrail cannot be queried; the controller then judges `failed`.
@@ -67,6 +72,11 @@ export interface GuardrailKind<K extends Guardrail['kind']> {
    * each to the same `queries`) as its strata. Absent: the kind looks at the current window only.
    */
   withEarlier?(input: InputOf<K>, strata: readonly (readonly QueryAnswer[])[]): InputOf<K>;
+  /**
+   * For tests that carry evidence across ticks (`users`): the input with the guardrail's memory from
+   * the rollout state. Absent: the kind is judged on this tick's answers alone.
+   */
+  withMemory?(input: InputOf<K>, memory: MemoryContext): InputOf<K>;
   /** The input when every measurement failed the same way (e.g. its queries could not be built). */
   failed(g: GuardrailOf<K>, reason: string): InputOf<K>;
   /**

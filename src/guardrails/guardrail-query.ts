@@ -5,7 +5,7 @@ import type { LabelMatchers, RolloutSpec } from '../rollout-spec/rollout-spec-sc
 /** One query a guardrail needs at a tick; `role` names the GuardrailInput field it feeds. */
 export type GuardrailQuery =
   | {
-      role: 'good' | 'total' | 'events' | 'per' | 'increase' | 'exposures';
+      role: 'good' | 'total' | 'events' | 'per' | 'increase' | 'exposures' | 'bad' | 'exposed';
       type: 'counts';
       query: CountQuery;
     }

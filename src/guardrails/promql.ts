@@ -8,6 +8,7 @@ export const promqlKind: GuardrailKind<'promql'> = {
   onFail: 'rollback',
   spendsAlpha: false,
   withoutControl: true,
+  preflight: true,
   queries: (scope, g) => [
     {
       role: 'value',

@@ -8,6 +8,7 @@ import { promqlKind } from './promql.js';
 import { rateKind } from './rate.js';
 import { srmKind } from './srm.js';
 import { thresholdKind } from './threshold.js';
+import { usersKind } from './users.js';
 import { zeroKind } from './zero.js';
 
 /**
@@ -21,6 +22,7 @@ export const GUARDRAIL_REGISTRY: { readonly [K in Guardrail['kind']]: GuardrailK
   zero: zeroKind,
   srm: srmKind,
   promql: promqlKind,
+  users: usersKind,
 };
 
 /**
@@ -34,6 +36,11 @@ export function guardrailKind<K extends Guardrail['kind']>(kind: K): GuardrailKi
 /** The guardrails of `spec` that still judge at 100 % (no control arm): the ones a soak watches. */
 export function soakGuardrails(spec: RolloutSpec): Guardrail[] {
   return spec.guardrails.filter((g) => guardrailKind(g.kind).withoutControl);
+}
+
+/** The guardrails of `spec` judged before its first step (GuardrailKind.preflight). */
+export function preflightGuardrails(spec: RolloutSpec): Guardrail[] {
+  return spec.guardrails.filter((g) => guardrailKind(g.kind).preflight === true);
 }
 
 /** The metric-source queries behind one guardrail (see GuardrailKind.queries). */

@@ -12,6 +12,7 @@ export const thresholdKind: GuardrailKind<'threshold'> = {
   onFail: 'rollback',
   spendsAlpha: false,
   withoutControl: true,
+  preflight: true,
   queries: (scope, g) => {
     const { ratio, scalar, window } = g.threshold;
     if (ratio) {

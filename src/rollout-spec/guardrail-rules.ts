@@ -69,6 +69,19 @@ function kindRule(guardrail: unknown, index: number): PathIssue[] {
   return issues;
 }
 
+/** `users`: the bad outcome is a different series from the exposed users it is divided by. */
+function usersRule(body: Raw, path: FieldPath): PathIssue[] {
+  const exposed = body.exposed ?? 'flag_exposed_users_total';
+  if (typeof body.bad !== 'string' || body.bad !== exposed) return [];
+  return [
+    {
+      path: [...path, 'bad'],
+      at: 'value',
+      message: `${quote(body.bad)} is not allowed; bad must count the users with the bad outcome, not the exposed users (exposed: ${quote(exposed)}) it is divided by`,
+    },
+  ];
+}
+
 /** Every rule of the `guardrails` list, applied to the raw YAML value. */
 export function guardrailRules(guardrails: unknown): PathIssue[] {
   if (!Array.isArray(guardrails)) return [];
@@ -82,7 +95,8 @@ export function guardrailRules(guardrails: unknown): PathIssue[] {
     const duplicate = duplicates.get(i);
     if (duplicate) issues.push(duplicate);
     if (!isRecord(guardrail)) return;
-    const { threshold, promql } = guardrail;
+    const { threshold, promql, users } = guardrail;
+    if (isRecord(users)) issues.push(...usersRule(users, ['guardrails', i, 'users']));
     if (isRecord(threshold)) {
       const path = ['guardrails', i, 'threshold'];
       const forms = ['ratio', 'scalar'].filter((k) => threshold[k] !== undefined);

@@ -97,11 +97,39 @@ const srm = z.strictObject({
   pValue: z.number().gt(0).lt(0.5).default(0.001),
   minPerArm: z.number().int().min(1).default(8),
   /**
+   * `e-value`: the exact anytime-valid test for DISTINCT users (flag_exposed_users_total), valid for
+   * any population size and with no minimum count; `chi-square`: the sequential chi-square of v1
+   * specs, for per-session exposures, with minPerArm expected per arm.
+   */
+  method: z.enum(['chi-square', 'e-value']).default('chi-square'),
+  /**
    * Counting starts this long after the step started: until then traffic served at the previous
    * percentage (one scrape interval, the SDKs' refresh) is still in the window and the test is
    * inconclusive.
    */
   settle: durationSchema.prefault('1m'),
+});
+
+/**
+ * Users with a bad outcome per exposed user, treatment against control, judged by exact
+ * anytime-valid e-processes on distinct users (analysis/user-eprocess.ts, docs/statistics.md).
+ */
+const users = z.strictObject({
+  /** Counter of distinct users with the bad outcome per step (e.g. login_users_total). */
+  bad: metricName,
+  /** Label matchers of the bad outcome, e.g. `{ result: failure }`. */
+  matchers: labelMatchersSchema.default({}),
+  /** Counter of distinct exposed users per step: the at-risk pool. */
+  exposed: metricName.default('flag_exposed_users_total'),
+  /** The relative margin rho: the per-user rate may rise at most this many times. */
+  maxRatio: z.number().gt(1).max(100),
+  /**
+   * Where a step waits until "ratio >= maxRatio" is rejected: every step below 100 % (each-step),
+   * only the step before control disappears (before-full), or never (off: harm detection only).
+   */
+  proveSafe: z.enum(['each-step', 'before-full', 'off']).default('each-step'),
+  /** Expected share of control users with the bad outcome per step (for `rampart plan`). */
+  baseline: z.number().gt(0).lt(1).optional(),
 });
 
 /** Raw PromQL (prometheus source only): `$window` and `$rollout` are substituted; must yield one scalar. */
@@ -119,7 +147,7 @@ const base = {
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'must match [a-z0-9][a-z0-9-]*'),
 };
 
-export const GUARDRAIL_KINDS = ['compare', 'rate', 'threshold', 'zero', 'srm', 'promql'] as const;
+export const GUARDRAIL_KINDS = ['compare', 'rate', 'threshold', 'zero', 'srm', 'promql', 'users'] as const;
 export type GuardrailKind = (typeof GUARDRAIL_KINDS)[number];
 
 /** A guardrail is written `{ name, <kind>: {...} }`; parsing adds a `kind` discriminant. */
@@ -130,6 +158,7 @@ export const guardrailSchema = z.union([
   z.strictObject({ ...base, zero }).transform((g) => ({ kind: 'zero' as const, ...g })),
   z.strictObject({ ...base, srm }).transform((g) => ({ kind: 'srm' as const, ...g })),
   z.strictObject({ ...base, promql }).transform((g) => ({ kind: 'promql' as const, ...g })),
+  z.strictObject({ ...base, users }).transform((g) => ({ kind: 'users' as const, ...g })),
 ]);
 
 export const flagRefSchema = z.strictObject({
@@ -161,6 +190,11 @@ export const rolloutSpecSchema = z.strictObject({
   description: z.string().max(L.description).optional(),
   flag: flagRefSchema,
   steps: z.array(z.number()).min(1).max(L.steps),
+  /**
+   * In-scope users the flag can reach (e.g. 300 staff), when known: `plan` and `validate` say which
+   * steps are too small for the `users` guardrails to show anything.
+   */
+  population: z.number().int().min(1).optional(),
   bake: durationSchema.prefault('15m'),
   minSamples: z.number().int().min(0).default(200),
   tick: durationSchema.prefault('10s'),

@@ -36,6 +36,26 @@ export interface StepStart {
   at: Date;
 }
 
+/**
+ * The running e-processes of one `users` guardrail (analysis/user-eprocess.ts): log likelihood
+ * ratios per grid point, so the evidence (the spent alpha) accumulates over the whole run and
+ * survives a restart of rampart. Plain JSON: the state column needs no migration.
+ */
+export interface UserEvidenceMemory {
+  /** The run's first step start (ISO): another run starts afresh. */
+  run: string;
+  /** The current step's start (ISO): bad users are counted per step. */
+  step: string;
+  /** Bad users per arm counted into the ratios so far in this step. */
+  seen: { treatment: number; control: number };
+  /** Harm mixture over the run (product across steps). */
+  runHarm: number[];
+  /** Harm mixture over the current step alone (a fault that starts late is not diluted). */
+  stepHarm: number[];
+  /** Non-inferiority mixture over the run ("ratio >= rho" rejected). */
+  runSafe: number[];
+}
+
 /** Who started a rollout run, when and why. */
 export interface StartRecord {
   actor: string;
@@ -87,6 +107,11 @@ export interface RolloutState {
    * (shown by `status`, the API and the status page). Optional: states saved before it lack it.
    */
   refusedSpecProblems?: string[] | null;
+  /**
+   * Evidence of the guardrails whose tests carry memory across ticks, by guardrail name (`users`).
+   * Optional: states saved before it lack it.
+   */
+  guardrailMemory?: Record<string, UserEvidenceMemory>;
   /** Bumped on every save; a save against a stale version is refused. */
   version: number;
   /** Leadership epoch of the writer (fencing token for several replicas; 0 with one). */

@@ -121,19 +121,22 @@ describe('rampart plan', () => {
   });
 
   it('adds power columns and warnings with --traffic', async () => {
-    const steps = await planJson('flags/mfa-staff.yaml', '2026-11-30T09:00:00Z', ['--traffic', '600/min']);
+    const full = 'test/fixtures/specs/valid-v1-flagship.yaml';
+    const steps = await planJson(full, '2026-11-30T09:00:00Z', ['--traffic', '600/min']);
     expect(steps[0]?.power?.underpowered).toBe(true);
     expect(steps[3]?.power?.minDetectableDrop).toBeLessThan(0.1);
-    const run = await runCli([
-      'plan',
-      'flags/mfa-staff.yaml',
-      '--start',
-      '2026-11-30T09:00:00Z',
-      '--traffic',
-      '600',
-    ]);
+    const run = await runCli(['plan', full, '--start', '2026-11-30T09:00:00Z', '--traffic', '600']);
     expect(run.out).toContain('treatment in bake');
     expect(run.out).toMatch(/Power warnings:\n {2}step 1 \(1 %\): under-powered/);
+  });
+
+  it('says per step how many users a users guardrail sees and names the canary steps', async () => {
+    const run = await runCli(['plan', 'flags/mfa-staff.yaml', '--traffic', '300/min']);
+    expect(run.out).toContain(
+      'canary step(s) 1 % (~3 treatment users), 5 % (~15 treatment users), 25 % (~75 treatment users), ' +
+        '50 % (~150 treatment users): population 300 is too small to show the rate below 1.5x there',
+    );
+    expect(run.out).toContain('1 %: 3 treatment users per bake, not gated');
   });
 
   it('estimates the hold of every guardrail with --traffic, naming the matchers each assumes', async () => {

@@ -61,7 +61,7 @@ describe('dashboards/alerts/rampart-rules.yaml', () => {
     }
   });
 
-  it('guards mfa-staff with the margin and alert label of flags/mfa-staff.yaml', () => {
+  it('guards mfa-staff with the alert label of flags/mfa-staff.yaml and a 5-point margin', () => {
     const parsed = parseRolloutSpec(
       readFileSync(new URL('flags/mfa-staff.yaml', root), 'utf8'),
       'flags/mfa-staff.yaml',
@@ -71,9 +71,9 @@ describe('dashboards/alerts/rampart-rules.yaml', () => {
     const guard = alert('MfaStaffLoginSuccessBelowControl');
     expect(guard.labels?.rollout).toBe(spec.name);
     expect(spec.alerts?.match).toEqual({ rollout: guard.labels?.rollout });
-    const loginSuccess = spec.guardrails.find((g) => g.name === 'login-success');
-    if (loginSuccess?.kind !== 'compare') throw new Error('mfa-staff has no compare guardrail login-success');
+    // The alert is the coarse per-attempt backstop (it also acts after completion); the spec's own
+    // guardrails count users with relative margins, so the alert keeps its absolute 5 points.
     const margin = /\)\s*>\s*([0-9.]+)\s*\n\s*and on/.exec(guard.expr)?.[1];
-    expect(Number(margin)).toBe(loginSuccess.compare.maxDrop);
+    expect(Number(margin)).toBe(0.05);
   });
 });

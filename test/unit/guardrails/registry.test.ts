@@ -12,8 +12,11 @@ describe('GUARDRAIL_REGISTRY', () => {
     expect(Object.keys(GUARDRAIL_REGISTRY).sort()).toEqual([...GUARDRAIL_KINDS].sort());
   });
 
-  it('gives past strata exactly to the kinds that spend alpha on cumulative tests', () => {
-    const cumulative = GUARDRAIL_KINDS.filter((k) => GUARDRAIL_REGISTRY[k].withEarlier !== undefined);
+  it('gives past strata or memory exactly to the kinds that spend alpha on cumulative tests', () => {
+    const cumulative = GUARDRAIL_KINDS.filter(
+      (k) =>
+        GUARDRAIL_REGISTRY[k].withEarlier !== undefined || GUARDRAIL_REGISTRY[k].withMemory !== undefined,
+    );
     expect(cumulative).toEqual(GUARDRAIL_KINDS.filter((k) => GUARDRAIL_REGISTRY[k].spendsAlpha));
   });
 
@@ -27,12 +30,13 @@ describe('GUARDRAIL_REGISTRY', () => {
       zero: 'rollback',
       srm: 'pause',
       promql: 'rollback',
+      users: 'rollback',
     });
   });
 
-  it('spends alpha on compare and rate only', () => {
+  it('spends alpha on compare, rate and users only', () => {
     const spenders = GUARDRAIL_KINDS.filter((k) => GUARDRAIL_REGISTRY[k].spendsAlpha);
-    expect([...spenders].sort()).toEqual(['compare', 'rate']);
+    expect([...spenders].sort()).toEqual(['compare', 'rate', 'users']);
   });
 
   it('plans detection power for compare only', () => {

@@ -23,8 +23,9 @@ describe('the shipped specs', () => {
     });
     expect(mfa?.approvals).toEqual({ above: 25 });
     expect(mfa?.guardrails.map((g) => `${g.kind}:${g.name}`)).toEqual([
-      'compare:login-success',
-      'rate:logout-loop',
+      'users:password-failures',
+      'users:server-errors',
+      'users:logout-loop',
       'threshold:global-login-success',
       'zero:enrollment-integrity',
       'srm:exposure-balance',

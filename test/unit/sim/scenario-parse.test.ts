@@ -52,7 +52,7 @@ describe('scenario files', () => {
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.spec.name).toBe('mfa-staff');
     expect(result.value.spec.bake).toBe(600_000); // overrides: { bake: 10m } over the file's 15m
-    expect(result.value.spec.minSamples).toBe(200); // untouched by the override
+    expect(result.value.spec.minSamples).toBe(3); // untouched by the override
   });
 
   it('reads an absolute `rollout:` path as it is, not under the scenario folder', async () => {

@@ -87,13 +87,13 @@ describe('rampart simulate', () => {
     const r = await runCli([
       'simulate',
       '--scenario',
-      'bench/scenarios/interceptor-crash.yaml',
+      'bench/scenarios/mfa-drop-5pp.yaml',
       '--rule',
       'flagger',
     ]);
-    // Flagger on the rollout's threshold and zero guardrails never sees a crash of the 1 % arm: global
-    // login success stays above 0.9, so the run ends without a rollback.
-    expect(r.out).toMatch(/interceptor-crash seed 1 \(flagger-t5\): \w+, expected rolled_back -> WRONG/);
+    // Flagger on the rollout's threshold and zero guardrails never sees a 5-point MFA drop: global
+    // login success stays above its 0.7, so the run ends without a rollback.
+    expect(r.out).toMatch(/mfa-drop-5pp seed 1 \(flagger-t5\): \w+, expected rolled_back -> WRONG/);
     expect(r.code).toBe(1);
     const all = await runCli([
       'simulate',
