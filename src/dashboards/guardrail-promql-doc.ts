@@ -16,6 +16,8 @@ const EXAMPLES: { readonly [K in GuardrailKind]: string } = {
     'threshold: { ratio: { metric: login_attempts_total, good: { result: success } }, min: 0.9, window: 5m }',
   zero: 'zero: { metric: mfa_enrollment_owner_mismatch_total }',
   srm: 'srm: { metric: flag_exposed_users_total }',
+  users:
+    'users: { bad: login_users_total, matchers: { result: failure }, exposed: flag_exposed_users_total, maxRatio: 1.5 }',
   promql: `promql: { query: 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{job="login"}[$window])))', max: 0.5 }`,
 };
 

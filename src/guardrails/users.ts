@@ -15,6 +15,7 @@ export const usersKind: GuardrailKind<'users'> = {
   onFail: 'rollback',
   spendsAlpha: true,
   withoutControl: false,
+  chart: { ratio: { of: 'bad', per: 'exposed' }, unit: 'percentunit' },
   queries: (scope, g) => [
     { role: 'bad', type: 'counts', query: countQuery(scope, g.users.bad, g.users.matchers) },
     { role: 'exposed', type: 'counts', query: countQuery(scope, g.users.exposed) },
