@@ -111,7 +111,10 @@ describe('sprtBoundSamples on what the user-level guardrail measures', () => {
     const relative = sprtBoundSamples({ ...drop, spec: { ...spec } });
     // 1.5 x 1.5 % against 7.5 % failing users is far easier than 6.5 % (control + 5 points) against 7.5 %.
     expect(relative ?? 0).toBeGreaterThan(0);
-    expect(relative ?? 0).toBeLessThan((sprtBoundSamples(drop) ?? 0) / 10);
+    // The absolute margin: the same scenario judged by the v1 flagship's compare guardrail alone.
+    const compare = { kind: 'compare', name: 'login-success', compare: { maxDrop: 0.05 } } as never;
+    const absolute = { ...drop.spec, guardrails: [compare] };
+    expect(relative ?? 0).toBeLessThan((sprtBoundSamples({ ...drop, spec: absolute }) ?? 0) / 10);
   });
 
   it('a loop below the guardrail margin has no floor (nothing to detect)', async () => {
