@@ -73,6 +73,19 @@ export function evaluateUsers(
         `the flag raises the share of users with ${g.users.bad} by more than ${rho}x`,
     );
   }
+  // Suspected harm holds the step: half the way (in log terms) to the rollback limit, the step
+  // waits until the evidence either fades or settles into a rollback. A hold spends no alpha (it
+  // never rolls back), and under "no harm" the e-value drifts down, so healthy steps move on.
+  if (e.runHarm >= runLimit / 2 || e.stepHarm >= stepLimit / 2) {
+    const which = e.runHarm >= runLimit / 2 ? 'run' : 'step';
+    const value = which === 'run' ? e.runHarm : e.stepHarm;
+    const limit = which === 'run' ? runLimit : stepLimit;
+    return judge(
+      'inconclusive',
+      `harm suspected: e-value over the ${which} ${fmtNumber(Math.exp(value))} >= ` +
+        `${fmtNumber(Math.exp(limit / 2))} holds the step (rollback at ${fmtNumber(Math.exp(limit))})`,
+    );
+  }
   const isCanary =
     canarySteps(g, { steps: step.steps ?? [], population: step.population }, alpha).includes(
       step.stepIndex,

@@ -70,6 +70,10 @@ export function safeOutOfReach(
   alpha: number,
 ): boolean {
   if (population === undefined || share <= 0 || share >= 1) return false;
+  // Adverse evidence never releases a step: a real harm beyond the margin drives the safe e-value
+  // down without bound, and "it can no longer be shown safe" would then advance exactly the steps
+  // that hurt users. Such a step holds until the harm e-process rolls it back.
+  if (logSafe < 0) return false;
   const remaining = Math.max(0, population - exposedInStep);
   const gain = remaining * (g.users.baseline ?? DEFAULT_BASELINE) * driftPerEvent(share, g.users.maxRatio);
   return logSafe + gain < Math.log(1 / alpha);

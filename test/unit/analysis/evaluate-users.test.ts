@@ -57,6 +57,22 @@ describe('users guardrail', () => {
     expect(spent.reason).toContain('canary step (population 20000');
   });
 
+  it('holds a step on suspected harm below the rollback limit, even where nothing else would hold', () => {
+    const v = judge(usersG('off'), [35, 30], [500, 1500]);
+    expect(v.status).toBe('inconclusive');
+    expect(v.reason).toMatch(
+      /; harm suspected: e-value over the run 59\.1 >= 23\.1 holds the step \(rollback at 533\)$/,
+    );
+    expect(judge(usersG('off'), [40, 30], [500, 1500]).status).toBe('fail');
+  });
+
+  it('never advances a spent population on adverse evidence: a rate above the margin keeps holding', () => {
+    const s = { ...step(50), stepIndex: 3, steps: [1, 5, 25, 50, 100], population: 20_000 };
+    const adverse = judge(usersG(), [160, 100], [9_950, 9_950], s);
+    expect(adverse.status).toBe('inconclusive');
+    expect(adverse.reason).toMatch(/ratio 1\.6\); not yet shown below 1\.5x/);
+  });
+
   it('judges nothing on missing counts', () => {
     const v = evaluateGuardrail(
       usersG(),

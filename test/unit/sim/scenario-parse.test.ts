@@ -51,8 +51,9 @@ describe('scenario files', () => {
     const result = await parseScenario(readFileSync(file, 'utf8'), file);
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.spec.name).toBe('mfa-staff');
-    expect(result.value.spec.bake).toBe(600_000); // overrides: { bake: 10m } over the file's 15m
-    expect(result.value.spec.minSamples).toBe(3); // untouched by the override
+    expect(result.value.spec.bake).toBe(600_000); // overrides: { bake: 10m, ... } over the file's 15m
+    expect(result.value.spec.minSamples).toBe(100); // and minSamples over the file's 3
+    expect(result.value.spec.alpha).toBe(0.01); // untouched by the override
   });
 
   it('reads an absolute `rollout:` path as it is, not under the scenario folder', async () => {
