@@ -49,7 +49,7 @@ export default defineConfig({
           include: ['test/attack/**/*.test.ts'],
           globalSetup: ['test/support/preflight.ts'],
           environment: 'node',
-          testTimeout: 180_000,
+          testTimeout: 420_000,
           hookTimeout: 60_000,
           fileParallelism: false,
         },

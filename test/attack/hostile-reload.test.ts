@@ -66,14 +66,14 @@ describe('hostile reload of the watched spec directory', () => {
     await waitFor(
       'the largest valid spec loaded',
       async () => (await client.as('viewer', 'GET', '/api/rollouts/hostile-maximal')).status === 200,
-      20_000,
+      60_000,
     );
     await waitFor(
       'hostile files refused with reasons',
       async () =>
         daemon.logs().includes('spec file change not applied') &&
         daemon.logs().includes('the limit is 64 KiB'),
-      20_000,
+      60_000,
     );
     const logs = daemon.logs();
     expect((await client.send('GET', '/healthz')).status).toBe(200);

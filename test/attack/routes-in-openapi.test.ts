@@ -7,7 +7,9 @@ import { Registry } from 'prom-client';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createClientApiRouter } from '../../src/http/routes/client-api.js';
+import { ClientStreamHub } from '../../src/http/routes/client-stream-hub.js';
 import { createStatusPage } from '../../src/http/status-page/create-status-page.js';
+import { systemTicker } from '../../src/time/system-ticker.js';
 import { makeApiHarness } from '../support/api-harness.js';
 import { InMemoryClientFeatureSource } from '../support/in-memory-client-feature-source.js';
 
@@ -29,11 +31,11 @@ function registeredRoutes(stack: readonly Layer[]): string[] {
 
 describe('the OpenAPI document lists every route', () => {
   it('has an operation for each route of the app (API, alerts, client API, health, status page)', async () => {
-    const clientApi = createClientApiRouter({
-      source: new InMemoryClientFeatureSource(),
-      tokens: ['t'],
-      registry: new Registry(),
-    });
+    const source = new InMemoryClientFeatureSource();
+    const registry = new Registry();
+    // Streaming on, as `rampart run` serves it with the embedded backend.
+    const streams = new ClientStreamHub(source, { ticker: systemTicker }, registry);
+    const clientApi = createClientApiRouter({ source, tokens: ['t'], registry, streams });
     const h = await makeApiHarness({ clientApi, statusPage: createStatusPage() });
     const routes = registeredRoutes((h.app as unknown as { router: { stack: Layer[] } }).router.stack);
     expect(routes.length).toBeGreaterThan(15);
