@@ -3,15 +3,14 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/cli/cli-io.js';
 import { exposureCommand } from '../../../src/cli/exposure.js';
-import { main } from '../../../src/cli/main.js';
 import { Controller } from '../../../src/controller/controller.js';
 import { EmbeddedFlagBackend } from '../../../src/flag-backends/embedded/embedded-flag-backend.js';
 import { normalizedValue } from '../../../src/flag-backends/stickiness-hash.js';
 import { openSqliteStore } from '../../../src/store/open-sqlite-store.js';
 import { ManualClock } from '../../../src/time/manual-clock.js';
 import { type ApiHarness, bearer, makeApiHarness, TOKENS } from '../../support/api-harness.js';
+import { captureCli } from '../../support/capture-cli.js';
 import { testSpec } from '../../support/controller-harness.js';
 import { freePort } from '../../support/free-port.js';
 import { ScriptedVerdictSource } from '../../support/scripted-verdict-source.js';
@@ -21,21 +20,12 @@ let server: Server;
 let url: string;
 let dir: string;
 
-async function cli(argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
+function cli(argv: string[]) {
+  return captureCli(argv, {
     env: { RAMPART_URL: url, RAMPART_TOKEN: TOKENS.viewer },
     now: () => h.clock.now(),
-  };
-  const code = await main(argv, io, [exposureCommand]);
-  return { code, out, err };
+    commands: [exposureCommand],
+  });
 }
 
 beforeEach(async () => {
