@@ -120,19 +120,20 @@ describe('rampart exposure', () => {
     await writeFile(config, `apiVersion: rampart/v1\nkind: Config\nstore:\n  url: sqlite:${path}\n`);
     const file = join(dir, 'a.txt');
     await writeFile(file, 'user-1\nuser-2\n');
-    const local = await cli([
-      'exposure',
-      'mfa-staff',
-      '--config',
-      config,
-      '--from',
-      '2026-12-01T10:00:00Z',
-      '--to',
-      '2026-12-01T11:00:00Z',
-      '--users',
-      file,
-      '--json',
-    ]);
+    // Both runs read the same window of the same store.
+    const exposure = (rollout: string, ...extra: string[]) =>
+      cli([
+        'exposure',
+        rollout,
+        '--config',
+        config,
+        '--from',
+        '2026-12-01T10:00:00Z',
+        '--to',
+        '2026-12-01T11:00:00Z',
+        ...extra,
+      ]);
+    const local = await exposure('mfa-staff', '--users', file, '--json');
     expect(local.err).toBe('');
     const report = JSON.parse(local.out);
     expect(report.maxPercentage).toBe(1);
@@ -141,16 +142,7 @@ describe('rampart exposure', () => {
         normalizedValue(id, 'mfa-staff-login') <= 1 ? 'exposed' : 'not_exposed',
       ),
     );
-    const missing = await cli([
-      'exposure',
-      'nope',
-      '--config',
-      config,
-      '--from',
-      '2026-12-01T10:00:00Z',
-      '--to',
-      '2026-12-01T11:00:00Z',
-    ]);
+    const missing = await exposure('nope');
     expect(missing.err).toContain('no rollout named nope');
   });
 });
