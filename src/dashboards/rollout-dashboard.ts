@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
-import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import { escapeLabelValue } from '../metric-sources/prometheus/compile-promql.js';
-import { PHASES } from '../rollout/phase.js';
 import type { RolloutSpec } from '../rollout-spec/rollout-spec-schema.js';
 import {
   datasourceVariable,
@@ -11,12 +8,10 @@ import {
   movedWithin,
   panelIds,
   promQuery,
-  thresholds,
   timeSeriesPanel,
-  valueMapping,
 } from './grafana-parts.js';
 import { guardrailChart } from './guardrail-charts.js';
-import { PHASE_COLORS, phaseCodeExpr, VERDICTS } from './rollouts-dashboard.js';
+import { percentagePanel, phasePanel, verdictPanel } from './state-panels.js';
 
 /** Grafana uids are at most 40 characters; a longer rollout name keeps a readable prefix and a hash. */
 export function rolloutDashboardUid(name: string): string {
@@ -64,36 +59,15 @@ export function rolloutDashboard(spec: RolloutSpec): dashboard.Dashboard {
     )
     .withRow(new dashboard.RowBuilder('Rollout').id(id()))
     .withPanel(
-      timeSeriesPanel(id(), 'Percentage', 'Percentage of the flag as read back from its backend.')
-        .withTarget(promQuery(`max(rampart_rollout_percentage{${R}})`, 'percentage'))
-        .unit('percent')
-        .min(0)
-        .max(100)
-        .lineInterpolation(common.LineInterpolation.StepAfter),
+      percentagePanel(id(), 'Percentage', promQuery(`max(rampart_rollout_percentage{${R}})`, 'percentage')),
     )
+    .withPanel(phasePanel(id(), 'Phase of the rollout over time.', R, 'phase'))
     .withPanel(
-      new statetimeline.PanelBuilder()
-        .id(id())
-        .title('Phase')
-        .description('Phase of the rollout over time.')
-        .height(8)
-        .span(12)
-        .withTarget(promQuery(phaseCodeExpr(R), 'phase'))
-        .mappings(valueMapping(PHASES.map((p, i) => ({ value: i, text: p, color: PHASE_COLORS[p] }))))
-        .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
-        .thresholds(thresholds([{ value: null, color: 'text' }])),
-    )
-    .withPanel(
-      new statetimeline.PanelBuilder()
-        .id(id())
-        .title('Guardrail verdicts')
-        .description('Latest verdict of each guardrail at every tick.')
-        .height(6)
-        .span(24)
-        .withTarget(promQuery(`max by (guardrail) (rampart_guardrail_verdict{${R}})`, '{{guardrail}}'))
-        .mappings(valueMapping(VERDICTS))
-        .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
-        .thresholds(thresholds([{ value: null, color: 'text' }])),
+      verdictPanel(
+        id(),
+        6,
+        promQuery(`max by (guardrail) (rampart_guardrail_verdict{${R}})`, '{{guardrail}}'),
+      ),
     );
   for (const g of spec.guardrails) {
     const chart = guardrailChart(spec, g);

@@ -1,7 +1,4 @@
-import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
-import { PHASES } from '../rollout/phase.js';
 import {
   DATASOURCE,
   datasourceVariable,
@@ -10,41 +7,14 @@ import {
   panelIds,
   promQuery,
   rolloutVariable,
-  thresholds,
   timeSeriesPanel,
-  valueMapping,
 } from './grafana-parts.js';
 import { withActivityRows } from './rollouts-activity-panels.js';
+import { percentagePanel, phasePanel, verdictPanel } from './state-panels.js';
 
 const ROLLOUTS_DASHBOARD_UID = 'rampart-rollouts';
 
 const R = 'rollout=~"$rollout"';
-
-export const PHASE_COLORS: Record<(typeof PHASES)[number], string> = {
-  pending: 'text',
-  ramping: 'blue',
-  awaiting_approval: 'purple',
-  paused: 'orange',
-  completed: 'green',
-  rolled_back: 'red',
-  soaking: 'yellow',
-};
-
-/**
- * rampart_rollout_phase is one-hot; weighting each phase by its index turns it into one series
- * per rollout whose value names the phase, which a state timeline can colour.
- */
-export function phaseCodeExpr(rollout = R): string {
-  const terms = PHASES.map((p, i) => `rampart_rollout_phase{${rollout},phase="${p}"} * ${i}`);
-  return `sum by (rollout) (${terms.join(' or ')})`;
-}
-
-export const VERDICTS = [
-  { value: 0, text: 'pass', color: 'green' },
-  { value: 1, text: 'inconclusive', color: 'blue' },
-  { value: 2, text: 'error', color: 'orange' },
-  { value: 3, text: 'fail', color: 'red' },
-];
 
 function guardrailVariable(): dashboard.QueryVariableBuilder {
   const query = 'label_values(rampart_guardrail_verdict{rollout=~"$rollout"}, guardrail)';
@@ -105,42 +75,23 @@ export function rolloutsDashboard(): dashboard.Dashboard {
     )
     .withRow(new dashboard.RowBuilder('Rollouts').id(id()))
     .withPanel(
-      timeSeriesPanel(id(), 'Rollout percentage', 'Percentage of the flag as read back from its backend.')
-        .withTarget(promQuery(`max by (rollout) (rampart_rollout_percentage{${R}})`, '{{rollout}}'))
-        .unit('percent')
-        .min(0)
-        .max(100)
-        .lineInterpolation(common.LineInterpolation.StepAfter),
+      percentagePanel(
+        id(),
+        'Rollout percentage',
+        promQuery(`max by (rollout) (rampart_rollout_percentage{${R}})`, '{{rollout}}'),
+      ),
     )
-    .withPanel(
-      new statetimeline.PanelBuilder()
-        .id(id())
-        .title('Phase')
-        .description('Phase of each rollout over time.')
-        .height(8)
-        .span(12)
-        .withTarget(promQuery(phaseCodeExpr(), '{{rollout}}'))
-        .mappings(valueMapping(PHASES.map((p, i) => ({ value: i, text: p, color: PHASE_COLORS[p] }))))
-        .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
-        .thresholds(thresholds([{ value: null, color: 'text' }])),
-    )
+    .withPanel(phasePanel(id(), 'Phase of each rollout over time.', undefined, '{{rollout}}'))
     .withRow(new dashboard.RowBuilder('Guardrails').id(id()))
     .withPanel(
-      new statetimeline.PanelBuilder()
-        .id(id())
-        .title('Guardrail verdicts')
-        .description('Latest verdict of each guardrail at every tick.')
-        .height(8)
-        .span(24)
-        .withTarget(
-          promQuery(
-            `max by (rollout, guardrail) (rampart_guardrail_verdict{${R},${G}})`,
-            '{{rollout}} / {{guardrail}}',
-          ),
-        )
-        .mappings(valueMapping(VERDICTS))
-        .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
-        .thresholds(thresholds([{ value: null, color: 'text' }])),
+      verdictPanel(
+        id(),
+        8,
+        promQuery(
+          `max by (rollout, guardrail) (rampart_guardrail_verdict{${R},${G}})`,
+          '{{rollout}} / {{guardrail}}',
+        ),
+      ),
     )
     .withPanel(
       timeSeriesPanel(

@@ -8,12 +8,11 @@
 import { execFileSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/free-port.js';
-import { type AttackDaemon, startAttackDaemon } from './support/attack-daemon.js';
+import { useAttackRig } from './support/attack-rig.js';
 import { secretsIn } from './support/attack-secrets.js';
 import { quantile, runHostileReload } from './support/hostile-reload.js';
-import { RecordingClient, startWebhookSink } from './support/recording-client.js';
 
 /**
  * Far above a webhook answer of a loop that is not blocked (max 338 ms on a 2-core host at load 14),
@@ -21,31 +20,15 @@ import { RecordingClient, startWebhookSink } from './support/recording-client.js
  */
 const BLOCKED_MS = 1_000;
 
-let sink: Awaited<ReturnType<typeof startWebhookSink>>;
-let daemon: AttackDaemon;
-let client: RecordingClient;
-
-beforeAll(async () => {
-  sink = await startWebhookSink();
-  daemon = await startAttackDaemon({ webhookSink: sink.url });
-  client = new RecordingClient(daemon.url);
-  expect(
-    (await client.as('operator', 'POST', '/api/rollouts/mfa-staff/start', { reason: 'go' })).status,
-  ).toBe(202);
-});
-
-afterAll(async () => {
-  await daemon?.dispose();
-  await sink?.close();
-});
+const rig = useAttackRig({ startRollout: 'mfa-staff' });
 
 describe('hostile reload of the watched spec directory', () => {
   it('answers and acts on every alert while hostile spec files are reloaded, none blocked', async () => {
-    symlinkSync('/dev/zero', join(daemon.specsDir, 'zero.yaml'));
-    execFileSync('mkfifo', [join(daemon.specsDir, 'pipe.yaml')]);
+    symlinkSync('/dev/zero', join(rig.daemon.specsDir, 'zero.yaml'));
+    execFileSync('mkfifo', [join(rig.daemon.specsDir, 'pipe.yaml')]);
     const result = await runHostileReload({
-      client,
-      specsDir: daemon.specsDir,
+      client: rig.client,
+      specsDir: rig.daemon.specsDir,
       rollout: 'mfa-staff',
       durationMs: 8_000,
       intervalMs: 300,
@@ -62,22 +45,22 @@ describe('hostile reload of the watched spec directory', () => {
 
   it('went on reloading: the largest valid spec was loaded, the hostile ones refused with a reason', async () => {
     // The reloads ran in the spec loader's worker, not on the event loop of a fallback.
-    expect(daemon.logs()).not.toContain('spec loader worker unavailable');
+    expect(rig.daemon.logs()).not.toContain('spec loader worker unavailable');
     await waitFor(
       'the largest valid spec loaded',
-      async () => (await client.as('viewer', 'GET', '/api/rollouts/hostile-maximal')).status === 200,
+      async () => (await rig.client.as('viewer', 'GET', '/api/rollouts/hostile-maximal')).status === 200,
       60_000,
     );
     await waitFor(
       'hostile files refused with reasons',
       async () =>
-        daemon.logs().includes('spec file change not applied') &&
-        daemon.logs().includes('the limit is 64 KiB'),
+        rig.daemon.logs().includes('spec file change not applied') &&
+        rig.daemon.logs().includes('the limit is 64 KiB'),
       60_000,
     );
-    const logs = daemon.logs();
-    expect((await client.send('GET', '/healthz')).status).toBe(200);
-    expect(client.leaks).toEqual([]);
+    const logs = rig.daemon.logs();
+    expect((await rig.client.send('GET', '/healthz')).status).toBe(200);
+    expect(rig.client.leaks).toEqual([]);
     expect(secretsIn(logs)).toEqual([]);
   });
 });

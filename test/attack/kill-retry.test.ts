@@ -6,33 +6,16 @@
  * acknowledged as applied, and the audit log must hold each exactly once: none lost, none twice.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AttackDaemon, startAttackDaemon } from './support/attack-daemon.js';
+import { describe, expect, it } from 'vitest';
+import { useAttackRig } from './support/attack-rig.js';
 import { ATTACK_SECRETS, secretsIn, secretsInFile } from './support/attack-secrets.js';
-import { RecordingClient, startWebhookSink } from './support/recording-client.js';
 
 const KILLS = 30;
 const KILL_EVERY = 3;
 const COMMANDS = KILLS * KILL_EVERY;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let sink: Awaited<ReturnType<typeof startWebhookSink>>;
-let daemon: AttackDaemon;
-let client: RecordingClient;
-
-beforeAll(async () => {
-  sink = await startWebhookSink();
-  daemon = await startAttackDaemon({ webhookSink: sink.url });
-  client = new RecordingClient(daemon.url);
-  expect(
-    (await client.as('operator', 'POST', '/api/rollouts/mfa-staff/start', { reason: 'go' })).status,
-  ).toBe(202);
-});
-
-afterAll(async () => {
-  await daemon?.dispose();
-  await sink?.close();
-});
+const rig = useAttackRig({ startRollout: 'mfa-staff' });
 
 interface Outcome {
   status: number;
@@ -45,7 +28,7 @@ interface Outcome {
 async function sendWithRetries(kind: string, reason: string, key: string): Promise<Outcome> {
   for (let attempts = 1; ; attempts++) {
     try {
-      const res = await fetch(`${daemon.url}/api/rollouts/mfa-staff/${kind}`, {
+      const res = await fetch(`${rig.daemon.url}/api/rollouts/mfa-staff/${kind}`, {
         method: 'POST',
         headers: {
           Authorization: `Bearer ${ATTACK_SECRETS.operator}`,
@@ -55,7 +38,7 @@ async function sendWithRetries(kind: string, reason: string, key: string): Promi
         body: JSON.stringify({ reason }),
       });
       const text = await res.text();
-      client.leaks.push(...secretsIn(text).map((s) => `${kind} answer: ${s}`));
+      rig.client.leaks.push(...secretsIn(text).map((s) => `${kind} answer: ${s}`));
       // Still running in the replica that answers (or a key claimed before a crash): ask again.
       if (res.status === 409 && text.includes('idempotency_in_progress')) {
         await sleep(100);
@@ -83,13 +66,13 @@ describe('kill -9 with idempotent client retries', () => {
       const sent = sendWithRetries(kind, `cmd-${i}`, randomUUID());
       if (i % KILL_EVERY === 0) {
         await sleep(Math.floor(Math.random() * 40));
-        await daemon.kill();
+        await rig.daemon.kill();
         kills += 1;
-        await daemon.restart();
+        await rig.daemon.restart();
       }
       outcomes.push(await sent);
     }
-    const { entries } = (await client.as('admin', 'GET', '/api/rollouts/mfa-staff/audit?limit=1000'))
+    const { entries } = (await rig.client.as('admin', 'GET', '/api/rollouts/mfa-staff/audit?limit=1000'))
       .json as {
       entries: { reason: string }[];
     };
@@ -114,8 +97,8 @@ describe('kill -9 with idempotent client retries', () => {
   });
 
   it('leaked no secret across the restarts: answers, logs, database', () => {
-    expect(client.leaks).toEqual([]);
-    expect(secretsIn(daemon.logs())).toEqual([]);
-    for (const file of ['', '-wal', '-shm']) expect(secretsInFile(`${daemon.dbPath}${file}`)).toEqual([]);
+    expect(rig.client.leaks).toEqual([]);
+    expect(secretsIn(rig.daemon.logs())).toEqual([]);
+    for (const file of ['', '-wal', '-shm']) expect(secretsInFile(`${rig.daemon.dbPath}${file}`)).toEqual([]);
   });
 });

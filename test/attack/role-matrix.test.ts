@@ -4,35 +4,18 @@
  * complete): without a token, with a wrong token and with every role the route does not admit,
  * no request gets a 2xx, none changes state, every answer is a JSON error.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AttackDaemon, startAttackDaemon } from './support/attack-daemon.js';
+import { describe, expect, it } from 'vitest';
+import { useAttackRig } from './support/attack-rig.js';
 import { ATTACK_SECRETS, type AttackRole, secretsIn, secretsInFile } from './support/attack-secrets.js';
 import { type Operation, servedOperations } from './support/openapi-operations.js';
-import { RecordingClient, startWebhookSink } from './support/recording-client.js';
 import { stateSnapshot } from './support/state-snapshot.js';
 import { validBody } from './support/valid-bodies.js';
 
 const ROLES: AttackRole[] = ['viewer', 'operator', 'admin', 'alertmanager'];
 const ROLLOUT = 'mfa-staff';
 
-let sink: Awaited<ReturnType<typeof startWebhookSink>>;
-let daemon: AttackDaemon;
-let client: RecordingClient;
-
-beforeAll(async () => {
-  sink = await startWebhookSink();
-  daemon = await startAttackDaemon({ webhookSink: sink.url });
-  client = new RecordingClient(daemon.url);
-  // A running rollout, so pause, promote, rollback and alerts would all change it.
-  expect(
-    (await client.as('operator', 'POST', `/api/rollouts/${ROLLOUT}/start`, { reason: 'go' })).status,
-  ).toBe(202);
-});
-
-afterAll(async () => {
-  await daemon?.dispose();
-  await sink?.close();
-});
+// A running rollout, so pause, promote, rollback and alerts would all change it.
+const rig = useAttackRig({ startRollout: ROLLOUT });
 
 /** Who must be refused on `op`: no token, a wrong one, and every role (or API token) it does not admit. */
 function intruders(op: Operation): { who: string; token: string | undefined }[] {
@@ -52,7 +35,7 @@ function intruders(op: Operation): { who: string; token: string | undefined }[] 
 
 describe('role matrix from the served OpenAPI document', () => {
   it('refuses every intruder on every protected route: no 2xx, no state change, a JSON error', async () => {
-    const operations = await servedOperations(client, ROLLOUT);
+    const operations = await servedOperations(rig.client, ROLLOUT);
     const protectedOps = operations.filter((op) => op.auth !== 'public');
     // The document really lists the API: a broken enumeration must not pass as "nothing refused".
     expect(protectedOps.length).toBeGreaterThanOrEqual(14);
@@ -63,8 +46,8 @@ describe('role matrix from the served OpenAPI document', () => {
     for (const op of protectedOps) {
       const body = validBody(op, ROLLOUT);
       for (const { who, token } of intruders(op)) {
-        const before = await stateSnapshot(client);
-        const answer = await client.send(op.method, op.path, {
+        const before = await stateSnapshot(rig.client);
+        const answer = await rig.client.send(op.method, op.path, {
           ...(op.auth === 'clientToken'
             ? { headers: token === undefined ? {} : { Authorization: token } }
             : { token }),
@@ -77,7 +60,7 @@ describe('role matrix from the served OpenAPI document', () => {
         expect(answer.contentType, where).toContain('application/json');
         expect(answer.json, where).toMatchObject({ code: expect.any(String), message: expect.any(String) });
         if (op.auth === 'bearer' && ROLES.includes(who as AttackRole)) expect(answer.status, where).toBe(403);
-        const after = await stateSnapshot(client);
+        const after = await stateSnapshot(rig.client);
         if (after !== before) changes += 1;
         expect(after, `state changed by ${where}`).toBe(before);
       }
@@ -90,20 +73,20 @@ describe('role matrix from the served OpenAPI document', () => {
   });
 
   it('admits every role the document names (the matrix above refused real tokens, not broken ones)', async () => {
-    const operations = await servedOperations(client, 'checkout');
+    const operations = await servedOperations(rig.client, 'checkout');
     for (const op of operations.filter((o) => o.auth === 'bearer')) {
       for (const role of op.roles) {
         const body = validBody(op, 'checkout');
-        const answer = await client.as(role, op.method, op.path, body);
+        const answer = await rig.client.as(role, op.method, op.path, body);
         expect([401, 403, 429], `${op.method} ${op.template} as ${role}`).not.toContain(answer.status);
       }
     }
   });
 
   it('leaked no secret in any answer, log line or the database', async () => {
-    expect(client.requests).toBeGreaterThan(100);
-    expect(client.leaks).toEqual([]);
-    expect(secretsIn(daemon.logs())).toEqual([]);
-    for (const file of ['', '-wal', '-shm']) expect(secretsInFile(`${daemon.dbPath}${file}`)).toEqual([]);
+    expect(rig.client.requests).toBeGreaterThan(100);
+    expect(rig.client.leaks).toEqual([]);
+    expect(secretsIn(rig.daemon.logs())).toEqual([]);
+    for (const file of ['', '-wal', '-shm']) expect(secretsInFile(`${rig.daemon.dbPath}${file}`)).toEqual([]);
   });
 });

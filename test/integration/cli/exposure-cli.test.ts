@@ -3,15 +3,14 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/cli/cli-io.js';
 import { exposureCommand } from '../../../src/cli/exposure.js';
-import { main } from '../../../src/cli/main.js';
 import { Controller } from '../../../src/controller/controller.js';
 import { EmbeddedFlagBackend } from '../../../src/flag-backends/embedded/embedded-flag-backend.js';
 import { normalizedValue } from '../../../src/flag-backends/stickiness-hash.js';
 import { openSqliteStore } from '../../../src/store/open-sqlite-store.js';
 import { ManualClock } from '../../../src/time/manual-clock.js';
 import { type ApiHarness, bearer, makeApiHarness, TOKENS } from '../../support/api-harness.js';
+import { captureCli } from '../../support/capture-cli.js';
 import { testSpec } from '../../support/controller-harness.js';
 import { freePort } from '../../support/free-port.js';
 import { ScriptedVerdictSource } from '../../support/scripted-verdict-source.js';
@@ -21,21 +20,12 @@ let server: Server;
 let url: string;
 let dir: string;
 
-async function cli(argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
+function cli(argv: string[]) {
+  return captureCli(argv, {
     env: { RAMPART_URL: url, RAMPART_TOKEN: TOKENS.viewer },
     now: () => h.clock.now(),
-  };
-  const code = await main(argv, io, [exposureCommand]);
-  return { code, out, err };
+    commands: [exposureCommand],
+  });
 }
 
 beforeEach(async () => {
@@ -130,19 +120,20 @@ describe('rampart exposure', () => {
     await writeFile(config, `apiVersion: rampart/v1\nkind: Config\nstore:\n  url: sqlite:${path}\n`);
     const file = join(dir, 'a.txt');
     await writeFile(file, 'user-1\nuser-2\n');
-    const local = await cli([
-      'exposure',
-      'mfa-staff',
-      '--config',
-      config,
-      '--from',
-      '2026-12-01T10:00:00Z',
-      '--to',
-      '2026-12-01T11:00:00Z',
-      '--users',
-      file,
-      '--json',
-    ]);
+    // Both runs read the same window of the same store.
+    const exposure = (rollout: string, ...extra: string[]) =>
+      cli([
+        'exposure',
+        rollout,
+        '--config',
+        config,
+        '--from',
+        '2026-12-01T10:00:00Z',
+        '--to',
+        '2026-12-01T11:00:00Z',
+        ...extra,
+      ]);
+    const local = await exposure('mfa-staff', '--users', file, '--json');
     expect(local.err).toBe('');
     const report = JSON.parse(local.out);
     expect(report.maxPercentage).toBe(1);
@@ -151,16 +142,7 @@ describe('rampart exposure', () => {
         normalizedValue(id, 'mfa-staff-login') <= 1 ? 'exposed' : 'not_exposed',
       ),
     );
-    const missing = await cli([
-      'exposure',
-      'nope',
-      '--config',
-      config,
-      '--from',
-      '2026-12-01T10:00:00Z',
-      '--to',
-      '2026-12-01T11:00:00Z',
-    ]);
+    const missing = await exposure('nope');
     expect(missing.err).toContain('no rollout named nope');
   });
 });

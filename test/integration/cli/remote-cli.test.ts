@@ -1,8 +1,6 @@
 import type { Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditCommand } from '../../../src/cli/audit.js';
-import type { CliIo } from '../../../src/cli/cli-io.js';
-import { main } from '../../../src/cli/main.js';
 import {
   approveCommand,
   pauseCommand,
@@ -12,6 +10,7 @@ import {
 } from '../../../src/cli/rollout-commands.js';
 import { statusCommand } from '../../../src/cli/status.js';
 import { type ApiHarness, makeApiHarness, TOKENS } from '../../support/api-harness.js';
+import { captureCli } from '../../support/capture-cli.js';
 import { freePort } from '../../support/free-port.js';
 import { startLossyProxy } from '../../support/lossy-proxy.js';
 
@@ -29,21 +28,12 @@ let h: ApiHarness;
 let server: Server;
 let url: string;
 
-async function cli(argv: string[], env: Record<string, string> = {}) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
+function cli(argv: string[], env: Record<string, string> = {}) {
+  return captureCli(argv, {
     env: { RAMPART_URL: url, RAMPART_TOKEN: TOKENS.operator, ...env },
     now: () => h.clock.now(),
-  };
-  const code = await main(argv, io, COMMANDS);
-  return { code, out, err };
+    commands: COMMANDS,
+  });
 }
 
 beforeEach(async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../support/free-port.js';
+import { writeRunConfig } from '../../support/run-config.js';
 
 const TOKEN = 'run-test-operator-token';
 
@@ -50,19 +51,7 @@ guardrails:
     compare: { metric: login_attempts_total, good: { result: success }, maxDrop: 0.05 }
 `,
   );
-  const config = join(dir, 'rampart.yaml');
-  writeFileSync(
-    config,
-    `apiVersion: rampart/v1
-kind: Config
-listen: { host: 127.0.0.1, port: ${port} }
-specsDir: ${dir}
-store: { url: "sqlite:${join(dir, 'rampart.db')}" }
-apiTokens:
-  - { name: ci, role: operator, tokenEnv: RAMPART_OPERATOR_TOKEN }
-`,
-  );
-  return { dir, config };
+  return { dir, config: writeRunConfig(dir, port) };
 }
 
 async function waitReady(url: string, proc: Proc): Promise<void> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../../support/free-port.js';
+import { writeRunConfig } from '../../support/run-config.js';
 
 /**
  * `rampart run` watching a real spec directory while the files are changed the way people and
@@ -51,18 +52,7 @@ beforeAll(async () => {
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   writeFileSync(join(dir, 'mfa.yaml'), spec('mfa-staff'));
-  const config = join(dir, 'rampart.yaml');
-  writeFileSync(
-    config,
-    `apiVersion: rampart/v1
-kind: Config
-listen: { host: 127.0.0.1, port: ${port} }
-specsDir: ${dir}
-store: { url: "sqlite:${join(dir, 'rampart.db')}" }
-apiTokens:
-  - { name: ci, role: operator, tokenEnv: RAMPART_OPERATOR_TOKEN }
-`,
-  );
+  const config = writeRunConfig(dir, port);
   child = spawn(
     process.execPath,
     ['--import', 'tsx', 'test/support/cli-entry.ts', 'run', '--config', config],

@@ -1,7 +1,3 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { InMemStorageProvider, Unleash, UnleashEvents } from 'unleash-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,21 +6,20 @@ import { EmbeddedFlagBackend } from '../../../src/flag-backends/embedded/embedde
 import { FlagChangeSignal, signalFlagWrites } from '../../../src/flag-backends/flag-change-signal.js';
 import { confirmFleet } from '../../../src/flag-backends/fleet/fleet-confirmation.js';
 import { FleetTracker } from '../../../src/flag-backends/fleet/fleet-tracker.js';
-import { errorHandler } from '../../../src/http/error-handler.js';
-import { createClientApiRouter } from '../../../src/http/routes/client-api.js';
 import { ClientStreamHub } from '../../../src/http/routes/client-stream-hub.js';
 import { flagRefSchema } from '../../../src/rollout-spec/rollout-spec-schema.js';
 import { openSqliteStore } from '../../../src/store/open-sqlite-store.js';
 import type { SqlStore } from '../../../src/store/sql-store.js';
 import { systemClock } from '../../../src/time/clock.js';
 import { systemTicker } from '../../../src/time/system-ticker.js';
+import { type ServedClientApi, serveClientApi } from '../../support/serve-client-api.js';
 
 const TOKEN = 'default:production.propagation-test';
 const flag = flagRefSchema.parse({ backend: 'embedded', name: 'mfa-staff-login' });
 type Mode = ConstructorParameters<typeof Unleash>[0]['experimentalMode'];
 
 let store: SqlStore;
-let server: Server;
+let api: ServedClientApi | undefined;
 let baseUrl: string;
 let backend: EmbeddedFlagBackend;
 let streams: ClientStreamHub;
@@ -44,13 +39,8 @@ beforeAll(async () => {
     registry,
     fleet,
   );
-  const app = express();
-  app.use(createClientApiRouter({ source, tokens: [TOKEN], registry, streams, fleet }));
-  app.use(errorHandler(pino({ enabled: false })));
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+  api = await serveClientApi({ source, tokens: [TOKEN], registry, streams, fleet });
+  baseUrl = api.url;
 });
 
 afterEach(() => {
@@ -59,8 +49,7 @@ afterEach(() => {
 
 afterAll(async () => {
   streams?.close();
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await api?.close();
   await store?.close();
 });
 

@@ -1,21 +1,16 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { pino } from 'pino';
 import { type MetricValue, Registry } from 'prom-client';
 import { InMemStorageProvider, Unleash, UnleashEvents } from 'unleash-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { flexibleRolloutEnabled } from '../../../src/flag-backends/stickiness-hash.js';
-import { errorHandler } from '../../../src/http/error-handler.js';
-import { createClientApiRouter } from '../../../src/http/routes/client-api.js';
 import { InMemoryClientFeatureSource } from '../../support/in-memory-client-feature-source.js';
+import { type ServedClientApi, serveClientApi } from '../../support/serve-client-api.js';
 
 const TOKEN = 'default:production.sdk-test-token';
 const REFRESH_MS = 250;
 const FLAG = 'mfa-staff-login';
 const USERS = Array.from({ length: 10_000 }, (_, i) => `user-${i}`);
 
-let server: Server;
+let api: ServedClientApi;
 let baseUrl: string;
 const source = new InMemoryClientFeatureSource();
 const registry = new Registry();
@@ -23,13 +18,8 @@ const clients: Unleash[] = [];
 type Mode = ConstructorParameters<typeof Unleash>[0]['experimentalMode'];
 
 beforeAll(async () => {
-  const app = express();
-  app.use(createClientApiRouter({ source, tokens: [TOKEN], registry }));
-  app.use(errorHandler(pino({ enabled: false })));
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+  api = await serveClientApi({ source, tokens: [TOKEN], registry });
+  baseUrl = api.url;
 });
 
 afterEach(() => {
@@ -37,8 +27,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await api.close();
 });
 
 /** The unmodified SDK, pointed at rampart, synchronised once. */

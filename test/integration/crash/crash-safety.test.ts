@@ -23,11 +23,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../src/rollout/audit.js';
 import { matchesExpected } from '../../../src/rollout/rollout-state.js';
 import { openSqliteStore } from '../../../src/store/open-sqlite-store.js';
+import { bundleEntry } from '../../support/bundle-entry.js';
 import { CRASH_STEPS } from '../../support/crash-spec.js';
 
 const KILLS = 50;
@@ -44,15 +44,7 @@ beforeAll(async () => {
   bundle = join(dir, 'crash-child.mjs');
   dbPath = join(dir, 'rampart.db');
   // One bundle instead of tsx per spawn: 50 restarts must not spend a minute compiling TypeScript.
-  await build({
-    entryPoints: ['test/support/crash-child.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: bundle,
-    logLevel: 'warning',
-  });
+  await bundleEntry('test/support/crash-child.ts', bundle);
 });
 
 afterAll(() => {

@@ -10,10 +10,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../../src/cli/api-client.js';
+import { bundleEntry } from '../../support/bundle-entry.js';
 import { freePort } from '../../support/free-port.js';
+import { writeRunConfig } from '../../support/run-config.js';
 
 const TOKEN = 'kill-test-operator-token';
 const COMMANDS = 24;
@@ -32,15 +33,7 @@ beforeAll(async () => {
   bundle = join(dir, 'bin', 'run-entry.mjs');
   copyFileSync('package.json', join(dir, 'package.json'));
   // One bundle instead of tsx per start: each restart would otherwise compile rampart again.
-  await build({
-    entryPoints: ['test/support/run-entry.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: bundle,
-    logLevel: 'warning',
-  });
+  await bundleEntry('test/support/run-entry.ts', bundle);
 });
 
 afterAll(() => {
@@ -65,19 +58,7 @@ guardrails:
     compare: { metric: login_attempts_total, good: { result: success }, maxDrop: 0.05 }
 `,
   );
-  const config = join(dir, 'rampart.yaml');
-  writeFileSync(
-    config,
-    `apiVersion: rampart/v1
-kind: Config
-listen: { host: 127.0.0.1, port: ${port} }
-specsDir: ${dir}
-store: { url: "sqlite:${join(dir, 'rampart.db')}" }
-apiTokens:
-  - { name: ci, role: operator, tokenEnv: RAMPART_OPERATOR_TOKEN }
-`,
-  );
-  return config;
+  return writeRunConfig(dir, port);
 }
 
 function start(config: string): ChildProcess {

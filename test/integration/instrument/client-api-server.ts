@@ -1,11 +1,6 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { errorHandler } from '../../../src/http/error-handler.js';
-import { createClientApiRouter } from '../../../src/http/routes/client-api.js';
 import { InMemoryClientFeatureSource } from '../../support/in-memory-client-feature-source.js';
+import { serveClientApi } from '../../support/serve-client-api.js';
 
 export const CLIENT_TOKEN = 'default:production.instrument-test-token';
 
@@ -17,20 +12,8 @@ export async function startClientApi(): Promise<{
   close(): Promise<void>;
 }> {
   const source = new InMemoryClientFeatureSource();
-  const app = express();
-  app.use(createClientApiRouter({ source, tokens: [CLIENT_TOKEN], registry: new Registry() }));
-  app.use(errorHandler(pino({ enabled: false })));
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return {
-    source,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
+  const api = await serveClientApi({ source, tokens: [CLIENT_TOKEN], registry: new Registry() });
+  return { source, url: api.url, close: api.close };
 }
 
 /** The staff-only scope of the flagship rollout, as rampart writes it on the flag. */

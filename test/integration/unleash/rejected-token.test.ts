@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/cli/cli-io.js';
-import { main } from '../../../src/cli/main.js';
 import type { RunningRampart } from '../../../src/main.js';
+import { type CliRun, captureCli } from '../../support/capture-cli.js';
 import { OPERATOR_TOKEN, startRampartOnUnleash } from '../../support/rampart-on-unleash.js';
 import { startUnleashServer, type UnleashServer } from '../../support/unleash-server.js';
 
@@ -37,20 +36,8 @@ async function start(name: string, token: string) {
   return started;
 }
 
-async function cli(url: string, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    env: { RAMPART_URL: url, RAMPART_TOKEN: API_TOKEN },
-    now: () => new Date(),
-  };
-  return { code: await main(argv, io), out, err };
+function cli(url: string, argv: string[]): Promise<CliRun> {
+  return captureCli(argv, { env: { RAMPART_URL: url, RAMPART_TOKEN: API_TOKEN }, now: () => new Date() });
 }
 
 describe('an Unleash admin token that Unleash rejects', () => {

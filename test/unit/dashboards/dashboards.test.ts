@@ -8,7 +8,7 @@ import { PROVISIONED_DATASOURCE_UID } from '../../../src/dashboards/grafana-part
 import { METRICS_CONTRACT } from '../../../src/dashboards/metrics-contract.js';
 import { metricNamesIn, substituteGrafanaVariables } from '../../../src/dashboards/promql-names.js';
 import { generateRolloutDashboard } from '../../../src/dashboards/rollout-dashboard-file.js';
-import { phaseCodeExpr } from '../../../src/dashboards/rollouts-dashboard.js';
+import { phaseCodeExpr } from '../../../src/dashboards/state-panels.js';
 import { requiredSeries } from '../../../src/guardrails/required-series.js';
 import { PHASES } from '../../../src/rollout/phase.js';
 import { parseRolloutSpec } from '../../../src/rollout-spec/parse-rollout-spec.js';
