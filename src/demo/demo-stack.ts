@@ -91,6 +91,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       registry: new Registry(),
       users,
       adminToken,
+      // Each staff member visits about once a minute in the demo's compressed day, so two logouts
+      // within 30 minutes are normal there; a looping session bounces within milliseconds.
+      logoutBounceMs: 5_000,
       onResponse: (answer) => {
         exposure.observe(answer);
         options.observe?.(answer);

@@ -19,8 +19,8 @@ export class LoginMetrics {
   readonly mfaEnrollments: Counter<'variant'>;
   readonly mfaEnrollmentOwnerMismatch: Counter<'variant'>;
 
-  constructor(registry: Registry, clock?: Clock) {
-    this.flag = new FlagMetrics({ registry, clock });
+  constructor(registry: Registry, clock?: Clock, visitWindowMs?: number) {
+    this.flag = new FlagMetrics({ registry, clock, visitWindowMs });
     const registers = [registry];
     this.mfaEnrollments = new Counter({
       name: 'mfa_enrollments_total',

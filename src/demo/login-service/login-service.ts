@@ -28,6 +28,11 @@ export interface LoginServiceOptions {
   faults?: readonly FaultName[];
   /** Bearer token for /admin/faults; without one the admin routes answer 403. */
   adminToken?: string;
+  /**
+   * A second logout within this long of a user's previous one is a bounce (`logout_users_total`
+   * repeat="again"); default 30 min. The demo's compressed day sets seconds.
+   */
+  logoutBounceMs?: number;
   clock?: Clock;
   logger?: Logger;
   /** Sees every answered request with the user it concerned (the demo counts the users a fault hit). */
@@ -61,7 +66,7 @@ export async function createLoginService(options: LoginServiceOptions): Promise<
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? pino({ enabled: false });
   const users = await UserDirectory.create({ users: options.users, scryptCost: options.scryptCost });
-  const metrics = new LoginMetrics(options.registry, clock);
+  const metrics = new LoginMetrics(options.registry, clock, options.logoutBounceMs);
   // A new step or a rollback starts a new epoch of the distinct-user series.
   options.policy.onFlagChange?.(() => metrics.flag.newEpoch());
   const tokens = new TokenStore();
