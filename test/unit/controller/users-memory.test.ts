@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { userEValues } from '../../../src/analysis/user-eprocess.js';
 import { Controller } from '../../../src/controller/controller.js';
 import { MetricVerdictSource } from '../../../src/controller/metric-verdict-source.js';
 import { EmbeddedFlagBackend } from '../../../src/flag-backends/embedded/embedded-flag-backend.js';
