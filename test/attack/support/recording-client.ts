@@ -30,7 +30,10 @@ export class RecordingClient {
     if (options.body !== undefined) headers['Content-Type'] ??= 'application/json';
     const started = performance.now();
     const res = await fetch(`${this.base}${path}`, { method, headers, body: options.body });
-    const text = await res.text();
+    // An event stream (the SDKs' streaming endpoint) never ends: its first event is the answer.
+    const text = (res.headers.get('content-type') ?? '').startsWith('text/event-stream')
+      ? await firstEvent(res)
+      : await res.text();
     const ms = performance.now() - started;
     this.requests += 1;
     const head = [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n');
@@ -50,6 +53,30 @@ export class RecordingClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   }
+}
+
+/** The stream up to its first complete event (or 2 s), then closed. */
+async function firstEvent(res: Response): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return '';
+  const decoder = new TextDecoder();
+  let text = '';
+  const deadline = Date.now() + 2_000;
+  try {
+    while (!text.includes('\n\n') && Date.now() < deadline) {
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<{ done: true; value: undefined }>((resolve) =>
+          setTimeout(() => resolve({ done: true, value: undefined }), Math.max(0, deadline - Date.now())),
+        ),
+      ]);
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return text;
 }
 
 /** A loopback HTTP server standing in for Slack: counts the notifier's posts. */
