@@ -63,27 +63,30 @@ export function evaluateUsers(
   });
   const runLimit = Math.log(1 / split.wholeRun);
   const stepLimit = Math.log(1 / split.currentStep);
-  if (e.runHarm >= runLimit || e.stepHarm >= stepLimit) {
-    const which = e.runHarm >= runLimit ? 'run' : 'step';
-    const value = which === 'run' ? e.runHarm : e.stepHarm;
-    const limit = which === 'run' ? split.wholeRun : split.currentStep;
+  // The harm e-process (run or step) that has crossed `fraction` of its limit in logs, if any.
+  const crossed = (fraction: number) =>
+    e.runHarm >= runLimit * fraction
+      ? { which: 'run', value: e.runHarm, limit: runLimit }
+      : e.stepHarm >= stepLimit * fraction
+        ? { which: 'step', value: e.stepHarm, limit: stepLimit }
+        : undefined;
+  const harm = crossed(1);
+  if (harm) {
     return judge(
       'fail',
-      `harm e-value over the ${which} ${fmtNumber(Math.exp(value))} >= ${fmtNumber(1 / limit)}: ` +
+      `harm e-value over the ${harm.which} ${fmtNumber(Math.exp(harm.value))} >= ${fmtNumber(Math.exp(harm.limit))}: ` +
         `the flag raises the share of users with ${g.users.bad} by more than ${rho}x`,
     );
   }
   // Suspected harm holds the step: half the way (in log terms) to the rollback limit, the step
   // waits until the evidence either fades or settles into a rollback. A hold spends no alpha (it
   // never rolls back), and under "no harm" the e-value drifts down, so healthy steps move on.
-  if (e.runHarm >= runLimit / 2 || e.stepHarm >= stepLimit / 2) {
-    const which = e.runHarm >= runLimit / 2 ? 'run' : 'step';
-    const value = which === 'run' ? e.runHarm : e.stepHarm;
-    const limit = which === 'run' ? runLimit : stepLimit;
+  const suspected = crossed(1 / 2);
+  if (suspected) {
     return judge(
       'inconclusive',
-      `harm suspected: e-value over the ${which} ${fmtNumber(Math.exp(value))} >= ` +
-        `${fmtNumber(Math.exp(limit / 2))} holds the step (rollback at ${fmtNumber(Math.exp(limit))})`,
+      `harm suspected: e-value over the ${suspected.which} ${fmtNumber(Math.exp(suspected.value))} >= ` +
+        `${fmtNumber(Math.exp(suspected.limit / 2))} holds the step (rollback at ${fmtNumber(Math.exp(suspected.limit))})`,
     );
   }
   const isCanary =
