@@ -5,8 +5,9 @@ import { fmtCount, fmtNumber } from './format.js';
 import type { GuardrailInput } from './guardrail-input.js';
 import { makeJudgement, notJudged } from './make-judgement.js';
 import type { StepContext } from './step-context.js';
-import { updateUserEvidence, userEValues } from './user-eprocess.js';
-import { canarySteps, safeOutOfReach } from './users-plan.js';
+import { seenByHalfAge, updateUserEvidence, userEValues } from './user-eprocess.js';
+import { canarySteps, canaryWaiting, DEFAULT_BASELINE, safeOutOfReach } from './users-plan.js';
+import { treatmentUsersToDetect } from './users-power.js';
 import type { Judgement } from './verdict.js';
 
 /**
@@ -37,6 +38,7 @@ export function evaluateUsers(
     exposedT: exposed.value.treatment,
     exposedC: exposed.value.control,
     rho,
+    elapsedMs: step.sinceStepStartMs,
   });
   const e = userEValues(memory);
   const split = splitTestAlpha(alpha, step.comparativeSteps);
@@ -93,11 +95,29 @@ export function evaluateUsers(
     canarySteps(g, { steps: step.steps ?? [], population: step.population }, alpha).includes(
       step.stepIndex,
     ) || safeOutOfReach(g, step.population, step.percentage / 100, e.runSafe, nT + nC, alpha);
-  const needsSafe =
-    !isCanary &&
-    (g.users.proveSafe === 'each-step' ||
-      (g.users.proveSafe === 'before-full' && step.nextStepRemovesControl));
+  const gated =
+    g.users.proveSafe === 'each-step' || (g.users.proveSafe === 'before-full' && step.nextStepRemovesControl);
+  const needsSafe = gated && !isCanary;
   const safeLimit = Math.log(1 / alpha);
+  // A gated canary step waits until it has seen nearly everyone it could expose (canaryWaiting).
+  const waiting =
+    isCanary && gated && e.runSafe < safeLimit
+      ? canaryWaiting({
+          population: step.population,
+          seen: nT + nC,
+          seenT: nT,
+          seenByHalf: step.sinceStepStartMs === undefined ? 0 : seenByHalfAge(memory, step.sinceStepStartMs),
+          elapsedMs: step.sinceStepStartMs,
+          toDetect: treatmentUsersToDetect(
+            g.users.baseline ?? DEFAULT_BASELINE,
+            rho,
+            step.percentage / 100,
+            stepLimit / 2,
+          ),
+          maxWaitMs: step.canaryMaxWaitMs,
+        })
+      : undefined;
+  if (waiting) return judge('inconclusive', waiting);
   if (needsSafe && e.runSafe < safeLimit) {
     return judge(
       'inconclusive',

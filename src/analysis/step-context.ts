@@ -31,6 +31,8 @@ export interface StepContext extends RolloutStep {
   /** The spec's steps and declared population (`users` finds its canary steps from them). */
   steps?: readonly number[];
   population?: number | undefined;
+  /** The spec's `canaryMaxWait` in milliseconds: the longest a canary step waits for users. */
+  canaryMaxWaitMs?: number;
 }
 
 /** The StepContext of `ctx`: N* and the alpha split come from the spec, the same for every guardrail. */
@@ -43,6 +45,7 @@ export function stepContext(spec: RolloutSpec, ctx: RolloutStep): StepContext {
     nextStepRemovesControl: nextStepRemovesControl(spec.steps, ctx.stepIndex),
     steps: spec.steps,
     population: spec.population,
+    canaryMaxWaitMs: spec.canaryMaxWait,
   };
 }
 

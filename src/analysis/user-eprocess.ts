@@ -19,7 +19,7 @@ import type { UserEvidenceMemory } from '../rollout/rollout-state.js';
  */
 
 /** Harm alternatives, as multiples of rho (theta_j = m rho): from a small excess to a total failure. */
-const HARM = [1.25, 1.5, 2, 3, 5, 10, 30, 100, 1000] as const;
+export const HARM = [1.25, 1.5, 2, 3, 5, 10, 30, 100, 1000] as const;
 /** Non-inferiority alternatives, as multiples of rho (theta_j = m rho < rho). */
 export const SAFE_GRID = [0.9, 0.75, 0.6, 0.45, 0.3, 0.15] as const;
 
@@ -35,6 +35,30 @@ export interface UserTick {
   exposedC: number;
   /** The relative margin: the per-user rate ratio the flag may cause. */
   rho: number;
+  /** Milliseconds since the step started, when known: records how fast new users still arrive. */
+  elapsedMs?: number;
+}
+
+/** A new arrival checkpoint once the step's age has grown by this factor: ~100 of them in a day. */
+const CHECKPOINT_GROWTH = 1.1;
+
+/** The arrival checkpoints after this tick (one more when the step has aged enough since the last). */
+function withArrival(m: UserEvidenceMemory, t: UserTick): UserEvidenceMemory {
+  if (t.elapsedMs === undefined || t.elapsedMs <= 0) return m;
+  const list = m.arrivals ?? [];
+  const last = list[list.length - 1];
+  if (last && t.elapsedMs < last[0] * CHECKPOINT_GROWTH) return m;
+  return { ...m, arrivals: [...list, [t.elapsedMs, t.exposedT + t.exposedC]] };
+}
+
+/**
+ * The users seen by half the step's current age (the latest checkpoint at or before it; 0 when
+ * none is that old): a canary step compares it with the users seen now.
+ */
+export function seenByHalfAge(m: UserEvidenceMemory, elapsedMs: number): number {
+  let seen = 0;
+  for (const [at, n] of m.arrivals ?? []) if (at <= elapsedMs / 2) seen = n;
+  return seen;
 }
 
 /** The empty memory of a run. */
@@ -77,8 +101,15 @@ function addEvents(
 export function updateUserEvidence(prev: UserEvidenceMemory | undefined, t: UserTick): UserEvidenceMemory {
   let m = prev && prev.run === t.run ? prev : fresh(t.run, t.step);
   if (m.step !== t.step) {
-    m = { ...m, step: t.step, seen: { treatment: 0, control: 0 }, stepHarm: fresh(t.run, t.step).stepHarm };
+    const { arrivals: _, ...rest } = m;
+    m = {
+      ...rest,
+      step: t.step,
+      seen: { treatment: 0, control: 0 },
+      stepHarm: fresh(t.run, t.step).stepHarm,
+    };
   }
+  m = withArrival(m, t);
   const x = t.badT - m.seen.treatment;
   const y = t.badC - m.seen.control;
   if (x < 0 || y < 0) return { ...m, seen: { treatment: t.badT, control: t.badC } };

@@ -3,7 +3,57 @@ import type { HoldEstimate, PlanContext } from './hold-estimates.js';
 import { SAFE_GRID } from './user-eprocess.js';
 
 /** Control share of users with the bad outcome the plan assumes when the guardrail names none. */
-const DEFAULT_BASELINE = 0.02;
+export const DEFAULT_BASELINE = 0.02;
+
+/**
+ * A gated canary step cannot prove the rate safe, so it waits until it has seen enough people that a
+ * fault beyond the margin which starts there has a fair chance to be caught there, before the next
+ * step exposes five times as many. It waits until the first of:
+ * - the treatment users at which a harm of DETECT_FACTOR x the margin reaches the suspected-harm
+ *   hold with 90 % probability (treatmentUsersToDetect);
+ * - CANARY_COVERAGE of the declared population seen in the step;
+ * - new users have slowed down: fewer than ARRIVALS_SETTLED of the users seen came in the latest
+ *   half of the step's time (a declared population includes people who rarely log in; for users
+ *   who each log in at a steady rate this is ~94 % of them seen);
+ * - the spec's `canaryMaxWait` (heavy-tailed activity never settles).
+ */
+export const CANARY_COVERAGE = 0.95;
+const ARRIVALS_SETTLED = 0.2;
+
+/** Distinct users a canary step needs to have seen to stop waiting by coverage alone. */
+export function canaryCoverage(population: number | undefined): number {
+  return population === undefined ? 0 : Math.ceil(CANARY_COVERAGE * population);
+}
+
+/** What a canary step has seen so far. */
+export interface CanaryProgress {
+  population: number | undefined;
+  /** Distinct exposed users in the step, both arms, and of them in treatment. */
+  seen: number;
+  seenT: number;
+  /** Users seen by half the step's age (0 when unknown). */
+  seenByHalf: number;
+  /** Time since the step started; undefined: unknown (coverage and power only). */
+  elapsedMs: number | undefined;
+  /** Treatment users for the power condition (treatmentUsersToDetect). */
+  toDetect: number;
+  maxWaitMs: number | undefined;
+}
+
+/** Why a gated canary step still waits for users, or undefined when it has seen enough. */
+export function canaryWaiting(p: CanaryProgress): string | undefined {
+  const needed = canaryCoverage(p.population);
+  if (p.population === undefined || p.seen >= needed || p.seenT >= p.toDetect) return undefined;
+  if (p.elapsedMs !== undefined && p.maxWaitMs !== undefined && p.elapsedMs >= p.maxWaitMs) return undefined;
+  const late = p.seen - p.seenByHalf;
+  if (p.elapsedMs !== undefined && p.seen > 0 && late < ARRIVALS_SETTLED * p.seen) return undefined;
+  const detect = Number.isFinite(p.toDetect) ? `${p.toDetect} treatment users, ` : '';
+  return (
+    `canary step: waits for ${detect}${needed} users seen (${CANARY_COVERAGE * 100} % of population ${p.population}) ` +
+    `or new users to slow down: ${p.seenT}/${p.seen} seen` +
+    (p.elapsedMs === undefined ? '' : `, ${late} of them in the latest half of the step`)
+  );
+}
 
 /** What a `users` guardrail can show at one step of the plan. */
 interface UsersStepPlan {
@@ -16,6 +66,8 @@ interface UsersStepPlan {
   gated: boolean;
   /** Not shown before the population is spent: `minutes` is then the time to see everyone. */
   spent: boolean;
+  /** A canary step that waits to see CANARY_COVERAGE of the population: `minutes` is that time. */
+  canaryWait: boolean;
 }
 
 /**
@@ -111,17 +163,25 @@ function usersStepPlans(g: GuardrailOf<'users'>, ctx: PlanContext): UsersStepPla
       spent = ctx.perMinute * m > cap;
       minutes = spent ? cap / ctx.perMinute : m;
     }
-    const gated =
-      !canary.includes(i) &&
-      (g.users.proveSafe === 'each-step' || (g.users.proveSafe === 'before-full' && i === lastComparative));
+    const byPolicy =
+      g.users.proveSafe === 'each-step' || (g.users.proveSafe === 'before-full' && i === lastComparative);
+    const isCanary = canary.includes(i);
+    const gated = byPolicy && !isCanary;
+    // A gated canary step waits to see CANARY_COVERAGE of the population instead (evaluateUsers).
+    const canaryWait = byPolicy && isCanary;
+    if (canaryWait) {
+      minutes = canaryCoverage(ctx.spec.population) / ctx.perMinute;
+      spent = false;
+    }
     plans.push({
       percentage: p,
       treatmentUsers: Math.min(cap, ctx.perMinute * bakeMin) * s,
       minutes,
-      gated,
+      gated: gated || canaryWait,
       spent,
+      canaryWait,
     });
-    carried += gainBy(gated && minutes !== undefined ? Math.max(bakeMin, minutes) : bakeMin);
+    carried += gainBy((gated || canaryWait) && minutes !== undefined ? Math.max(bakeMin, minutes) : bakeMin);
   });
   return plans;
 }
@@ -136,7 +196,8 @@ export function canaryText(g: GuardrailOf<'users'>, spec: PlanContext['spec'], a
   if (canary.length === 0) return '';
   return (
     `canary step(s) ${canary.join(', ')}: population ${spec.population} is too small to show the rate ` +
-    `below ${g.users.maxRatio}x there, so they advance on the harm test alone`
+    `below ${g.users.maxRatio}x there, so they advance on the harm tests alone, once ${CANARY_COVERAGE * 100} % of ` +
+    `the population was seen in the step where proveSafe gates it`
   );
 }
 
@@ -152,6 +213,8 @@ export function usersHold(g: GuardrailOf<'users'>, ctx: PlanContext): HoldEstima
     if (!s.gated) return `${users}, not gated`;
     if (s.minutes === undefined) return `${users}, never shown at this traffic`;
     const m = Math.max(1, Math.ceil(s.minutes));
+    if (s.canaryWait)
+      return `${users}, a canary: waits to see ${CANARY_COVERAGE * 100} % of the population (~${m} min)`;
     return s.spent
       ? `${users}, not shown before its population is spent (~${m} min), then a canary`
       : `${users}, shown after ~${m} min`;
@@ -180,6 +243,6 @@ export function usersHold(g: GuardrailOf<'users'>, ctx: PlanContext): HoldEstima
   return {
     selects,
     seconds: m * 60,
-    text: `longest hold at ${worst.percentage} %: below ${g.users.maxRatio}x shown after ~${Math.max(1, Math.ceil(m))} min (${past}). ${tail}`,
+    text: `longest hold at ${worst.percentage} %: ${worst.canaryWait ? `a canary, ${CANARY_COVERAGE * 100} % of the population seen` : `below ${g.users.maxRatio}x shown`} after ~${Math.max(1, Math.ceil(m))} min (${past}). ${tail}`,
   };
 }

@@ -195,6 +195,11 @@ export const rolloutSpecSchema = z.strictObject({
    * steps are too small for the `users` guardrails to show anything.
    */
   population: z.number().int().min(1).optional(),
+  /**
+   * The longest a canary step (one too small to show the `users` rate below its margin) waits to
+   * see its population before it advances on the harm tests alone (docs/statistics.md).
+   */
+  canaryMaxWait: durationSchema.prefault('4h'),
   bake: durationSchema.prefault('15m'),
   minSamples: z.number().int().min(0).default(200),
   tick: durationSchema.prefault('10s'),

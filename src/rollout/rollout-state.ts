@@ -54,6 +54,11 @@ export interface UserEvidenceMemory {
   stepHarm: number[];
   /** Non-inferiority mixture over the run ("ratio >= rho" rejected). */
   runSafe: number[];
+  /**
+   * Exposed users seen in the step at geometrically spaced times since the step started, as
+   * [milliseconds, users]: whether new users still arrive (a canary step waits until they slow).
+   */
+  arrivals?: [number, number][];
 }
 
 /** Who started a rollout run, when and why. */

@@ -47,6 +47,66 @@ describe('users guardrail', () => {
     expect(v.reason).toContain('canary step (population 300 too small to show it below 1.5x), no harm seen');
   });
 
+  it('holds a gated canary step until 95 % of the declared population was seen, or arrivals slow', () => {
+    const s = { ...step(1), stepIndex: 0, steps: [1, 5, 25, 50, 100], population: 300 };
+    const early = judge(usersG(), [0, 2], [2, 200], s);
+    expect(early.status).toBe('inconclusive');
+    expect(early.reason).toMatch(
+      /; canary step: waits for 1112 treatment users, 285 users seen \(95 % of population 300\) or new users to slow down: 2\/202 seen$/,
+    );
+    expect(judge(usersG(), [0, 2], [3, 282], s).status).toBe('pass');
+    // Only where proveSafe gates the step: `off` and `before-full` below the last step never wait.
+    expect(judge(usersG('off'), [0, 2], [2, 200], s).status).toBe('pass');
+    expect(judge(usersG('before-full'), [0, 2], [2, 200], s).status).toBe('pass');
+  });
+
+  it('stops a canary wait once new users slow down, though part of the population never comes', () => {
+    const g = usersG();
+    const s = (min: number) => ({
+      ...step(1),
+      stepIndex: 0,
+      steps: [1, 5, 25, 50, 100],
+      population: 300,
+      sinceStepStartMs: min * 60_000,
+    });
+    // 200 of the 300 staff log in; by 30 minutes 150 were seen, by 60 minutes 190 (40 of them late).
+    let memory: MemoryContext = fresh;
+    const at = (min: number, seenC: number) => {
+      const v = evaluateGuardrail(
+        g,
+        { kind: 'users', bad: arms(0, 2), exposed: arms(2, seenC), memory },
+        s(min),
+        0.0025,
+      );
+      memory = { ...fresh, prev: v.memory };
+      return v;
+    };
+    for (let min = 1; min <= 30; min++) at(min, 5 * min - 2);
+    const busy = at(60, 188);
+    expect(busy.status).toBe('inconclusive');
+    expect(busy.reason).toMatch(/2\/190 seen, 40 of them in the latest half of the step$/);
+    // From 60 to 120 minutes only 8 more: the step has seen the people who come, and moves on.
+    expect(at(120, 196).status).toBe('pass');
+  });
+
+  it('stops a canary wait at canaryMaxWait, and once a 2x-margin harm would have shown', () => {
+    const s = { ...step(1), stepIndex: 0, steps: [1, 5, 25, 50, 100], population: 20_000 };
+    const at = (elapsedMin: number, exposed: [number, number]) =>
+      judge(usersG(), [0, 2], exposed, {
+        ...s,
+        sinceStepStartMs: elapsedMin * 60_000,
+        canaryMaxWaitMs: 4 * 3_600_000,
+      });
+    expect(at(239, [100, 10_000]).status).toBe('inconclusive');
+    expect(at(240, [100, 10_000]).status).toBe('pass');
+    // At 1 % of 20,000 (200 people) power is out of reach; at 5 % of 30,000 (1,500 people) it is not.
+    const big = { ...s, percentage: 5, population: 30_000, stepIndex: 1 };
+    const waitFor = judge(usersG(), [0, 2], [10, 190], big).reason.match(/waits for (\d+) treatment users/);
+    const n = Number(waitFor?.[1]);
+    expect(n).toBeGreaterThan(100);
+    expect(judge(usersG(), [0, 2], [n, 19 * n], big).status).toBe('pass');
+  });
+
   it('stops holding once the declared population is spent without the rate shown', () => {
     // 50 % of 20,000 users: a gated step; early on it holds, once nearly everyone was seen it cannot
     // be shown any more and advances as a canary.

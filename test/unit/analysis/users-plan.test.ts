@@ -32,19 +32,33 @@ describe('users plan', () => {
     expect(canarySteps(g, spec(20_000), 0.0025)).toEqual([0, 1]);
   });
 
-  it('says how long each gated step holds: a day at 1 % without a population, none at its canaries', () => {
+  it('says how long each gated step holds: a day at 1 % without a population, its canaries to see the population', () => {
     const hold = usersHold(g, { spec: spec(), perMinute: 300, alpha: 0.0025 });
     // At 1 % a bad user carries ~0.001 nats: thousands of them, at 6 bad users a minute.
     expect(hold.seconds).toBeGreaterThan(20 * 3600);
     expect(hold.text).toMatch(/^longest hold at 1 %: below 1.5x shown after ~\d+ min/);
     const small = usersHold(g, { spec: spec(300), perMinute: 30, alpha: 0.0025 });
-    expect(small.text).toMatch(/^no step gated\. canary step\(s\) 1 % \(~3 treatment users\)/);
-    // 20,000 users: 25 % is gated, but after two 15-minute canary steps it cannot be shown before
-    // all 20,000 users have been through it (~67 min at 300/min); then it advances as a canary.
-    const big = usersHold(g, { spec: spec(20_000), perMinute: 300, alpha: 0.0025 });
-    expect(big.text).toContain('1 %: 45 treatment users per bake, not gated');
-    expect(big.text).toContain(
-      '25 %: 1125 treatment users per bake, not shown before its population is spent (~67 min), then a canary',
+    // 300 staff: every step is a canary that waits to see 285 of them (~10 min at 30 users/min).
+    expect(small.text).toMatch(
+      /^longest hold at 1 %: a canary, 95 % of the population seen after ~10 min \(within the bake\)\. canary step\(s\) 1 % \(~3 treatment users\)/,
     );
+    expect(small.text).toContain(
+      '5 %: 15 treatment users per bake, a canary: waits to see 95 % of the population (~10 min)',
+    );
+    const gOff = { ...g, users: { ...g.users, proveSafe: 'off' as const } };
+    const off = usersHold(gOff, { spec: spec(300, 'off'), perMinute: 30, alpha: 0.0025 });
+    expect(off.text).toMatch(/^never holds/);
+    // 20,000 users: 1 % and 5 % are canaries that wait to see 19,000 users (~64 min at 300/min).
+    const big = usersHold(g, { spec: spec(20_000), perMinute: 300, alpha: 0.0025 });
+    expect(big.text).toContain(
+      '1 %: 45 treatment users per bake, a canary: waits to see 95 % of the population (~64 min)',
+    );
+    // What the two canary waits carried lets 25 % show it before its population is spent.
+    expect(big.text).toContain('25 %: 1125 treatment users per bake, shown after ~64 min');
+    const bigOff = usersHold(
+      { ...g, users: { ...g.users, proveSafe: 'before-full' as const } },
+      { spec: spec(20_000), perMinute: 300, alpha: 0.0025 },
+    );
+    expect(bigOff.text).toContain('1 %: 45 treatment users per bake, not gated');
   });
 });

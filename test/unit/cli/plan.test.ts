@@ -136,7 +136,10 @@ describe('rampart plan', () => {
       'canary step(s) 1 % (~3 treatment users), 5 % (~15 treatment users), 25 % (~75 treatment users), ' +
         '50 % (~150 treatment users): population 300 is too small to show the rate below 1.5x there',
     );
-    expect(run.out).toContain('1 %: 3 treatment users per bake, not gated');
+    // 300 exposed users a minute see 285 of 300 staff within a minute: the bake is the longer wait.
+    expect(run.out).toContain(
+      '1 %: 3 treatment users per bake, a canary: waits to see 95 % of the population (~1 min)',
+    );
   });
 
   it('estimates the hold of every guardrail with --traffic, naming the matchers each assumes', async () => {
