@@ -57,8 +57,13 @@ export function realisticRows(results: readonly SimResult[]) {
       falseRollbacks,
       falseRollbackPercent: pct(falseRollbacks, n),
       falseRollbackUpper95Percent: Math.round(clopperPearsonUpper(falseRollbacks, n) * 1000) / 10,
-      pauses: rs.filter((r) => r.outcome === 'paused').length,
-      pausePercent: pct(rs.filter((r) => r.outcome === 'paused').length, n),
+      // A real pause (the rollout's phase), not a step still holding when the run ended.
+      pauses: rs.filter((r) => r.finalPhase === 'paused').length,
+      pausePercent: pct(rs.filter((r) => r.finalPhase === 'paused').length, n),
+      stillHoldingPercent: pct(
+        rs.filter((r) => r.outcome === 'paused' && r.finalPhase !== 'paused').length,
+        n,
+      ),
       completedPercent: pct(rs.filter((r) => r.outcome === 'completed').length, n),
       rolledBackPercent: pct(rs.filter((r) => r.outcome === 'rolled_back').length, n),
       neverPastFaultStepPercent: hasFault
@@ -100,13 +105,13 @@ export function realisticMarkdown(rows: readonly Row[], header: string): string 
   const lines = [
     header,
     '',
-    "| scenario | expect | seeds | false rollbacks (95 % upper) | pauses | completed % | rolled back % | never past the fault's step % | median detection s | median users hurt | max scope leaks | median wall ms |",
+    "| scenario | expect | seeds | false rollbacks (95 % upper) | pauses | still holding at the end % | completed % | rolled back % | never past the fault's step % | median detection s | median users hurt | max scope leaks | median wall ms |",
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows)
     lines.push(
       `| ${r.scenario} | ${r.expected} | ${r.seeds} | ${r.falseRollbacks} = ${r.falseRollbackPercent} % (${r.falseRollbackUpper95Percent} %) | ` +
-        `${r.pauses} = ${r.pausePercent} % | ${r.completedPercent} | ${r.rolledBackPercent} | ${fmt(r.neverPastFaultStepPercent)} | ` +
+        `${r.pauses} = ${r.pausePercent} % | ${r.stillHoldingPercent} | ${r.completedPercent} | ${r.rolledBackPercent} | ${fmt(r.neverPastFaultStepPercent)} | ` +
         `${fmt(r.medianDetectionSeconds)} | ${fmt(r.medianUsersHurt)} | ${r.maxScopeLeaks} | ${fmt(r.medianWallMs)} |`,
     );
   return lines.join('\n');

@@ -196,6 +196,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     maxPercentage,
     faultStep,
     finalPercentage: state.percentage,
+    finalPhase: state.phase,
     stepsReached: steps,
     reason: state.reason ?? state.hold ?? null,
     simulatedSeconds: end / SECOND,

@@ -28,6 +28,8 @@ export interface SimResult {
   /** The step (percentage) the first fault met: the one it started in, or the first after it; null without a fault or a step. */
   faultStep: number | null;
   finalPercentage: number;
+  /** The rollout's phase when the run ended: `paused` is a real pause, `ramping` a step still holding. */
+  finalPhase: string;
   stepsReached: number[];
   reason: string | null;
   simulatedSeconds: number;

@@ -105,7 +105,24 @@ function rates(w: World, runs: number, alpha: number, seed: number) {
   return { rolledBack, shownSafe };
 }
 
+/** Nested steps, persistent bad users only: the whole-run product's worst case (docs/statistics.md). */
+const PERSISTENT: World = {
+  users: 300,
+  locked: 0.02,
+  failure: 0.002,
+  harm: 1,
+  steps: [1, 2, 5, 10, 20, 30, 50],
+  ticksPerStep: 30,
+};
+
 describe('users e-process on clustered null data', () => {
+  it('stays below its share with persistent users across many steps', () => {
+    // Binomial(2000, 0.05) has mean 100 and its 99.9 % quantile is 131.
+    const { rolledBack } = rates(PERSISTENT, 2000, 0.05, 16006);
+    console.log(`users persistent users across many steps: ${rolledBack}/2000 false rollbacks at alpha 0.05`);
+    expect(rolledBack).toBeLessThanOrEqual(131);
+  });
+
   // alpha 0.05 so that 400 runs can show a rate above it: Binomial(400, 0.05) has mean 20 and its
   // 99.9 % quantile is 35; a rate credibly above alpha fails.
   it('rolls back at most alpha of healthy rollouts with locked users retrying', () => {
