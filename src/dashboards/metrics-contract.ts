@@ -5,6 +5,11 @@ export interface ContractMetric {
   readonly labels: readonly string[];
   /** Allowed values of a label, where the contract fixes them. */
   readonly values?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Labels added to the contract later, with what they mean: a service without one still serves
+   * every guardrail that does not select it, so `check-metrics` warns instead of failing there.
+   */
+  readonly optional?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -18,11 +23,17 @@ const VARIANTS = ['treatment', 'control', 'out_of_scope'] as const;
  * series, so the demo service and the simulator are checked against this same list.
  */
 export const METRICS_CONTRACT: readonly ContractMetric[] = [
+  // attempt="retry": the same user's attempt after their failed or errored one within the visit
+  // window, so an SLO on attempt="first" counts visits, not a locked account's retries.
   {
     name: 'login_attempts_total',
     type: 'counter',
-    labels: ['variant', 'result'],
-    values: { variant: VARIANTS, result: ['success', 'failure', 'error'] },
+    labels: ['variant', 'result', 'attempt'],
+    values: { variant: VARIANTS, result: ['success', 'failure', 'error'], attempt: ['first', 'retry'] },
+    optional: {
+      attempt:
+        'attempt="first" for the first attempt of a visit, "retry" for the same user\'s attempt after a failed or errored one',
+    },
   },
   { name: 'logouts_total', type: 'counter', labels: ['variant'], values: { variant: VARIANTS } },
   {

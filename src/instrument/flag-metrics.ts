@@ -2,6 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { type Clock, systemClock } from '../time/clock.js';
 import { EpochUsers } from './epoch-users.js';
 import { InstrumentError } from './instrument-error.js';
+import { type Attempt, RecentFailures } from './recent-failures.js';
 
 /** `out_of_scope`: the rollout's scope constraints exclude the user (never counted in control). */
 export type Variant = 'treatment' | 'control' | 'out_of_scope';
@@ -10,6 +11,7 @@ export type Outcome = 'success' | 'failure' | 'error';
 
 const VARIANTS: readonly Variant[] = ['treatment', 'control', 'out_of_scope'];
 const OUTCOMES: readonly Outcome[] = ['success', 'failure', 'error'];
+const ATTEMPTS: readonly Attempt[] = ['first', 'retry'];
 // Bit layout of a user's marks in EpochUsers: 9 slots per variant.
 const SLOT = { exposed: 0, login: 1, mfa: 4, logoutFirst: 7, logoutAgain: 8 } as const;
 const bit = (variant: Variant, slot: number) => VARIANTS.indexOf(variant) * 9 + slot;
@@ -19,9 +21,12 @@ export interface FlagMetricsOptions {
   registry: Registry;
   /** Name of the variant label; default `variant` (a spec can name another). */
   variantLabel?: string;
-  /** Distinct users remembered per epoch (as salted hashes); default 100 000. */
+  /** Distinct users remembered per epoch (as salted hashes), and users with a recent failed login; default 100 000. */
   maxUsersPerEpoch?: number;
-  /** A second logout within this long of the previous one counts as a bounce; default 30 min. */
+  /**
+   * A second logout within this long of the previous one counts as a bounce, and a login attempt
+   * within this long of the user's failed one as a retry; default 30 min.
+   */
   visitWindowMs?: number;
   clock?: Clock;
 }
@@ -35,6 +40,7 @@ type Labels = Partial<Record<string, string>>;
  */
 export class FlagMetrics {
   private readonly users: EpochUsers;
+  private readonly failures: RecentFailures;
   private readonly label: string;
   private readonly visitWindowMs: number;
   private readonly clock: Clock;
@@ -58,6 +64,7 @@ export class FlagMetrics {
     this.label = options.variantLabel ?? 'variant';
     this.visitWindowMs = options.visitWindowMs ?? 30 * 60_000;
     this.clock = options.clock ?? systemClock;
+    this.failures = new RecentFailures(max, this.visitWindowMs);
     const registers = [options.registry];
     const v = this.label;
     const counter = (name: string, help: string, extra: string[] = []) => {
@@ -67,7 +74,11 @@ export class FlagMetrics {
     };
     this.exposures = counter('flag_exposures_total', 'Sessions opened, by variant (once per session).');
     this.exposedUsers = counter('flag_exposed_users_total', 'Distinct users evaluated, per epoch.');
-    this.loginAttempts = counter('login_attempts_total', 'Login attempts by outcome.', ['result']);
+    this.loginAttempts = counter(
+      'login_attempts_total',
+      'Login attempts by outcome; attempt="retry" follows a failed one of the same user.',
+      ['result', 'attempt'],
+    );
     this.loginUsers = counter('login_users_total', 'Distinct users with a login outcome, per epoch.', [
       'result',
     ]);
@@ -104,9 +115,10 @@ export class FlagMetrics {
     // Both arms appear from the start, so rate() and absent-series checks see zeros, not gaps.
     for (const variant of ['treatment', 'control'] as const) {
       for (const c of [this.exposures, this.exposedUsers, this.logouts]) c.inc(this.labels(variant), 0);
-      for (const result of OUTCOMES)
-        for (const c of [this.loginAttempts, this.loginUsers, this.mfaChallenges])
-          c.inc(this.labels(variant, { result }), 0);
+      for (const result of OUTCOMES) {
+        for (const c of [this.loginUsers, this.mfaChallenges]) c.inc(this.labels(variant, { result }), 0);
+        for (const attempt of ATTEMPTS) this.loginAttempts.inc(this.labels(variant, { result, attempt }), 0);
+      }
       // MFA answers succeed or fail; an MFA `error` series appears only when a 5xx happens.
       for (const result of ['success', 'failure']) this.mfaUsers.inc(this.labels(variant, { result }), 0);
       for (const repeat of ['first', 'again']) this.logoutUsers.inc(this.labels(variant, { repeat }), 0);
@@ -128,13 +140,18 @@ export class FlagMetrics {
 
   /** A login attempt with its outcome: `login_attempts_total` and, once per epoch, `login_users_total`. */
   login(userId: string | undefined, variant: Variant, result: Outcome): void {
-    this.loginAttempt(variant, result);
+    this.loginAttempt(variant, result, userId);
     this.loginUser(userId, variant, result);
   }
 
-  /** The per-attempt half of `login`, for services that count attempts at another point. */
-  loginAttempt(variant: Variant, result: Outcome): void {
-    this.loginAttempts.inc(this.labels(variant, { result }));
+  /**
+   * The per-attempt half of `login`, for services that count attempts at another point. With the
+   * user's id, an attempt within the visit window after their failed or errored one is labelled
+   * `attempt="retry"`, otherwise `first`; without it every attempt is a first one.
+   */
+  loginAttempt(variant: Variant, result: Outcome, userId?: string): void {
+    const attempt = this.failures.attempt(userId, result !== 'success', this.clock.now().getTime());
+    this.loginAttempts.inc(this.labels(variant, { result, attempt }));
   }
 
   /** The per-user half of `login`. */

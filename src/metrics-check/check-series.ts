@@ -44,12 +44,15 @@ function selectorText(r: RequiredSeries): string {
   return r.variant ? `${sel} by ${r.variant.label}` : sel;
 }
 
-function labelProblems(r: RequiredSeries, sets: readonly Labels[]): string[] {
+function labelProblems(r: RequiredSeries, sets: readonly Labels[], metric?: ContractMetric): string[] {
   const problems: string[] = [];
   for (const [label, value] of Object.entries(r.matchers)) {
     const seen = valuesOf(sets, label);
+    const meaning = metric?.optional?.[label];
     if (seen.length === 0)
-      problems.push(`label ${label} is missing (the guardrail selects ${label}="${value}")`);
+      problems.push(
+        `label ${label} is missing (the guardrail selects ${label}="${value}")${meaning ? `: count ${meaning}` : ''}`,
+      );
     else if (!seen.includes(value))
       problems.push(`no series with ${label}="${value}"; values seen: ${seen.join(', ')}`);
   }
@@ -80,7 +83,14 @@ function contractFindings(
   if (!metric) return { problems, warnings };
   for (const label of metric.labels) {
     const name = label === 'variant' && variantLabel ? variantLabel : label;
-    if (valuesOf(sets, name).length === 0)
+    if (valuesOf(sets, name).length > 0) continue;
+    const meaning = metric.optional?.[label];
+    // A later label: guardrails that select it fail in labelProblems; the rest still work.
+    if (meaning)
+      warnings.push(
+        `label ${name} is missing; the metrics contract gives ${metric.name} the labels ${metric.labels.join(', ')} (${meaning}); guardrails selecting ${name} find no series`,
+      );
+    else
       problems.push(
         `label ${name} is missing; the metrics contract gives ${metric.name} the labels ${metric.labels.join(', ')}`,
       );
@@ -140,7 +150,7 @@ export function checkSeries(
   const agreed = contractFindings(known, sets, r.variant?.label);
   const warnings = [...hygiene.warnings, ...agreed.warnings];
   const wrong = [
-    ...(selected.length === 0 ? labelProblems(r, sets) : variantProblems(r, selected)),
+    ...(selected.length === 0 ? labelProblems(r, sets, known) : variantProblems(r, selected)),
     ...agreed.problems,
     ...hygiene.problems,
   ];

@@ -7,13 +7,20 @@ export type Variant = 'treatment' | 'control' | 'out_of_scope';
 /** The `variant` label value of users the rollout's scope constraints exclude (metrics contract). */
 export const OUT_OF_SCOPE = 'out_of_scope';
 
+/** The `attempt` label: the first attempt of a visit, or one that follows a failed attempt in it. */
+export type Attempt = 'first' | 'retry';
+
 /** The counters of the metrics contract one arm's logins move, labelled with the arm's variant. */
 export function loginCounters(metrics: SimMetricSource, spec: RolloutSpec['variant'], variant: Variant) {
   const value = variant === 'out_of_scope' ? OUT_OF_SCOPE : spec[variant];
+  const attempts = (attempt: Attempt) => ({
+    success: metrics.counter('login_attempts_total', { [spec.label]: value, result: 'success', attempt }),
+    failure: metrics.counter('login_attempts_total', { [spec.label]: value, result: 'failure', attempt }),
+    error: metrics.counter('login_attempts_total', { [spec.label]: value, result: 'error', attempt }),
+  });
   return {
-    success: metrics.counter('login_attempts_total', { [spec.label]: value, result: 'success' }),
-    failure: metrics.counter('login_attempts_total', { [spec.label]: value, result: 'failure' }),
-    error: metrics.counter('login_attempts_total', { [spec.label]: value, result: 'error' }),
+    first: attempts('first'),
+    retry: attempts('retry'),
     http200: metrics.counter('http_requests_total', {
       [spec.label]: value,
       route: '/login',

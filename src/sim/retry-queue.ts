@@ -4,6 +4,8 @@ export interface Retry {
   user: number;
   id: number;
   attempt: number;
+  /** The attempt before failed at the password step or errored (an MFA failure does not count). */
+  afterFailure: boolean;
 }
 
 /** Pending retries as a binary min-heap on `t` (the traffic model takes the earliest one next). */

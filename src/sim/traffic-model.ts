@@ -111,10 +111,10 @@ export class TrafficModel {
       this.metrics.scrapeUntil(next);
       if (retry && retry.t < arrival) {
         this.retries.pop();
-        this.login(retry.t, retry.user, retry.id, retry.attempt);
+        this.login(retry.t, retry.user, retry.id, retry.attempt, retry.afterFailure);
       } else {
         const user = this.population.draw(this.arrivals.next(), this.scenario.traffic.users);
-        this.login(arrival, user, this.nextId++, 0);
+        this.login(arrival, user, this.nextId++, 0, false);
         this.nextArrival = this.drawArrival(arrival);
       }
     }
@@ -162,7 +162,7 @@ export class TrafficModel {
     return this.bucket(user) <= percentage ? 'treatment' : 'control';
   }
 
-  private login(t: number, user: number, id: number, attempt: number): void {
+  private login(t: number, user: number, id: number, attempt: number, afterFailure: boolean): void {
     const r = seededRandom(this.seed, 2, id, attempt);
     const [uErr, uPw, uMfa, uFault, uRetry, uDelay, uLogout, uEnroll, uMismatch] = [
       r.next(),
@@ -183,6 +183,9 @@ export class TrafficModel {
       this.scopeLeaks += 1;
     }
     const c = this.counters(variant);
+    // The `attempt` label as the instrument helper sets it: a retry follows a failed or errored
+    // login; one after a failed MFA challenge (the password passed) is a first attempt again.
+    const tries = afterFailure ? c.retry : c.first;
     const u = this.users;
     const b = this.behaviour.at(this.population.segmentIndex(user), t);
     const faults = this.scenario.faults.filter(
@@ -198,8 +201,9 @@ export class TrafficModel {
     const pHealthy = b.loginSuccess;
     const { serverErrors, loop, mismatch, pEff } = combinedFaultEffect(faults, pHealthy);
     let visitOk = false;
+    let loginFailed = true;
     if (uErr < serverErrors) {
-      c.error.value += 1;
+      tries.error.value += 1;
       c.http500.value += 1;
       u.login(user, variant, 'error', epoch);
       this.harmed(user);
@@ -214,12 +218,13 @@ export class TrafficModel {
             : healthy || uFault < (pEff - pHealthy) / (1 - pHealthy);
       }
       if (pwOk) {
-        c.success.value += 1;
+        tries.success.value += 1;
         c.http200.value += 1;
+        loginFailed = false;
         u.login(user, variant, 'success', epoch);
         visitOk = variant !== 'treatment' || this.mfa(user, epoch, uMfa, b, c);
       } else {
-        c.failure.value += 1;
+        tries.failure.value += 1;
         c.http401.value += 1;
         u.login(user, variant, 'failure', epoch);
         if (healthy) this.harmed(user);
@@ -232,10 +237,11 @@ export class TrafficModel {
       const logouts = loop === 1 ? healthyLogouts : poissonFromUniform(uLogout, b.logoutsPerLogin * loop);
       c.logouts.value += logouts;
       for (let i = 0; i < logouts; i++) u.logout(user, variant, epoch, t);
-      // A looping session logs straight back in after each extra logout.
+      // A looping session logs straight back in after each extra logout: no failure precedes
+      // those logins, so each is a first attempt.
       const relogins = Math.max(0, logouts - healthyLogouts);
       if (relogins > 0) {
-        c.success.value += relogins;
+        c.first.success.value += relogins;
         c.http200.value += relogins;
         this.harm.exposed.add(user);
       }
@@ -248,7 +254,13 @@ export class TrafficModel {
       }
     } else if (uRetry < b.retryOnFailure && attempt + 1 < MAX_ATTEMPTS) {
       // A retry is the same visit: same user, same session id.
-      this.retries.push({ t: t + uDelay * MINUTE, user, id, attempt: attempt + 1 });
+      this.retries.push({
+        t: t + uDelay * MINUTE,
+        user,
+        id,
+        attempt: attempt + 1,
+        afterFailure: loginFailed,
+      });
     }
   }
 

@@ -4,7 +4,10 @@ const VARIANTS = ['treatment', 'control', 'out_of_scope'] as const;
 
 /** Counters of the metrics contract a staff-login service exposes, with their label values. */
 const SERIES: readonly { name: string; labels: Record<string, readonly string[]> }[] = [
-  { name: 'login_attempts_total', labels: { result: ['success', 'failure', 'error'] } },
+  {
+    name: 'login_attempts_total',
+    labels: { result: ['success', 'failure', 'error'], attempt: ['first', 'retry'] },
+  },
   { name: 'mfa_challenges_total', labels: { result: ['success', 'failure'] } },
   { name: 'logouts_total', labels: {} },
   { name: 'mfa_enrollments_total', labels: {} },

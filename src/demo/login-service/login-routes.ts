@@ -46,7 +46,7 @@ export function loginRoutes(d: LoginRouteDeps): Router {
       createdAt: d.clock.now().getTime(),
     });
     d.metrics.flag.sessionOpened(variant);
-    d.metrics.flag.loginAttempt(variant, 'success');
+    d.metrics.flag.loginAttempt(variant, 'success', userId);
     return token;
   }
 
@@ -106,8 +106,9 @@ export function loginRoutes(d: LoginRouteDeps): Router {
     try {
       if (!d.interceptor.method('totp').verify(userId, body.code)) {
         d.metrics.flag.mfa(userId, variant, 'failure');
-        // Folded into the per-attempt login series only, which the original guardrails read.
-        d.metrics.flag.loginAttempt(variant, 'failure');
+        // Folded into the per-attempt login series only, which the original guardrails read; the
+        // user's next attempt in the visit window is then a retry.
+        d.metrics.flag.loginAttempt(variant, 'failure', userId);
         throw new RequestError('unauthorized', 'wrong or expired code');
       }
       d.metrics.flag.mfa(userId, variant, 'success');

@@ -79,7 +79,7 @@ describe('healthy login service', () => {
     const m = await scrape(url);
     const labelsOf = (name: string) =>
       new Set(m.filter((s) => s.name === name).map((s) => Object.keys(s.labels).sort().join(',')));
-    expect(labelsOf('login_attempts_total')).toEqual(new Set(['result,variant']));
+    expect(labelsOf('login_attempts_total')).toEqual(new Set(['attempt,result,variant']));
     expect(labelsOf('logouts_total')).toEqual(new Set(['variant']));
     expect(labelsOf('mfa_challenges_total')).toEqual(new Set(['result,variant']));
     expect(labelsOf('mfa_enrollments_total')).toEqual(new Set(['variant']));
@@ -88,6 +88,8 @@ describe('healthy login service', () => {
     expect(labelsOf('flag_exposures_total')).toEqual(new Set(['variant']));
     const results = new Set(m.filter((s) => s.name === 'login_attempts_total').map((s) => s.labels.result));
     expect(results).toEqual(new Set(['success', 'failure', 'error']));
+    const attempts = new Set(m.filter((s) => s.name === 'login_attempts_total').map((s) => s.labels.attempt));
+    expect(attempts).toEqual(new Set(['first', 'retry']));
     const variants = new Set(m.filter((s) => s.name === 'flag_exposures_total').map((s) => s.labels.variant));
     expect(variants).toEqual(new Set(['treatment', 'control']));
 
@@ -104,6 +106,24 @@ describe('healthy login service', () => {
       2,
     );
     expect(total(m, 'http_requests_total', { variant: 'control', route: '/logout', code: '204' })).toBe(1);
+  });
+
+  it('labels the login after a failed one of the same user a retry (attempt label)', async () => {
+    // user-2 logs in with a password only, user-1 passes MFA: both arms label alike.
+    for (const user of ['user-2', 'user-1']) {
+      expect((await call(url, 'POST', '/login', { body: { user, password: 'nope' } })).status).toBe(401);
+      await fullLogin(url, user, secrets);
+    }
+    await fullLogin(url, 'user-4', secrets);
+    const m = await scrape(url);
+    for (const variant of ['treatment', 'control']) {
+      expect(total(m, 'login_attempts_total', { variant, attempt: 'first', result: 'failure' })).toBe(1);
+      expect(total(m, 'login_attempts_total', { variant, attempt: 'retry', result: 'success' })).toBe(1);
+    }
+    expect(
+      total(m, 'login_attempts_total', { variant: 'control', attempt: 'first', result: 'success' }),
+    ).toBe(1);
+    expect(total(m, 'login_attempts_total', { attempt: 'retry', result: 'failure' })).toBe(0);
   });
 
   it('emits the distinct-user series: once per user, MFA friction not counted as a login failure', async () => {

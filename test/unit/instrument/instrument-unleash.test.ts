@@ -53,6 +53,23 @@ describe('instrumentUnleash', () => {
     expect(await read('flag_exposed_users_total', { variant: 'out_of_scope' })).toBe(2);
   });
 
+  it("labels a bound user's login after their failed one a retry", async () => {
+    const { unleash, flag, read } = setup([{ name: 'mfa', strategies: [{ constraints: [staffOnly] }] }]);
+    unleash.on_.add('s1');
+    flag.evaluate(staff('s1')).login('failure');
+    flag.evaluate(staff('s1')).login('success');
+    flag.evaluate(staff('s2')).login('success');
+    expect(
+      await read('login_attempts_total', { variant: 'treatment', attempt: 'first', result: 'failure' }),
+    ).toBe(1);
+    expect(
+      await read('login_attempts_total', { variant: 'treatment', attempt: 'retry', result: 'success' }),
+    ).toBe(1);
+    expect(
+      await read('login_attempts_total', { variant: 'control', attempt: 'first', result: 'success' }),
+    ).toBe(1);
+  });
+
   it('reads segments and alternative strategies the way the SDK does', () => {
     const { flag } = setup([
       {

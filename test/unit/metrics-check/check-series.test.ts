@@ -95,7 +95,10 @@ describe('checkSeries', () => {
     checkSeries(r, { labelSets, increase }, METRICS_CONTRACT);
 
   it('passes zero-initialised series of both variants that move', () => {
-    const r = check([...both({ result: 'success' }), ...both({ result: 'failure' })]);
+    const r = check([
+      ...both({ result: 'success', attempt: 'first' }),
+      ...both({ result: 'failure', attempt: 'retry' }),
+    ]);
     expect(r).toEqual({
       selector: 'login_attempts_total{result="success"} by variant',
       guardrails: ['login-success'],
@@ -132,7 +135,10 @@ describe('checkSeries', () => {
   });
 
   it('refuses per-user labels and warns about unbounded ones and values outside the contract', () => {
-    const perUser = check([...both({ result: 'success', user_id: 'u1' }), ...both({ result: 'failure' })]);
+    const perUser = check([
+      ...both({ result: 'success', attempt: 'first', user_id: 'u1' }),
+      ...both({ result: 'failure', attempt: 'first' }),
+    ]);
     expect(perUser.status).toBe('wrong_labels');
     expect(perUser.problems).toEqual([
       'label user_id must never be a label: it makes one series per user (count users, do not label them)',
@@ -142,11 +148,39 @@ describe('checkSeries', () => {
       variant: 'control',
       route: `/r${i}`,
     }));
-    const wide = check([...both({ result: 'success', route: '/' }), ...both({ result: 'weird' }), ...many]);
+    const wide = check([
+      ...both({ result: 'success', attempt: 'first', route: '/' }),
+      ...both({ result: 'weird' }),
+      ...many,
+    ]);
     expect(wide.status).toBe('ok');
     expect(wide.warnings).toEqual([
       'label route has more than 100 values: a label must be a small, fixed set',
       'result has values outside the metrics contract (success, failure, error): weird',
+    ]);
+  });
+
+  it('warns about a later contract label a service lacks, and fails a guardrail that selects it', () => {
+    const old = [...both({ result: 'success' }), ...both({ result: 'failure' })];
+    const unselected = check(old);
+    expect(unselected.status).toBe('ok');
+    expect(unselected.warnings).toEqual([
+      expect.stringMatching(
+        /^label attempt is missing; the metrics contract gives login_attempts_total the labels variant, result, attempt \(attempt="first" for the first attempt of a visit, "retry" for .*\); guardrails selecting attempt find no series$/,
+      ),
+    ]);
+    const firstOnly = { ...SUCCESS, matchers: { result: 'success', attempt: 'first' } };
+    const selected = check(old, 3, firstOnly);
+    expect(selected.status).toBe('wrong_labels');
+    expect(selected.problems).toEqual([
+      expect.stringMatching(
+        /^label attempt is missing \(the guardrail selects attempt="first"\): count attempt="first" for the first attempt of a visit, "retry" for the same user's attempt after a failed or errored one$/,
+      ),
+    ]);
+    // A required label stays a problem wherever it is missing.
+    const noResult = check(both({ attempt: 'first' }), 3, { ...SUCCESS, matchers: {} });
+    expect(noResult.problems).toEqual([
+      'label result is missing; the metrics contract gives login_attempts_total the labels variant, result, attempt',
     ]);
   });
 

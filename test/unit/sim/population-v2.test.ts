@@ -236,3 +236,30 @@ describe('distinct-user series', () => {
     expect(totals(loop, ['control'])).toEqual(totals(healthy, ['control']));
   });
 });
+
+describe('the attempt label', () => {
+  it('a locked account retrying is one failed first attempt per visit; the rest are retries', () => {
+    const run = traffic({
+      segments: [segment({ name: 'locked', share: 0.01, loginSuccess: 0, retryOnFailure: 0.95 })],
+    });
+    const n = (labels: Record<string, string>) => run.total('login_attempts_total', labels);
+    expect(n({ attempt: 'first' }) + n({ attempt: 'retry' })).toBe(n({}));
+    // Every retry follows a failed or errored attempt, so none can outnumber them.
+    expect(n({ attempt: 'retry' })).toBeLessThanOrEqual(n({ result: 'failure' }) + n({ result: 'error' }));
+    expect(n({ attempt: 'retry' })).toBeGreaterThan(0);
+    const share = (labels: Record<string, string>) => n({ ...labels, result: 'success' }) / n(labels);
+    // Retries of locked accounts drag the per-attempt share down; first attempts stay near baseline.
+    expect(share({ attempt: 'first' })).toBeGreaterThan(0.96);
+    expect(share({ attempt: 'first' }) - share({})).toBeGreaterThan(0.01);
+  });
+
+  it('an outage fails every first attempt, and no retry ever succeeds', () => {
+    const purge: Fault = { effect: 'loginSuccess', at: 0, arm: 'all', loginSuccess: 0 };
+    const run = traffic({ faults: [purge] }, 50, 10);
+    const n = (labels: Record<string, string>) => run.total('login_attempts_total', labels);
+    expect(n({ attempt: 'first' })).toBeGreaterThan(100);
+    expect(n({ attempt: 'first', result: 'success' })).toBe(0);
+    expect(n({ attempt: 'retry', result: 'success' })).toBe(0);
+    expect(n({ attempt: 'retry' })).toBeGreaterThan(0);
+  });
+});
