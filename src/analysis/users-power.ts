@@ -39,13 +39,16 @@ function power(
   // The tail P(X >= x) of the treatment count, from the top down.
   const tail = new Array<number>(pT.length + 1).fill(0);
   for (let x = pT.length - 1; x >= 0; x--) tail[x] = (tail[x + 1] ?? 0) + Math.exp(pT[x] ?? -Infinity);
+  const up = qs.map((q) => Math.log(q / q0));
+  const down = qs.map((q) => Math.log((1 - q) / (1 - q0)));
+  const crosses = (x: number, y: number) =>
+    logMixture(up.map((u, j) => x * u + y * (down[j] ?? 0))) >= logHold;
   let p = 0;
+  // The fewest treatment events that cross given y control events: more treatment events only raise
+  // every L_j, more control events only lower them, so it never decreases with y.
+  let x = 0;
   pC.forEach((lpy, y) => {
-    // The fewest treatment events that cross, given y control events (more only raise every L_j).
-    let x = 0;
-    const crosses = (k: number) =>
-      logMixture(qs.map((q) => k * Math.log(q / q0) + y * Math.log((1 - q) / (1 - q0)))) >= logHold;
-    while (x < pT.length && !crosses(x)) x++;
+    while (x < pT.length && !crosses(x, y)) x++;
     p += Math.exp(lpy) * (tail[x] ?? 0);
   });
   return p;

@@ -52,6 +52,9 @@ export function compressSpec(spec: RolloutSpec, schedule: DemoSchedule): Rollout
     soak: schedule.soakMs,
     tick: schedule.tickMs,
     minSamples: schedule.minSamples,
+    // A canary step's wait to see its population is hours of a real day; the demo's day is a
+    // minute, so a canary waits no longer than its bake.
+    canaryMaxWait: schedule.bakeMs,
     noDataTimeout: schedule.noDataTimeoutMs,
     windows: undefined,
     guardrails: spec.guardrails.map((g) => {

@@ -27,6 +27,7 @@ const FIELDS = [
   'maxPercentage',
   'faultStep',
   'finalPercentage',
+  'finalPhase',
   'stepsReached',
   'reason',
   'simulatedSeconds',
