@@ -5,7 +5,7 @@ import { fmtCount, fmtNumber } from './format.js';
 import type { GuardrailInput } from './guardrail-input.js';
 import { makeJudgement, notJudged } from './make-judgement.js';
 import type { StepContext } from './step-context.js';
-import { seenByHalfAge, updateUserEvidence, userEValues } from './user-eprocess.js';
+import { SUSPECTED_HARM, seenByHalfAge, updateUserEvidence, userEValues } from './user-eprocess.js';
 import { canarySteps, canaryWaiting, DEFAULT_BASELINE, safeOutOfReach } from './users-plan.js';
 import { treatmentUsersToDetect } from './users-power.js';
 import type { Judgement } from './verdict.js';
@@ -80,15 +80,15 @@ export function evaluateUsers(
         `the flag raises the share of users with ${g.users.bad} by more than ${rho}x`,
     );
   }
-  // Suspected harm holds the step: half the way (in log terms) to the rollback limit, the step
+  // Suspected harm holds the step: a third of the way (in log terms) to the rollback limit, the step
   // waits until the evidence either fades or settles into a rollback. A hold spends no alpha (it
   // never rolls back), and under "no harm" the e-value drifts down, so healthy steps move on.
-  const suspected = crossed(1 / 2);
+  const suspected = crossed(SUSPECTED_HARM);
   if (suspected) {
     return judge(
       'inconclusive',
       `harm suspected: e-value over the ${suspected.which} ${fmtNumber(Math.exp(suspected.value))} >= ` +
-        `${fmtNumber(Math.exp(suspected.limit / 2))} holds the step (rollback at ${fmtNumber(Math.exp(suspected.limit))})`,
+        `${fmtNumber(Math.exp(suspected.limit * SUSPECTED_HARM))} holds the step (rollback at ${fmtNumber(Math.exp(suspected.limit))})`,
     );
   }
   const isCanary =
@@ -112,7 +112,7 @@ export function evaluateUsers(
             g.users.baseline ?? DEFAULT_BASELINE,
             rho,
             step.percentage / 100,
-            stepLimit / 2,
+            stepLimit * SUSPECTED_HARM,
           ),
           maxWaitMs: step.canaryMaxWaitMs,
         })

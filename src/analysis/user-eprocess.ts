@@ -20,6 +20,14 @@ import type { UserEvidenceMemory } from '../rollout/rollout-state.js';
 
 /** Harm alternatives, as multiples of rho (theta_j = m rho): from a small excess to a total failure. */
 export const HARM = [1.25, 1.5, 2, 3, 5, 10, 30, 100, 1000] as const;
+/**
+ * The share of a harm e-value's rollback limit, in logs, at which harm is suspected and the step
+ * holds (never rolls back): cube root of 1/alpha. Under "no harm beyond the margin" the e-value
+ * drifts down, so a healthy step rarely gets there; a fault that starts in a small step is kept
+ * there while its evidence builds.
+ */
+export const SUSPECTED_HARM = 1 / 3;
+
 /** Non-inferiority alternatives, as multiples of rho (theta_j = m rho < rho). */
 export const SAFE_GRID = [0.9, 0.75, 0.6, 0.45, 0.3, 0.15] as const;
 

@@ -52,7 +52,7 @@ describe('users guardrail', () => {
     const early = judge(usersG(), [0, 2], [2, 200], s);
     expect(early.status).toBe('inconclusive');
     expect(early.reason).toMatch(
-      /; canary step: waits for 1112 treatment users, 285 users seen \(95 % of population 300\) or new users to slow down: 2\/202 seen$/,
+      /; canary step: waits for 904 treatment users, 285 users seen \(95 % of population 300\) or new users to slow down: 2\/202 seen$/,
     );
     expect(judge(usersG(), [0, 2], [3, 282], s).status).toBe('pass');
     // Only where proveSafe gates the step: `off` and `before-full` below the last step never wait.
@@ -121,7 +121,7 @@ describe('users guardrail', () => {
     const v = judge(usersG('off'), [35, 30], [500, 1500]);
     expect(v.status).toBe('inconclusive');
     expect(v.reason).toMatch(
-      /; harm suspected: e-value over the run 59\.1 >= 23\.1 holds the step \(rollback at 533\)$/,
+      /; harm suspected: e-value over the run 59\.1 >= 8\.11 holds the step \(rollback at 533\)$/,
     );
     expect(judge(usersG('off'), [40, 30], [500, 1500]).status).toBe('fail');
   });
