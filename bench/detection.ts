@@ -11,9 +11,9 @@
  *
  * The realistic set (bench/scenarios/realistic/: locked, heavy and out-of-scope users, novelty
  * friction, drift, and the faults the user-level guardrails must catch), rampart's rule only, seeds
- * 1..200 by default; writes bench/results/detection-realistic.json and its own README section:
+ * 1..400 by default; writes bench/results/detection-realistic.json and its own README section:
  *
- *   npx tsx bench/detection.ts --set realistic [--seeds 200] [--only aa-drift,fault-5xx-2pct]
+ *   npx tsx bench/detection.ts --set realistic [--seeds 400] [--only aa-drift,fault-5xx-2pct]
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   const set = arg('set', 'v1');
   if (set !== 'v1' && set !== 'realistic') throw new Error(`--set must be v1 or realistic, not ${set}`);
   const realistic = set === 'realistic';
-  const fullSeeds = realistic ? 200 : 50;
+  const fullSeeds = realistic ? 400 : 50;
   const seedCount = Number(arg('seeds', String(fullSeeds)));
   const workers = Number(arg('workers', String(Math.min(2, cpus().length))));
   const only = arg('only', '');

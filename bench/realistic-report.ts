@@ -106,7 +106,7 @@ export function realisticMarkdown(rows: readonly Row[], header: string): string 
     header,
     '',
     "| scenario | expect | seeds | false rollbacks (95 % upper) | pauses | still holding at the end % | completed % | rolled back % | never past the fault's step % | median detection s | median users hurt | max scope leaks | median wall ms |",
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows)
     lines.push(
