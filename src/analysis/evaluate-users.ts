@@ -1,12 +1,13 @@
 import type { GuardrailOf } from '../rollout-spec/rollout-spec-schema.js';
 import { splitTestAlpha } from './alpha.js';
+import { canaryWaiting } from './canary-wait.js';
 import { checkArmCounts } from './checked-input.js';
 import { fmtCount, fmtNumber } from './format.js';
 import type { GuardrailInput } from './guardrail-input.js';
 import { makeJudgement, notJudged } from './make-judgement.js';
 import type { StepContext } from './step-context.js';
 import { SUSPECTED_HARM, seenByHalfAge, updateUserEvidence, userEValues } from './user-eprocess.js';
-import { canarySteps, canaryWaiting, DEFAULT_BASELINE, safeOutOfReach } from './users-plan.js';
+import { canarySteps, DEFAULT_BASELINE, safeOutOfReach } from './users-plan.js';
 import { treatmentUsersToDetect } from './users-power.js';
 import type { Judgement } from './verdict.js';
 

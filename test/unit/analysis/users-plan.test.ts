@@ -43,7 +43,7 @@ describe('users plan', () => {
       /^longest hold at 1 %: a canary, 95 % of the population seen after ~10 min \(within the bake\)\. canary step\(s\) 1 % \(~3 treatment users\)/,
     );
     expect(small.text).toContain(
-      '5 %: 15 treatment users per bake, a canary: waits to see 95 % of the population (~10 min)',
+      '5 %: 15 treatment users per bake, a canary: waits to see 95 % of the population, canaryMaxWait at most (~10 min)',
     );
     const gOff = { ...g, users: { ...g.users, proveSafe: 'off' as const } };
     const off = usersHold(gOff, { spec: spec(300, 'off'), perMinute: 30, alpha: 0.0025 });
@@ -51,7 +51,7 @@ describe('users plan', () => {
     // 20,000 users: 1 % and 5 % are canaries that wait to see 19,000 users (~64 min at 300/min).
     const big = usersHold(g, { spec: spec(20_000), perMinute: 300, alpha: 0.0025 });
     expect(big.text).toContain(
-      '1 %: 45 treatment users per bake, a canary: waits to see 95 % of the population (~64 min)',
+      '1 %: 45 treatment users per bake, a canary: waits to see 95 % of the population, canaryMaxWait at most (~64 min)',
     );
     // What the two canary waits carried lets 25 % show it before its population is spent.
     expect(big.text).toContain('25 %: 1125 treatment users per bake, shown after ~64 min');

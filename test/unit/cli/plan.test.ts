@@ -138,7 +138,7 @@ describe('rampart plan', () => {
     );
     // 300 exposed users a minute see 285 of 300 staff within a minute: the bake is the longer wait.
     expect(run.out).toContain(
-      '1 %: 3 treatment users per bake, a canary: waits to see 95 % of the population (~1 min)',
+      '1 %: 3 treatment users per bake, a canary: waits to see 95 % of the population, canaryMaxWait at most (~1 min)',
     );
   });
 
