@@ -1,4 +1,4 @@
-import { hash, randomBytes } from 'node:crypto';
+import { userKeyer } from './user-key.js';
 
 /** What `EpochUsers.mark` saw: the first mark of this kind for the user in the epoch, a repeat, or a user past the cap. */
 export type Mark = 'first' | 'repeat' | 'untracked';
@@ -15,8 +15,7 @@ export class EpochUsers {
   private users = new Map<string, number>();
   /** Per hashed user who logged out in the epoch: when they last did (ms). Kept apart: few users log out. */
   private lastLogouts = new Map<string, number>();
-  // A per-process random prefix: the hashes cannot be matched against a list of known ids.
-  private readonly salt = randomBytes(16).toString('hex');
+  private readonly hashOf = userKeyer();
 
   constructor(readonly maxUsers: number) {}
 
@@ -52,8 +51,7 @@ export class EpochUsers {
 
   /** The user's key, registering a new user while the epoch has room; undefined past the cap. */
   private keyOf(userId: string): string | undefined {
-    // 96 bits: a collision among 10^5 users has odds of about 10^-19. One-shot hash: 6x an HMAC's speed.
-    const key = hash('sha256', this.salt + userId, 'base64url').slice(0, 16);
+    const key = this.hashOf(userId);
     if (this.users.has(key)) return key;
     if (this.users.size >= this.maxUsers) return undefined;
     this.users.set(key, 0);

@@ -1,4 +1,4 @@
-import { hash, randomBytes } from 'node:crypto';
+import { userKeyer } from './user-key.js';
 
 /** The `attempt` label of a login attempt: the first of a visit, or one after a failed attempt in it. */
 export type Attempt = 'first' | 'retry';
@@ -13,8 +13,7 @@ export type Attempt = 'first' | 'retry';
 export class RecentFailures {
   /** Per hashed user: the time (ms) of their last failed attempt, oldest first. */
   private readonly failures = new Map<string, number>();
-  // A per-process random prefix: the hashes cannot be matched against a list of known ids.
-  private readonly salt = randomBytes(16).toString('hex');
+  private readonly keyOf = userKeyer();
 
   constructor(
     readonly maxUsers: number,
@@ -28,8 +27,7 @@ export class RecentFailures {
   /** Labels an attempt at `now` with its outcome and remembers it; without a user it is a first attempt. */
   attempt(userId: string | undefined, failed: boolean, now: number): Attempt {
     if (userId === undefined) return 'first';
-    // 96 bits, as for the distinct-user series: collisions are negligible.
-    const key = hash('sha256', this.salt + userId, 'base64url').slice(0, 16);
+    const key = this.keyOf(userId);
     const last = this.failures.get(key);
     const attempt: Attempt = last !== undefined && now - last <= this.visitWindowMs ? 'retry' : 'first';
     // Deleted first, so a new failure moves the user to the end of the insertion order.
