@@ -116,6 +116,7 @@ export function evaluateUsers(
             stepLimit * SUSPECTED_HARM,
           ),
           maxWaitMs: step.canaryMaxWaitMs,
+          leansToHarm: Math.max(e.runHarm, e.stepHarm) > 0,
         })
       : undefined;
   if (waiting) return judge('inconclusive', waiting);

@@ -107,6 +107,26 @@ describe('users guardrail', () => {
     expect(judge(usersG(), [0, 2], [n, 19 * n], big).status).toBe('pass');
   });
 
+  it('keeps a canary step that leans toward harm waiting for canaryMaxWait, though it has seen everyone', () => {
+    const s = (min: number) => ({
+      ...step(1),
+      stepIndex: 0,
+      steps: [1, 5, 25, 50, 100],
+      population: 300,
+      sinceStepStartMs: min * 60_000,
+      canaryMaxWaitMs: 4 * 3_600_000,
+    });
+    // 1 of 3 treatment users against 5 of 282 control users: below the suspected-harm hold, above 1.
+    const leaning = judge(usersG(), [1, 5], [3, 282], s(60));
+    expect(leaning.status).toBe('inconclusive');
+    expect(leaning.reason).toMatch(
+      /; canary step: the data lean toward harm \(harm e-value above 1\), waits for canaryMaxWait: 3\/285 seen, /,
+    );
+    expect(judge(usersG(), [1, 5], [3, 282], s(240)).status).toBe('pass');
+    // The same coverage without the treatment user's bad outcome leans away from harm: it moves on.
+    expect(judge(usersG(), [0, 5], [3, 282], s(60)).status).toBe('pass');
+  });
+
   it('stops holding once the declared population is spent without the rate shown', () => {
     // 50 % of 20,000 users: a gated step; early on it holds, once nearly everyone was seen it cannot
     // be shown any more and advances as a canary.
