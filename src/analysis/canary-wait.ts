@@ -50,8 +50,8 @@ export function canaryWaiting(p: CanaryProgress): string | undefined {
     p.seen >= needed ||
     p.seenT >= p.toDetect ||
     (p.elapsedMs !== undefined && p.seen > 0 && late < ARRIVALS_SETTLED * p.seen);
-  const counts =
-    `${p.seenT}/${p.seen} seen` + (p.elapsedMs === undefined ? '' : `, ${late} of them in the latest half of the step`);
+  const latest = p.elapsedMs === undefined ? '' : `, ${late} of them in the latest half of the step`;
+  const counts = `${p.seenT}/${p.seen} seen${latest}`;
   if (seenEnough) {
     if (!p.leansToHarm || p.maxWaitMs === undefined || p.elapsedMs === undefined) return undefined;
     return `canary step: the data lean toward harm (harm e-value above 1), waits for canaryMaxWait: ${counts}`;
