@@ -153,7 +153,8 @@ export function canaryText(g: GuardrailOf<'users'>, spec: PlanContext['spec'], a
   return (
     `canary step(s) ${canary.join(', ')}: population ${spec.population} is too small to show the rate ` +
     `below ${g.users.maxRatio}x there, so they advance on the harm tests alone, once ${CANARY_COVERAGE * 100} % of ` +
-    `the population was seen in the step where proveSafe gates it`
+    `the population was seen in the step where proveSafe gates it (all of canaryMaxWait while its harm ` +
+    `e-value is above 1)`
   );
 }
 
