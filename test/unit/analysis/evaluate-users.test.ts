@@ -12,6 +12,14 @@ function usersG(proveSafe: 'each-step' | 'before-full' | 'off' = 'each-step'): G
 }
 
 const fresh: MemoryContext = { prev: undefined, run: 'r', step: 's' };
+/** The first (1 %) step of a 300-staff rollout, `min` minutes after it started. */
+const staffCanary = (min?: number) => ({
+  ...step(1),
+  stepIndex: 0,
+  steps: [1, 5, 25, 50, 100],
+  population: 300,
+  ...(min === undefined ? {} : { sinceStepStartMs: min * 60_000 }),
+});
 const judge = (g: GuardrailOf<'users'>, bad: [number, number], exposed: [number, number], s = step(25)) =>
   evaluateGuardrail(
     g,
@@ -48,7 +56,7 @@ describe('users guardrail', () => {
   });
 
   it('holds a gated canary step until 95 % of the declared population was seen, or arrivals slow', () => {
-    const s = { ...step(1), stepIndex: 0, steps: [1, 5, 25, 50, 100], population: 300 };
+    const s = staffCanary();
     const early = judge(usersG(), [0, 2], [2, 200], s);
     expect(early.status).toBe('inconclusive');
     expect(early.reason).toMatch(
@@ -62,13 +70,7 @@ describe('users guardrail', () => {
 
   it('stops a canary wait once new users slow down, though part of the population never comes', () => {
     const g = usersG();
-    const s = (min: number) => ({
-      ...step(1),
-      stepIndex: 0,
-      steps: [1, 5, 25, 50, 100],
-      population: 300,
-      sinceStepStartMs: min * 60_000,
-    });
+    const s = staffCanary;
     // 200 of the 300 staff log in; by 30 minutes 150 were seen, by 60 minutes 190 (40 of them late).
     let memory: MemoryContext = fresh;
     const at = (min: number, seenC: number) => {
@@ -108,14 +110,7 @@ describe('users guardrail', () => {
   });
 
   it('keeps a canary step that leans toward harm waiting for canaryMaxWait, though it has seen everyone', () => {
-    const s = (min: number) => ({
-      ...step(1),
-      stepIndex: 0,
-      steps: [1, 5, 25, 50, 100],
-      population: 300,
-      sinceStepStartMs: min * 60_000,
-      canaryMaxWaitMs: 4 * 3_600_000,
-    });
+    const s = (min: number) => ({ ...staffCanary(min), canaryMaxWaitMs: 4 * 3_600_000 });
     // 1 of 3 treatment users against 5 of 282 control users: below the suspected-harm hold, above 1.
     const leaning = judge(usersG(), [1, 5], [3, 282], s(60));
     expect(leaning.status).toBe('inconclusive');
