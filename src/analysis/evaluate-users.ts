@@ -86,11 +86,12 @@ export function evaluateUsers(
   // never rolls back), and under "no harm" the e-value drifts down, so healthy steps move on.
   const suspected = crossed(SUSPECTED_HARM);
   if (suspected) {
-    return judge(
+    const held = judge(
       'inconclusive',
       `harm suspected: e-value over the ${suspected.which} ${fmtNumber(Math.exp(suspected.value))} >= ` +
         `${fmtNumber(Math.exp(suspected.limit * SUSPECTED_HARM))} holds the step (rollback at ${fmtNumber(Math.exp(suspected.limit))})`,
     );
+    return { ...held, harmSuspected: true };
   }
   const isCanary =
     canarySteps(g, { steps: step.steps ?? [], population: step.population }, alpha).includes(

@@ -46,6 +46,11 @@ export interface Judgement {
   evidence: Evidence;
   /** The guardrail's memory after this tick (`users`), saved in the rollout state by the controller. */
   memory?: UserEvidenceMemory;
+  /**
+   * `users`: the step holds (inconclusive) because harm is suspected, short of a rollback. Once the
+   * step has seen its whole population no new evidence comes, and only a person ends the hold.
+   */
+  harmSuspected?: true;
 }
 
 export interface Verdict extends Judgement {
@@ -63,5 +68,6 @@ export function withFailAction(j: Judgement, onFail: FailAction): Verdict {
     reason: j.reason,
     evidence: j.evidence,
   };
-  return j.memory ? { ...v, memory: j.memory } : v;
+  const withMemory = j.memory ? { ...v, memory: j.memory } : v;
+  return j.harmSuspected ? { ...withMemory, harmSuspected: true } : withMemory;
 }

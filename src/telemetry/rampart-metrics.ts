@@ -16,6 +16,7 @@ export class RampartMetrics {
   readonly rolloutPhase: Gauge<'rollout' | 'phase'>;
   /** 0 pass, 1 inconclusive, 2 error, 3 fail. */
   readonly guardrailVerdict: Gauge<'rollout' | 'guardrail'>;
+  readonly guardrailHarmSuspected: Gauge<'rollout' | 'guardrail'>;
   readonly guardrailEstimate: Gauge<'rollout' | 'guardrail'>;
   readonly guardrailBound: Gauge<'rollout' | 'guardrail'>;
   readonly rollbacksTotal: Counter<'rollout' | 'reason'>;
@@ -46,6 +47,12 @@ export class RampartMetrics {
     this.guardrailVerdict = new Gauge({
       name: 'rampart_guardrail_verdict',
       help: 'Latest verdict of a guardrail: 0 pass, 1 inconclusive, 2 error, 3 fail.',
+      labelNames: ['rollout', 'guardrail'],
+      registers,
+    });
+    this.guardrailHarmSuspected = new Gauge({
+      name: 'rampart_guardrail_harm_suspected',
+      help: 'A users guardrail holds its step on suspected harm, short of a rollback: 1 while it does, else 0.',
       labelNames: ['rollout', 'guardrail'],
       registers,
     });
@@ -135,11 +142,12 @@ export class RampartMetrics {
     for (const reason of ROLLBACK_REASONS) this.rollbacksTotal.inc({ rollout, reason }, 0);
   }
 
-  /** Records each guardrail's latest verdict, estimate and bound. */
+  /** Records each guardrail's latest verdict, suspected harm, estimate and bound. */
   recordVerdicts(rollout: string, verdicts: readonly Verdict[]): void {
     for (const v of verdicts) {
       const labels = { rollout, guardrail: v.guardrail };
       this.guardrailVerdict.set(labels, VERDICT_VALUES[v.status]);
+      this.guardrailHarmSuspected.set(labels, v.harmSuspected ? 1 : 0);
       if (Number.isFinite(v.evidence.estimate)) this.guardrailEstimate.set(labels, v.evidence.estimate ?? 0);
       if (Number.isFinite(v.evidence.bound)) this.guardrailBound.set(labels, v.evidence.bound ?? 0);
     }

@@ -138,6 +138,7 @@ describe('users guardrail', () => {
     expect(v.reason).toMatch(
       /; harm suspected: e-value over the run 59\.1 >= 8\.11 holds the step \(rollback at 533\)$/,
     );
+    expect(v.harmSuspected).toBe(true);
     expect(judge(usersG('off'), [40, 30], [500, 1500]).status).toBe('fail');
   });
 

@@ -31,12 +31,14 @@ describe('dashboards/alerts/rampart-rules.yaml', () => {
       'RampartRollback',
       'RampartRolloutPausedTooLong',
       'RampartGuardrailError',
+      'RampartHarmSuspected',
       'RampartDown',
       'RampartNoLeader',
       'MfaStaffLoginSuccessBelowControl',
     ]);
     expect(alert('RampartRolloutPausedTooLong').for).toBe('30m');
     expect(alert('RampartGuardrailError').for).toBe('10m');
+    expect(alert('RampartHarmSuspected').for).toBe('1h');
     expect(alert('MfaStaffLoginSuccessBelowControl').for).toBe('5m');
   });
 

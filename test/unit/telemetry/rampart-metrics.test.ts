@@ -15,6 +15,7 @@ describe('RampartMetrics', () => {
         'rampart_commands_total',
         'rampart_guardrail_bound',
         'rampart_guardrail_estimate',
+        'rampart_guardrail_harm_suspected',
         'rampart_guardrail_verdict',
         'rampart_leader',
         'rampart_metric_queries_total',
@@ -44,12 +45,25 @@ describe('RampartMetrics', () => {
         reason: 'x',
         evidence: { estimate: -0.1, bound: -0.07, limit: -0.05 },
       },
+      {
+        guardrail: 'logout-loop',
+        kind: 'users',
+        status: 'inconclusive',
+        onFail: 'rollback',
+        reason: 'harm suspected',
+        evidence: {},
+        harmSuspected: true,
+      },
     ]);
     const text = await registry.metrics();
     expect(text).toContain('rampart_rollout_phase{rollout="mfa-staff",phase="rolled_back"} 1');
     expect(text).toContain('rampart_rollout_phase{rollout="mfa-staff",phase="ramping"} 0');
     expect(text).toContain('rampart_guardrail_verdict{rollout="mfa-staff",guardrail="login-success"} 3');
     expect(text).toContain('rampart_guardrail_bound{rollout="mfa-staff",guardrail="login-success"} -0.07');
+    expect(text).toContain(
+      'rampart_guardrail_harm_suspected{rollout="mfa-staff",guardrail="login-success"} 0',
+    );
+    expect(text).toContain('rampart_guardrail_harm_suspected{rollout="mfa-staff",guardrail="logout-loop"} 1');
   });
 
   it("creates a rollout's rollback series at 0, so the first rollback is an increase", async () => {
