@@ -3,7 +3,8 @@
  * analysis and the published decision rules of Flagger (interval 1m, threshold 5 and 10) and Argo
  * Rollouts (interval 1m, failureLimit 3, consecutiveErrorLimit 4), on identical simulated traffic.
  *
- *   npm run bench:detection            # all scenarios, seeds 1..50, 2 worker threads
+ *   npm run bench:detection            # both sets below, v1 then realistic (~1 h on 2 cores)
+ *   npm run bench:detection:v1         # all v1 scenarios, seeds 1..50, 2 worker threads
  *   npx tsx bench/detection.ts --seeds=5 --workers=1 --only=token-purge
  *
  * Prints the table, writes bench/results/detection.json and the table into bench/README.md
@@ -13,7 +14,7 @@
  * friction, drift, and the faults the user-level guardrails must catch), rampart's rule only, seeds
  * 1..400 by default; writes bench/results/detection-realistic.json and its own README section:
  *
- *   npx tsx bench/detection.ts --set realistic [--seeds 400] [--only aa-drift,fault-5xx-2pct]
+ *   npm run bench:detection:realistic  # = npx tsx bench/detection.ts --set realistic [--seeds 400] [--only ...]
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -273,7 +274,7 @@ function markdown(report: Report): string {
   const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '–' : String(x));
   const lines = [
     `Seeds ${report.seeds} per scenario and rule; ${report.runsTotal} runs in ${report.wallSeconds} s wall ` +
-      `(${report.machine.cpus} cores, ${report.machine.node}). \`npm run bench:detection\`, ${report.date.slice(0, 10)}.`,
+      `(${report.machine.cpus} cores, ${report.machine.node}). \`npm run bench:detection:v1\`, ${report.date.slice(0, 10)}.`,
     '',
     '| scenario | expect | rule | correct % | median / p90 detection s | median users hurt | rolled back before fault % | false rollback % (fault-free) | median samples at detection / SPRT floor | median wall ms |',
     '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
