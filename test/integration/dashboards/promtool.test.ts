@@ -86,6 +86,12 @@ describe('Prometheus alert rules (promtool)', () => {
         failing: 'no rampart_leader series',
       },
       {
+        name: 'harm suspected after the rollout ended',
+        from: 'label_replace(rampart_rollout_phase{phase="ramping"}',
+        to: 'label_replace(rampart_rollout_phase',
+        failing: 'an ended rollout does not',
+      },
+      {
         name: 'any job down',
         from: 'up{job="rampart"} == 0',
         to: 'up == 0',
